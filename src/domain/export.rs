@@ -1,0 +1,259 @@
+//! Writing the files: import-ready CSV as CSM's CSV import wants it (contract §1), split and zipped when large,
+//! and the rejected rows in the admin's own columns with the reason.
+//!
+//! Import files: UTF-8 without BOM, key column first, headers exactly the field names, only mapped columns,
+//! values as `prepare` normalised them, at most 50,000 rows / 80 MB each (1,000 / 1 MB in legacy mode), header
+//! repeated in every part. The rejects file is meant for a spreadsheet: it carries a BOM (so Excel reads accents)
+//! and neutralises cells that a spreadsheet would run as formulas. Nothing here decides validity.
+
+use std::borrow::Cow;
+use std::io::{Cursor, Write};
+
+use thiserror::Error;
+
+use super::limits::{LEGACY_MAX_BYTES_PER_FILE, LEGACY_MAX_ROWS_PER_FILE, MAX_BYTES_PER_FILE, MAX_ROWS_PER_FILE};
+use super::prepare::Prepared;
+use super::table::Table;
+
+pub const CSV_MIME: &str = "text/csv;charset=utf-8";
+pub const ZIP_MIME: &str = "application/zip";
+
+/// Per-file limits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub rows: usize,
+    pub bytes: usize,
+}
+
+impl Limits {
+    pub fn for_site(legacy: bool) -> Limits {
+        if legacy {
+            Limits { rows: LEGACY_MAX_ROWS_PER_FILE, bytes: LEGACY_MAX_BYTES_PER_FILE }
+        } else {
+            Limits { rows: MAX_ROWS_PER_FILE, bytes: MAX_BYTES_PER_FILE }
+        }
+    }
+}
+
+/// A file ready to download.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportFile {
+    pub name: String,
+    pub mime: &'static str,
+    pub bytes: Vec<u8>,
+    /// Data rows it holds (for a zip: across all parts).
+    pub rows: usize,
+    /// How many CSV files it holds (1 unless zipped).
+    pub parts: usize,
+}
+
+/// What stops writing a file.
+#[derive(Debug, Error)]
+pub enum ExportError {
+    #[error("There are no valid rows to put in an import file yet. Fix the problems listed on the Review step first.")]
+    NoValidRows,
+    #[error("There are no rejected rows, so there is nothing to download here.")]
+    NoRejectedRows,
+    #[error("One row is larger than the file size limit of {limit} bytes (row {row}). Shorten its values.")]
+    RowTooLarge { row: u64, limit: usize },
+    #[error("The file could not be written ({0}). Please try again; if it happens again, report it.")]
+    Write(String),
+}
+
+impl From<csv::Error> for ExportError {
+    fn from(e: csv::Error) -> Self {
+        ExportError::Write(e.to_string())
+    }
+}
+
+impl From<std::io::Error> for ExportError {
+    fn from(e: std::io::Error) -> Self {
+        ExportError::Write(e.to_string())
+    }
+}
+
+impl From<zip::result::ZipError> for ExportError {
+    fn from(e: zip::result::ZipError) -> Self {
+        ExportError::Write(e.to_string())
+    }
+}
+
+/// One CSV record as bytes (CRLF-terminated, quoted only where needed).
+fn csv_line<I, S>(values: I) -> Result<Vec<u8>, ExportError>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<[u8]>,
+{
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    w.write_record(values)?;
+    w.into_inner().map_err(|e| ExportError::Write(e.to_string()))
+}
+
+/// The import CSV files, split at the limits. Each part repeats the header.
+pub fn import_parts(prepared: &Prepared, limits: Limits) -> Result<Vec<Vec<u8>>, ExportError> {
+    let header = csv_line(prepared.columns.iter().map(|c| c.field.as_str()))?;
+    let mut parts: Vec<Vec<u8>> = Vec::new();
+    let mut current = header.clone();
+    let mut rows_in_current = 0;
+    for row in prepared.valid_rows() {
+        let line = csv_line(row.cells.iter().map(|c| c.output.as_str()))?;
+        if header.len() + line.len() > limits.bytes {
+            return Err(ExportError::RowTooLarge { row: row.row, limit: limits.bytes });
+        }
+        if rows_in_current == limits.rows || current.len() + line.len() > limits.bytes {
+            parts.push(std::mem::replace(&mut current, header.clone()));
+            rows_in_current = 0;
+        }
+        current.extend_from_slice(&line);
+        rows_in_current += 1;
+    }
+    if rows_in_current == 0 {
+        return if parts.is_empty() { Err(ExportError::NoValidRows) } else { Ok(parts) };
+    }
+    parts.push(current);
+    Ok(parts)
+}
+
+/// The import download: one CSV, or a .zip of numbered CSVs when the rows do not fit one file.
+pub fn import_file(prepared: &Prepared, limits: Limits, stem: &str) -> Result<ExportFile, ExportError> {
+    let parts = import_parts(prepared, limits)?;
+    let rows = prepared.valid_rows().count();
+    if let [only] = parts.as_slice() {
+        return Ok(ExportFile { name: format!("{stem}.csv"), mime: CSV_MIME, bytes: only.clone(), rows, parts: 1 });
+    }
+    let count = parts.len();
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (i, part) in parts.iter().enumerate() {
+        zip.start_file(part_name(stem, i + 1, count), options)?;
+        zip.write_all(part)?;
+    }
+    let bytes = zip.finish()?.into_inner();
+    Ok(ExportFile { name: format!("{stem}.zip"), mime: ZIP_MIME, bytes, rows, parts: count })
+}
+
+/// "customers-import-part-02-of-12.csv": sorts correctly in any file manager.
+pub fn part_name(stem: &str, index: usize, count: usize) -> String {
+    let width = count.to_string().len().max(2);
+    format!("{stem}-part-{index:0width$}-of-{count:0width$}.csv")
+}
+
+/// Neutralises a cell a spreadsheet would run as a formula (`= + - @`, tab, carriage return) by prefixing `'`.
+pub fn neutralise(cell: &str) -> Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{cell}")),
+        _ => Cow::Borrowed(cell),
+    }
+}
+
+/// The rejected rows in the admin's original columns (as read, before edits), plus the row number and the reasons.
+pub fn rejects_file(prepared: &Prepared, table: &Table, stem: &str) -> Result<ExportFile, ExportError> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    let mut header: Vec<&str> = table.headers.iter().map(String::as_str).collect();
+    header.extend(["Row in original file", "Reason"]);
+    out.extend(csv_line(header.iter().map(|h| neutralise(h).into_owned()))?);
+    let mut rows = 0;
+    for row in prepared.rejected_rows() {
+        let Some(record) = table.records.get(row.record) else { continue };
+        let reasons: Vec<String> = prepared
+            .report
+            .issues
+            .iter()
+            .filter(|i| i.record == row.record)
+            .map(|i| match &i.field {
+                Some(f) => format!("{f}: {}", i.message()),
+                None => i.message(),
+            })
+            .collect();
+        let mut cells: Vec<String> = record.cells.iter().map(|c| neutralise(c).into_owned()).collect();
+        cells.push(record.pos.row.to_string());
+        cells.push(neutralise(&reasons.join(" / ")).into_owned());
+        out.extend(csv_line(&cells)?);
+        rows += 1;
+    }
+    if rows == 0 {
+        return Err(ExportError::NoRejectedRows);
+    }
+    Ok(ExportFile { name: format!("{stem}-rejected.csv"), mime: CSV_MIME, bytes: out, rows, parts: 1 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::edits::Edits;
+    use crate::domain::prepare::prepare;
+    use crate::domain::schema::{Entity, Schema};
+    use crate::domain::suggest::suggest;
+    use crate::domain::table::{Position, Record};
+
+    fn contacts(n: usize) -> Table {
+        Table {
+            headers: vec!["Email".into(), "Title".into()],
+            records: (0..n)
+                .map(|i| Record {
+                    pos: Position { row: i as u64 + 2, line: i as u64 + 2 },
+                    cells: vec![format!("p{i}@example.com"), if i == 1 { "=HYPERLINK()".into() } else { "CTO".into() }],
+                })
+                .collect(),
+        }
+    }
+
+    fn prepared(t: &Table) -> Prepared {
+        let schema = Schema::defaults(Entity::Customers);
+        prepare(t, &schema, &suggest(&schema, t), &Edits::new(), &[])
+    }
+
+    fn text(bytes: &[u8]) -> String {
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+
+    #[test]
+    fn a_small_import_is_one_csv_without_bom_key_first() {
+        let t = contacts(2);
+        let f = import_file(&prepared(&t), Limits::for_site(false), "customers-import").expect("file");
+        assert_eq!(f.name, "customers-import.csv");
+        assert_eq!(text(&f.bytes), "Email,Title\r\np0@example.com,CTO\r\np1@example.com,=HYPERLINK()\r\n");
+    }
+
+    #[test]
+    fn rows_over_the_limit_split_into_a_zip_of_numbered_parts_each_with_a_header() {
+        let t = contacts(5);
+        let f = import_file(&prepared(&t), Limits { rows: 2, bytes: 1_000 }, "customers-import").expect("zip");
+        assert_eq!((f.name.as_str(), f.parts, f.rows), ("customers-import.zip", 3, 5));
+        let mut archive = zip::ZipArchive::new(Cursor::new(f.bytes)).expect("valid zip");
+        assert_eq!(archive.len(), 3);
+        let mut third = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name("customers-import-part-03-of-03.csv").expect("part"), &mut third)
+            .expect("read");
+        assert_eq!(third, "Email,Title\r\np4@example.com,CTO\r\n");
+    }
+
+    #[test]
+    fn bytes_over_the_limit_split_too() {
+        let t = contacts(4);
+        let parts = import_parts(&prepared(&t), Limits { rows: 100, bytes: 60 }).expect("parts");
+        assert!(parts.len() > 1 && parts.iter().all(|p| p.len() <= 60), "{parts:?}");
+    }
+
+    #[test]
+    fn rejects_keep_original_columns_with_row_and_reason_and_neutralise_formulas() {
+        let mut t = contacts(2);
+        t.records[1].cells[0] = "broken".into();
+        let f = rejects_file(&prepared(&t), &t, "customers-import").expect("rejects");
+        let s = text(&f.bytes);
+        assert!(s.starts_with("\u{feff}Email,Title,Row in original file,Reason\r\n"), "{s}");
+        assert!(s.contains("broken,'=HYPERLINK(),3,Email: This is not an email address"), "{s}");
+    }
+
+    #[test]
+    fn no_valid_rows_is_a_clear_error() {
+        let mut t = contacts(1);
+        t.records[0].cells[0].clear();
+        assert!(matches!(import_file(&prepared(&t), Limits::for_site(true), "x"), Err(ExportError::NoValidRows)));
+    }
+
+    #[test]
+    fn part_names_sort_in_file_managers() {
+        assert_eq!(part_name("a", 3, 120), "a-part-003-of-120.csv");
+    }
+}

@@ -1,0 +1,208 @@
+//! The admin's mapping: which source column(s) feed each target field, how select values translate to options,
+//! and which date order a column uses.
+//!
+//! Owns the choices and the checks on the choices themselves (a required field unmapped, a column used twice).
+//! It does not read cells: `prepare` applies a mapping to a table; `suggest` proposes one.
+
+use std::collections::BTreeMap;
+
+use super::dates::DateFormat;
+use super::schema::{FieldRole, Schema};
+use super::suggest::Confidence;
+use super::table::Table;
+
+/// Where a field's value comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    Unmapped,
+    Column(usize),
+    /// Several columns joined with `separator`, empty parts skipped (FirstName + LastName → "Ada Lovelace").
+    Combine { columns: Vec<usize>, separator: String },
+}
+
+impl Source {
+    pub fn columns(&self) -> Vec<usize> {
+        match self {
+            Source::Unmapped => Vec::new(),
+            Source::Column(c) => vec![*c],
+            Source::Combine { columns, .. } => columns.clone(),
+        }
+    }
+
+    pub fn is_mapped(&self) -> bool {
+        !self.columns().is_empty()
+    }
+
+    /// The source value of one record: the cell, or the non-empty trimmed cells joined.
+    pub fn value(&self, table: &Table, record: usize) -> String {
+        match self {
+            Source::Unmapped => String::new(),
+            Source::Column(c) => table.cell(record, *c).to_owned(),
+            Source::Combine { columns, separator } => columns
+                .iter()
+                .map(|c| table.cell(record, *c).trim())
+                .filter(|v| !v.is_empty())
+                .collect::<Vec<_>>()
+                .join(separator),
+        }
+    }
+
+    /// The header(s) as the admin knows them: "FirstName + LastName".
+    pub fn describe(&self, headers: &[String]) -> Option<String> {
+        let names: Vec<&str> =
+            self.columns().iter().map(|c| headers.get(*c).map_or("?", String::as_str)).collect();
+        (!names.is_empty()).then(|| names.join(" + "))
+    }
+}
+
+/// How the raw values of a select field become CSM options.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ValueMap {
+    /// The separator between several values in one cell, once the admin confirmed it (multi-select only).
+    pub split: Option<char>,
+    /// Source value (trimmed) → option, or `None` when the admin chose to leave it out. A value absent from the
+    /// map is not matched yet and is reported.
+    pub options: BTreeMap<String, Option<String>>,
+}
+
+/// One target field and its source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldMapping {
+    pub field: String,
+    pub source: Source,
+    /// How sure the suggestion was; `None` once the admin picked the source by hand.
+    pub confidence: Option<Confidence>,
+}
+
+/// The whole mapping for one file and schema.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Mapping {
+    pub fields: Vec<FieldMapping>,
+    /// Per select field.
+    pub values: BTreeMap<String, ValueMap>,
+    /// Per date field: the format the admin chose (overrides detection).
+    pub date_formats: BTreeMap<String, DateFormat>,
+}
+
+/// Something wrong with the mapping itself, shown on the mapping screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MappingProblem {
+    /// A required field has no source: nothing can be imported.
+    RequiredUnmapped { field: String },
+    /// One column feeds several fields (allowed, but usually a slip).
+    ColumnUsedTwice { column: String, fields: Vec<String> },
+}
+
+impl MappingProblem {
+    pub fn blocks(&self) -> bool {
+        matches!(self, MappingProblem::RequiredUnmapped { .. })
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            MappingProblem::RequiredUnmapped { field } => {
+                format!("Choose the column that holds “{field}”. CSM needs it to recognise each record.")
+            }
+            MappingProblem::ColumnUsedTwice { column, fields } => format!(
+                "The column “{column}” is used for {}. Check that this is what you want.",
+                quote_list(fields)
+            ),
+        }
+    }
+}
+
+fn quote_list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|f| format!("“{f}”")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => quoted.join(""),
+    }
+}
+
+impl Mapping {
+    pub fn source(&self, field: &str) -> &Source {
+        self.fields.iter().find(|m| m.field == field).map_or(&Source::Unmapped, |m| &m.source)
+    }
+
+    /// Sets a field's source by hand (dropping the suggestion's confidence).
+    pub fn set_source(&mut self, field: &str, source: Source) {
+        match self.fields.iter_mut().find(|m| m.field == field) {
+            Some(m) => {
+                m.source = source;
+                m.confidence = None;
+            }
+            None => self.fields.push(FieldMapping { field: field.to_owned(), source, confidence: None }),
+        }
+    }
+
+    /// Problems with the mapping against this schema, blocking ones first.
+    pub fn problems(&self, schema: &Schema, headers: &[String]) -> Vec<MappingProblem> {
+        let mut out = Vec::new();
+        for f in schema.fields.iter().filter(|f| f.is_required()) {
+            if !self.source(&f.name).is_mapped() {
+                out.push(MappingProblem::RequiredUnmapped { field: f.name.clone() });
+            }
+        }
+        let mut users: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+        for f in &schema.fields {
+            // The display name naturally repeats the full name; it is not a slip.
+            if f.role == FieldRole::DisplayName {
+                continue;
+            }
+            for c in self.source(&f.name).columns() {
+                users.entry(c).or_default().push(f.name.clone());
+            }
+        }
+        for (c, fields) in users.into_iter().filter(|(_, f)| f.len() > 1) {
+            let column = headers.get(c).cloned().unwrap_or_default();
+            out.push(MappingProblem::ColumnUsedTwice { column, fields });
+        }
+        out
+    }
+
+    /// The fields with a source, in schema order (key first): the columns of the import file.
+    pub fn mapped_fields<'a>(&self, schema: &'a Schema) -> Vec<&'a super::schema::Field> {
+        schema.fields.iter().filter(|f| self.source(&f.name).is_mapped()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::schema::Entity;
+    use crate::domain::table::{Position, Record};
+
+    fn table() -> Table {
+        Table {
+            headers: vec!["First".into(), "Last".into(), "Mail".into()],
+            records: vec![Record {
+                pos: Position { row: 2, line: 2 },
+                cells: vec![" Ada ".into(), "".into(), "a@x.io".into()],
+            }],
+        }
+    }
+
+    #[test]
+    fn combine_joins_non_empty_trimmed_parts() {
+        let t = table();
+        let s = Source::Combine { columns: vec![0, 1, 2], separator: " ".into() };
+        assert_eq!(s.value(&t, 0), "Ada a@x.io");
+        assert_eq!(s.describe(&t.headers).as_deref(), Some("First + Last + Mail"));
+    }
+
+    #[test]
+    fn unmapped_key_blocks_and_a_column_used_twice_warns() {
+        let t = table();
+        let schema = Schema::defaults(Entity::Customers);
+        let mut m = Mapping::default();
+        m.set_source("Title", Source::Column(0));
+        m.set_source("Region", Source::Column(0));
+        m.set_source("Display name", Source::Column(0));
+        let p = m.problems(&schema, &t.headers);
+        assert_eq!(p[0], MappingProblem::RequiredUnmapped { field: "Email".into() });
+        assert!(p[0].blocks());
+        assert_eq!(p[1], MappingProblem::ColumnUsedTwice { column: "First".into(), fields: vec!["Title".into(), "Region".into()] });
+        assert!(p[1].message().contains("“Title” and “Region”"));
+        assert_eq!(p.len(), 2);
+    }
+}

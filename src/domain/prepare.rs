@@ -1,0 +1,389 @@
+//! Applying a mapping to a table: every row validated and normalised into the values CSM will receive, with every
+//! finding recorded in a `Report`.
+//!
+//! Owns the per-row pipeline (source value → edit overlay → type check → select value map → key uniqueness) and the
+//! date-order questions. It does not write files (`export`) or decide the mapping (`suggest`). Invariant: a row is
+//! rejected exactly when it has at least one error-severity issue; nothing is dropped without an issue.
+
+use std::collections::HashMap;
+
+use super::check::{self, Checked};
+use super::dates::{detect_date_format, DateDetection, DateFormat};
+use super::edits::Edits;
+use super::limits::MULTI_VALUE_SEPARATOR;
+use super::mapping::Mapping;
+use super::report::{Issue, Problem, Report, Severity};
+use super::schema::{Entity, Field, FieldRole, FieldType, Schema};
+use super::table::Table;
+use super::values::{split_cell, suggest_option};
+
+/// A column of the import file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutColumn {
+    pub field: String,
+    pub kind: FieldType,
+    /// The source header(s), "FirstName + LastName".
+    pub source: String,
+}
+
+/// One value as the admin sees it in the review grid.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutCell {
+    /// The value before checking: the source (or the admin's edit).
+    pub input: String,
+    /// The value written to CSM (normalised; multi-select joined with `|`); empty when invalid.
+    pub output: String,
+    pub has_issue: bool,
+    pub edited: bool,
+}
+
+/// One source record after validation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutRow {
+    pub record: usize,
+    /// The row number a spreadsheet shows for it.
+    pub row: u64,
+    pub cells: Vec<OutCell>,
+    pub rejected: bool,
+}
+
+/// A date column whose day/month order we must not guess.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DateQuestion {
+    pub field: String,
+    pub column: String,
+    pub day_first: DateFormat,
+    pub month_first: DateFormat,
+    pub example: String,
+}
+
+/// Everything the review and export steps need.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Prepared {
+    pub entity: Option<Entity>,
+    pub columns: Vec<OutColumn>,
+    pub rows: Vec<OutRow>,
+    pub report: Report,
+    pub date_questions: Vec<DateQuestion>,
+}
+
+impl Prepared {
+    pub fn valid_rows(&self) -> impl Iterator<Item = &OutRow> {
+        self.rows.iter().filter(|r| !r.rejected)
+    }
+
+    pub fn rejected_rows(&self) -> impl Iterator<Item = &OutRow> {
+        self.rows.iter().filter(|r| r.rejected)
+    }
+}
+
+/// How a date field's values are read.
+enum DatePlan {
+    Format(DateFormat),
+    Ask,
+    Unreadable,
+}
+
+/// Validates every record of `table` against `schema` through `mapping`, with `edits` overlaid.
+/// `read_issues` (ragged rows from reading) are carried into the report.
+pub fn prepare(table: &Table, schema: &Schema, mapping: &Mapping, edits: &Edits, read_issues: &[Issue]) -> Prepared {
+    let fields = mapping.mapped_fields(schema);
+    let columns: Vec<OutColumn> = fields
+        .iter()
+        .map(|f| OutColumn {
+            field: f.name.clone(),
+            kind: f.kind,
+            source: mapping.source(&f.name).describe(&table.headers).unwrap_or_default(),
+        })
+        .collect();
+    let raw = |r: usize, f: &Field| -> (String, bool) {
+        match edits.get(&(r, f.name.clone())) {
+            Some(v) => (v.clone(), true),
+            None => (mapping.source(&f.name).value(table, r), false),
+        }
+    };
+
+    let mut date_questions = Vec::new();
+    let plans: Vec<Option<DatePlan>> = fields
+        .iter()
+        .map(|f| {
+            (f.kind == FieldType::Date).then(|| {
+                let values: Vec<String> = (0..table.records.len()).map(|r| raw(r, f).0).collect();
+                date_plan(f, mapping, &table.headers, &values, &mut date_questions)
+            })
+        })
+        .collect();
+
+    let mut issues: Vec<Issue> = read_issues.to_vec();
+    let mut rows = Vec::with_capacity(table.records.len());
+    let mut first_key: HashMap<String, u64> = HashMap::new();
+    for (r, record) in table.records.iter().enumerate() {
+        let mut cells = Vec::with_capacity(fields.len());
+        for (f, plan) in fields.iter().zip(&plans) {
+            let (input, edited) = raw(r, f);
+            let source = mapping.source(&f.name);
+            let mut found: Vec<(Problem, Option<String>)> = Vec::new();
+            let output = match check_value(f, &input, plan.as_ref(), mapping) {
+                Ok(v) => v,
+                Err(problems) => {
+                    found = problems;
+                    String::new()
+                }
+            };
+            if f.role == FieldRole::Key && found.is_empty() {
+                if output.is_empty() {
+                    found.push((Problem::MissingKey, None));
+                } else if let Some(first_row) = first_key.get(&key_identity(schema.entity, &output)) {
+                    found.push((Problem::DuplicateKey { first_row: *first_row }, None));
+                } else {
+                    first_key.insert(key_identity(schema.entity, &output), record.pos.row);
+                }
+            }
+            let has_issue = !found.is_empty();
+            for (problem, fix) in found {
+                issues.push(Issue {
+                    record: r,
+                    pos: record.pos,
+                    column: source.describe(&table.headers),
+                    field: Some(f.name.clone()),
+                    problem,
+                    fix,
+                });
+            }
+            cells.push(OutCell { input, output, has_issue, edited });
+        }
+        rows.push(OutRow { record: r, row: record.pos.row, cells, rejected: false });
+    }
+
+    issues.sort_by_key(|i| i.record);
+    for issue in issues.iter().filter(|i| i.severity() == Severity::Error) {
+        if let Some(row) = rows.get_mut(issue.record) {
+            row.rejected = true;
+        }
+    }
+    let invalid = rows.iter().filter(|r| r.rejected).count();
+    let warnings = issues.iter().filter(|i| i.severity() == Severity::Warning).count();
+    let report = Report { rows: rows.len(), valid: rows.len() - invalid, invalid, warnings, issues };
+    Prepared { entity: Some(schema.entity), columns, rows, report, date_questions }
+}
+
+/// What makes two keys the same record in CSM: emails ignore case; organization names ignore case and
+/// surrounding spaces.
+pub fn key_identity(entity: Entity, key: &str) -> String {
+    match entity {
+        Entity::Customers => key.trim().to_lowercase(),
+        Entity::Organizations => key.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase(),
+    }
+}
+
+fn date_plan(
+    f: &Field,
+    mapping: &Mapping,
+    headers: &[String],
+    values: &[String],
+    questions: &mut Vec<DateQuestion>,
+) -> DatePlan {
+    if let Some(chosen) = mapping.date_formats.get(&f.name) {
+        return DatePlan::Format(*chosen);
+    }
+    match detect_date_format(values.iter().map(String::as_str)) {
+        DateDetection::Known(format) => DatePlan::Format(format),
+        DateDetection::NoDates => DatePlan::Unreadable,
+        DateDetection::Ambiguous { day_first, month_first, example } => {
+            questions.push(DateQuestion {
+                field: f.name.clone(),
+                column: mapping.source(&f.name).describe(headers).unwrap_or_default(),
+                day_first,
+                month_first,
+                example,
+            });
+            DatePlan::Ask
+        }
+    }
+}
+
+/// Checks one raw value for field `f`: the normalised output, or the problems with their fixes.
+fn check_value(
+    f: &Field,
+    raw: &str,
+    plan: Option<&DatePlan>,
+    mapping: &Mapping,
+) -> Result<String, Vec<(Problem, Option<String>)>> {
+    let checked = match f.kind {
+        FieldType::Text => check::check_text(raw),
+        FieldType::Email => check::check_email(raw),
+        FieldType::Url => check::check_url(raw),
+        FieldType::Number => check::check_number(raw),
+        FieldType::Boolean => check::check_boolean(raw),
+        FieldType::Phone => check::check_phone(raw),
+        FieldType::Date => check_date(raw, plan),
+        FieldType::Select | FieldType::Multiselect => return check_options(f, raw, mapping),
+    };
+    match checked {
+        Checked::Empty => Ok(String::new()),
+        Checked::Valid(v) => Ok(v),
+        Checked::Invalid { problem, fix } => Err(vec![(problem, fix)]),
+    }
+}
+
+fn check_date(raw: &str, plan: Option<&DatePlan>) -> Checked {
+    if raw.trim().is_empty() {
+        return Checked::Empty;
+    }
+    match plan {
+        Some(DatePlan::Format(format)) => match check::check_date(raw, *format) {
+            // An ISO date typed by the admin is unambiguous whatever the column's format.
+            Checked::Invalid { .. } if DateFormat::Iso.parse(raw.trim()).is_some() => {
+                check::check_date(raw, DateFormat::Iso)
+            }
+            other => other,
+        },
+        Some(DatePlan::Ask) => Checked::Invalid { problem: Problem::DateOrderUnknown, fix: None },
+        _ => check::check_date(raw, DateFormat::Iso),
+    }
+}
+
+/// Select and multi-select: each part through the value map; unknown values are findings with a suggested option.
+fn check_options(f: &Field, raw: &str, mapping: &Mapping) -> Result<String, Vec<(Problem, Option<String>)>> {
+    let map = mapping.values.get(&f.name);
+    let split = if f.kind == FieldType::Multiselect { map.and_then(|m| m.split) } else { None };
+    let mut chosen: Vec<String> = Vec::new();
+    let mut problems = Vec::new();
+    for part in split_cell(raw, split) {
+        let option = match map.and_then(|m| m.options.get(part)) {
+            Some(None) => continue,
+            Some(Some(o)) if f.options.contains(o) => Some(o.clone()),
+            _ => f.options.iter().find(|o| o.as_str() == part).cloned(),
+        };
+        match option {
+            Some(o) if f.kind == FieldType::Multiselect && o.contains(MULTI_VALUE_SEPARATOR) => {
+                problems.push((Problem::ValueContainsPipe { value: o }, None));
+            }
+            Some(o) => {
+                if !chosen.contains(&o) {
+                    chosen.push(o);
+                }
+            }
+            None => problems.push((Problem::NotAnOption { value: part.to_owned() }, suggest_option(part, &f.options))),
+        }
+    }
+    if f.kind == FieldType::Select && chosen.len() > 1 {
+        chosen.truncate(1);
+    }
+    if problems.is_empty() {
+        Ok(chosen.join(&MULTI_VALUE_SEPARATOR.to_string()))
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::suggest::suggest;
+    use crate::domain::table::{Position, Record};
+
+    fn table(headers: &[&str], rows: &[&[&str]]) -> Table {
+        Table {
+            headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+            records: rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| Record {
+                    pos: Position { row: i as u64 + 2, line: i as u64 + 2 },
+                    cells: r.iter().map(|c| (*c).to_owned()).collect(),
+                })
+                .collect(),
+        }
+    }
+
+    fn run(t: &Table, schema: &Schema, edits: &Edits) -> Prepared {
+        let m = suggest(schema, t);
+        prepare(t, schema, &m, edits, &[])
+    }
+
+    #[test]
+    fn duplicate_emails_ignore_case_and_keep_the_first() {
+        let t = table(&["Email"], &[&["a@x.io"], &["A@X.io"], &["b@x.io"]]);
+        let p = run(&t, &Schema::defaults(Entity::Customers), &Edits::new());
+        assert_eq!((p.report.valid, p.report.invalid), (2, 1));
+        assert_eq!(p.report.issues[0].problem, Problem::DuplicateKey { first_row: 2 });
+        assert_eq!(p.report.issues[0].pos.row, 3);
+    }
+
+    #[test]
+    fn organization_names_are_the_same_when_trimmed_and_case_folded() {
+        assert_eq!(key_identity(Entity::Organizations, "  Acme  Corp "), key_identity(Entity::Organizations, "acme corp"));
+    }
+
+    #[test]
+    fn an_empty_key_rejects_the_row_with_a_plain_message() {
+        let t = table(&["Email", "Title"], &[&["", "CTO"]]);
+        let p = run(&t, &Schema::defaults(Entity::Customers), &Edits::new());
+        assert!(p.rows[0].rejected);
+        assert!(p.report.issues[0].message().contains("“Email” is empty"));
+    }
+
+    #[test]
+    fn an_edit_overrides_the_source_and_is_revalidated() {
+        let t = table(&["Email"], &[&["not an email"]]);
+        let schema = Schema::defaults(Entity::Customers);
+        assert_eq!(run(&t, &schema, &Edits::new()).report.invalid, 1);
+        let mut edits = Edits::new();
+        edits.insert((0, "Email".into()), "fixed@example.com".into());
+        let p = run(&t, &schema, &edits);
+        assert_eq!(p.report.invalid, 0);
+        assert!(p.rows[0].cells[0].edited);
+        assert_eq!(p.rows[0].cells[0].output, "fixed@example.com");
+    }
+
+    #[test]
+    fn select_values_go_through_the_value_map_and_unknowns_are_findings() {
+        let t = table(&["Email", "Type"], &[&["a@x.io", "customer"], &["b@x.io", "Astronaut"]]);
+        let p = run(&t, &Schema::defaults(Entity::Customers), &Edits::new());
+        assert_eq!(p.rows[0].cells[1].output, "Customer");
+        assert_eq!(p.report.issues.len(), 1);
+        assert_eq!(p.report.issues[0].problem, Problem::NotAnOption { value: "Astronaut".into() });
+    }
+
+    #[test]
+    fn confirmed_separator_splits_multi_select_cells_into_pipe_joined_options() {
+        let t = table(&["Email", "Type"], &[&["a@x.io", "customer; Partner;customer"]]);
+        let schema = Schema::defaults(Entity::Customers);
+        let mut m = suggest(&schema, &t);
+        m.values.entry("Type".into()).or_default().split = Some(';');
+        crate::domain::suggest::refresh_value_maps(&mut m, &schema, &t);
+        let p = prepare(&t, &schema, &m, &Edits::new(), &[]);
+        assert_eq!(p.rows[0].cells[1].output, "Customer|Partner");
+    }
+
+    #[test]
+    fn ambiguous_dates_ask_and_never_guess() {
+        let mut schema = Schema::defaults(Entity::Customers);
+        schema.upsert_field(Field::new("Birthday", FieldType::Date));
+        let t = table(&["Email", "Birthday"], &[&["a@x.io", "03/04/1990"], &["b@x.io", "05/06/1991"]]);
+        let p = run(&t, &schema, &Edits::new());
+        assert_eq!(p.date_questions.len(), 1);
+        assert_eq!(p.report.invalid, 2);
+        assert!(p.report.issues.iter().all(|i| i.problem == Problem::DateOrderUnknown));
+        let mut m = suggest(&schema, &t);
+        m.date_formats.insert("Birthday".into(), p.date_questions[0].day_first);
+        let p = prepare(&t, &schema, &m, &Edits::new(), &[]);
+        assert_eq!(p.rows[0].cells[1].output, "1990-04-03");
+        assert!(p.date_questions.is_empty());
+    }
+
+    #[test]
+    fn read_warnings_do_not_reject_but_read_errors_do() {
+        let t = table(&["Email"], &[&["a@x.io"], &["b@x.io"]]);
+        let schema = Schema::defaults(Entity::Customers);
+        let m = suggest(&schema, &t);
+        let pos = |row| Position { row, line: row };
+        let read = vec![
+            Issue { record: 0, pos: pos(2), column: None, field: None, problem: Problem::TooFewValues { found: 1, expected: 2 }, fix: None },
+            Issue { record: 1, pos: pos(3), column: None, field: None, problem: Problem::TooManyValues { found: 3, expected: 2 }, fix: None },
+        ];
+        let p = prepare(&t, &schema, &m, &Edits::new(), &read);
+        assert_eq!((p.report.valid, p.report.invalid, p.report.warnings), (1, 1, 1));
+    }
+}

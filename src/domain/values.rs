@@ -1,0 +1,206 @@
+//! Value mapping for SELECT and MULTISELECT fields: the distinct source values with their counts, the option each
+//! most likely stands for, and the separator that splits a multi-value cell.
+//!
+//! Owns suggestion of options and splitting of cells. Never invents an option: a suggestion is always one of the
+//! field's existing options, or none. The admin's choices live in `mapping::ValueMap`.
+
+use std::collections::BTreeMap;
+
+use super::mapping::{Source, ValueMap};
+use super::schema::{Field, FieldType};
+use super::synonyms::{normalise, OPTION_SYNONYMS};
+use super::table::Table;
+
+/// Separators we offer to split multi-value cells on, most likely first.
+pub const SPLIT_CANDIDATES: [char; 3] = [';', '|', ','];
+
+/// Similarity above which a value is suggested as a typo of an option.
+const FUZZY_THRESHOLD: f64 = 0.85;
+
+/// One distinct source value of a select field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DistinctValue {
+    pub value: String,
+    pub count: usize,
+    /// The option we suggest, if any.
+    pub suggestion: Option<String>,
+}
+
+/// The parts of one raw cell: trimmed, empty parts dropped; split only when a separator was confirmed.
+pub fn split_cell(raw: &str, split: Option<char>) -> Vec<&str> {
+    let parts: Vec<&str> = match split {
+        Some(sep) => raw.split(sep).collect(),
+        None => vec![raw],
+    };
+    parts.into_iter().map(str::trim).filter(|p| !p.is_empty()).collect()
+}
+
+/// The option `value` most likely stands for: exact, same words, a known synonym, the option's words contain it
+/// ("Vendor" → "Supplier/Vendor"), or a close typo.
+pub fn suggest_option(value: &str, options: &[String]) -> Option<String> {
+    let v = value.trim();
+    if let Some(o) = options.iter().find(|o| o.as_str() == v) {
+        return Some(o.clone());
+    }
+    let n = normalise(v);
+    if n.is_empty() {
+        return None;
+    }
+    let by_norm = |target: &str| options.iter().find(|o| normalise(o) == normalise(target)).cloned();
+    if let Some(o) = by_norm(v) {
+        return Some(o);
+    }
+    if let Some(o) = OPTION_SYNONYMS.iter().filter(|(s, _)| *s == n).find_map(|(_, target)| by_norm(target)) {
+        return Some(o);
+    }
+    let words = |o: &str| -> Vec<String> { o.split(|c: char| !c.is_alphanumeric()).map(normalise).collect() };
+    if n.len() >= 3 {
+        let containing: Vec<&String> = options.iter().filter(|o| words(o).contains(&n)).collect();
+        if let [only] = containing.as_slice() {
+            return Some((*only).clone());
+        }
+    }
+    options
+        .iter()
+        .map(|o| (strsim::jaro_winkler(&n, &normalise(o)), o))
+        .filter(|(s, _)| *s >= FUZZY_THRESHOLD)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, o)| o.clone())
+}
+
+/// The distinct values of `source` over the table (after splitting), most frequent first.
+pub fn distinct_values(table: &Table, source: &Source, field: &Field, split: Option<char>) -> Vec<DistinctValue> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for r in 0..table.records.len() {
+        let raw = source.value(table, r);
+        for part in split_cell(&raw, split) {
+            *counts.entry(part.to_owned()).or_default() += 1;
+        }
+    }
+    let mut out: Vec<DistinctValue> = counts
+        .into_iter()
+        .map(|(value, count)| {
+            let suggestion = suggest_option(&value, &field.options);
+            DistinctValue { value, count, suggestion }
+        })
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    out
+}
+
+/// A separator worth offering for a multi-select column: the candidate found in the most cells, where splitting
+/// on it yields at least one part that is an option. `None` when no cell holds one.
+pub fn detect_split(table: &Table, source: &Source, field: &Field) -> Option<char> {
+    if field.kind != FieldType::Multiselect {
+        return None;
+    }
+    let values: Vec<String> = (0..table.records.len()).map(|r| source.value(table, r)).collect();
+    SPLIT_CANDIDATES
+        .into_iter()
+        .map(|sep| {
+            let cells = values.iter().filter(|v| v.contains(sep)).count();
+            let helps = values.iter().filter(|v| v.contains(sep)).any(|v| {
+                split_cell(v, Some(sep)).iter().any(|p| suggest_option(p, &field.options).is_some())
+            });
+            (sep, cells, helps)
+        })
+        .filter(|(_, cells, helps)| *cells > 0 && *helps)
+        .max_by_key(|(_, cells, _)| *cells)
+        .map(|(sep, _, _)| sep)
+}
+
+/// The value map a field starts with: every distinct value mapped to its suggestion, keeping the admin's earlier
+/// choices (and confirmed separator) for values still present.
+pub fn initial_value_map(table: &Table, source: &Source, field: &Field, previous: Option<&ValueMap>) -> ValueMap {
+    let split = previous.and_then(|p| p.split);
+    // A value with no suggestion stays out of the map, so it is reported, never silently dropped; only the
+    // admin can map a value to "leave empty" (`None`).
+    let options = distinct_values(table, source, field, split)
+        .into_iter()
+        .filter_map(|d| {
+            let kept = previous.and_then(|p| p.options.get(&d.value).cloned());
+            let choice = kept.or(d.suggestion.map(Some))?;
+            Some((d.value, choice))
+        })
+        .collect();
+    ValueMap { split, options }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::table::{Position, Record};
+
+    fn opts(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    fn types() -> Vec<String> {
+        opts(&["Customer", "Prospect", "Partner", "Supplier/Vendor", "Other"])
+    }
+
+    fn column(values: &[&str]) -> Table {
+        Table {
+            headers: vec!["Type".into()],
+            records: values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| Record {
+                    pos: Position { row: i as u64 + 2, line: i as u64 + 2 },
+                    cells: vec![(*v).to_owned()],
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn case_and_synonyms_find_the_option() {
+        assert_eq!(suggest_option("customer", &types()).as_deref(), Some("Customer"));
+        assert_eq!(suggest_option("PROSPECT ", &types()).as_deref(), Some("Prospect"));
+        assert_eq!(suggest_option("Vendor", &types()).as_deref(), Some("Supplier/Vendor"));
+        assert_eq!(suggest_option("Reseller", &types()).as_deref(), Some("Partner"));
+        assert_eq!(suggest_option("Custmer", &types()).as_deref(), Some("Customer"));
+        assert_eq!(suggest_option("Analyst", &types()), None);
+    }
+
+    #[test]
+    fn synonyms_never_invent_an_option_the_field_lacks() {
+        assert_eq!(suggest_option("Vendor", &opts(&["Customer", "Partner"])), None);
+    }
+
+    #[test]
+    fn distinct_values_are_counted_most_frequent_first() {
+        let t = column(&["customer", "Partner", "customer", "", "Vendor"]);
+        let f = Field::with_options("Type", FieldType::Select, &["Customer", "Partner", "Supplier/Vendor"]);
+        let d = distinct_values(&t, &Source::Column(0), &f, None);
+        assert_eq!(d[0], DistinctValue { value: "customer".into(), count: 2, suggestion: Some("Customer".into()) });
+        assert_eq!(d.len(), 3);
+    }
+
+    #[test]
+    fn a_multi_value_separator_is_offered_only_when_it_splits_into_options() {
+        let f = Field::with_options("Type", FieldType::Multiselect, &["Customer", "Partner"]);
+        let t = column(&["Customer;Partner", "Partner", "Customer"]);
+        assert_eq!(detect_split(&t, &Source::Column(0), &f), Some(';'));
+        let t = column(&["Smith, John", "Doe, Jane"]);
+        assert_eq!(detect_split(&t, &Source::Column(0), &f), None);
+    }
+
+    #[test]
+    fn earlier_choices_survive_a_refresh() {
+        let t = column(&["customer", "Reseller"]);
+        let f = Field::with_options("Type", FieldType::Select, &["Customer", "Partner", "Other"]);
+        let mut previous = initial_value_map(&t, &Source::Column(0), &f, None);
+        previous.options.insert("Reseller".into(), Some("Other".into()));
+        let again = initial_value_map(&t, &Source::Column(0), &f, Some(&previous));
+        assert_eq!(again.options.get("Reseller"), Some(&Some("Other".into())));
+        assert_eq!(again.options.get("customer"), Some(&Some("Customer".into())));
+    }
+
+    #[test]
+    fn values_without_a_suggestion_stay_unmapped_until_the_admin_decides() {
+        let t = column(&["Astronaut"]);
+        let f = Field::with_options("Type", FieldType::Select, &["Customer"]);
+        assert_eq!(initial_value_map(&t, &Source::Column(0), &f, None).options.get("Astronaut"), None);
+    }
+}

@@ -1,0 +1,12 @@
+//! Leptos components (wasm32 only). State lives in one [`state::ImportState`] context of signals holding plain
+//! domain values; derived values are memos that call domain functions; intent methods are the only writers.
+
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
+mod app;
+mod components;
+mod state;
+mod steps;
+
+pub use app::App;
+pub use state::{ImportState, Step};

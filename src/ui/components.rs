@@ -1,0 +1,8 @@
+//! Small reusable pieces shared by the steps.
+
+pub mod date_questions;
+pub mod grid;
+pub mod notice;
+pub mod schema_editor;
+pub mod step_nav;
+pub mod value_mapping;

@@ -1,0 +1,6 @@
+//! The four wizard steps, one file each.
+
+pub mod export;
+pub mod map;
+pub mod review;
+pub mod upload;

@@ -1,0 +1,130 @@
+//! Step 4: download the import-ready file(s) and the rejected rows, with the checklist of fields and options that
+//! must exist in CSM first. Downloading with rejected rows is allowed, with a clear warning.
+
+use leptos::prelude::*;
+
+use crate::domain::checklist::{checklist, checklist_text};
+use crate::domain::export::{import_file, rejects_file, Limits};
+use crate::domain::limits::{LEGACY_MAX_ROWS_PER_FILE, MAX_ROWS_PER_FILE};
+use crate::ui::components::notice::{Notice, Tone};
+use crate::ui::state::{plural, ImportState};
+use crate::web::download::save;
+
+#[component]
+fn SiteKind() -> impl IntoView {
+    let state = expect_context::<ImportState>();
+    view! {
+        <fieldset class="field-group">
+            <legend class="field-group__legend">"Which kind of CSM site are you importing into?"</legend>
+            <div class="choices">
+                <label class="choice">
+                    <input type="radio" name="site" prop:checked=move || !state.legacy.get() on:change=move |_| state.legacy.set(false)/>
+                    <span class="choice__text">
+                        <span class="choice__title">"Current CSM"</span>
+                        <span class="choice__hint">{format!("Creates and updates profiles. Up to {MAX_ROWS_PER_FILE} rows and 80 MB per file.")}</span>
+                    </span>
+                </label>
+                <label class="choice">
+                    <input type="radio" name="site" prop:checked=move || state.legacy.get() on:change=move |_| state.legacy.set(true)/>
+                    <span class="choice__text">
+                        <span class="choice__title">"Older site (customer profiles in Jira Service Management)"</span>
+                        <span class="choice__hint">{format!("Only updates customers that already exist; new ones are not created. Up to {LEGACY_MAX_ROWS_PER_FILE} rows and 1 MB per file.")}</span>
+                    </span>
+                </label>
+            </div>
+        </fieldset>
+    }
+}
+
+#[component]
+pub fn ExportStep() -> impl IntoView {
+    let state = expect_context::<ImportState>();
+    let error = RwSignal::new(None::<String>);
+    let stem = move || format!("{}-import", state.entity.get().noun());
+    let download_import = move |_| {
+        let result = state.prepared.with_untracked(|p| import_file(p, Limits::for_site(state.legacy.get_untracked()), &stem()));
+        match result.map_err(|e| e.to_string()).and_then(|f| save(&f.name, f.mime, &f.bytes).map(|_| f).map_err(|e| e.to_string())) {
+            Ok(f) => {
+                error.set(None);
+                let what = if f.parts > 1 { format!("a .zip of {} files", f.parts) } else { "one file".to_owned() };
+                state.notice.set(Some(format!("Saved “{}”: {} row{} in {what}.", f.name, f.rows, plural(f.rows))));
+            }
+            Err(e) => error.set(Some(e)),
+        }
+    };
+    let download_rejects = move |_| {
+        let result = state.loaded.with_untracked(|l| {
+            l.as_ref().map(|l| state.prepared.with_untracked(|p| rejects_file(p, &l.outcome.table, &stem())))
+        });
+        if let Some(result) = result {
+            match result.map_err(|e| e.to_string()).and_then(|f| save(&f.name, f.mime, &f.bytes).map_err(|e| e.to_string())) {
+                Ok(()) => error.set(None),
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    };
+    let counts = Memo::new(move |_| state.prepared.with(|p| (p.report.valid, p.report.invalid)));
+    let rejected_warning = move || {
+        let (valid, invalid) = counts.get();
+        (invalid > 0).then(|| {
+            view! {
+                <Notice tone=Tone::Warning title=format!("{invalid} row{} will not be imported", plural(invalid))>
+                    <p>{format!("The import file holds the {valid} valid row{}. The other {invalid} are in the rejected-rows file with the reason for each: fix them there and import that file later, or go back and fix them here.", plural(valid))}</p>
+                </Notice>
+            }
+        })
+    };
+    let limits_note = move || {
+        let rows = if state.legacy.get() { LEGACY_MAX_ROWS_PER_FILE } else { MAX_ROWS_PER_FILE };
+        let (valid, _) = counts.get();
+        if valid > rows {
+            format!("{valid} rows do not fit in one file, so you get a .zip of numbered files. Upload them one after another.")
+        } else {
+            "Everything fits in one file.".to_owned()
+        }
+    };
+    let items = Memo::new(move |_| state.prepared.with(|p| state.schema.with(|s| checklist(p, s))));
+    let checklist_view = move || {
+        items
+            .get()
+            .into_iter()
+            .map(|i| {
+                let options = (!i.options_used.is_empty()).then(|| format!("Options used: {}", i.options_used.join(", ")));
+                view! { <li><strong>{i.field.clone()}</strong>{format!(" — {} ({})", i.type_label, i.api_type)}<br/>{options}</li> }
+            })
+            .collect_view()
+    };
+    let save_checklist = move |_| {
+        let text = checklist_text(&items.get_untracked(), state.entity.get_untracked().noun());
+        if let Err(e) = save("csm-checklist.txt", "text/plain;charset=utf-8", text.as_bytes()) {
+            error.set(Some(e.to_string()));
+        }
+    };
+    view! {
+        <section class="step" aria-labelledby="step-title">
+            <h2 id="step-title" class="step__title">"Download your import file"</h2>
+            <SiteKind/>
+            {rejected_warning}
+            <section class="panel" aria-labelledby="checklist-title">
+                <h3 id="checklist-title" class="panel__title">"Before you upload: check these fields exist in CSM"</h3>
+                <p>"CSM ignores columns it does not know and rejects values that are not one of a field's options. Names are case-sensitive."</p>
+                <ul class="checklist">{checklist_view}</ul>
+                <button type="button" class="button button--link" on:click=save_checklist>"Save this checklist"</button>
+            </section>
+            <div class="downloads">
+                <p>{limits_note}</p>
+                <button type="button" class="button button--primary button--large" data-testid="download-import"
+                    disabled=move || counts.get().0 == 0 on:click=download_import>
+                    {move || format!("Download import file ({} row{})", counts.get().0, plural(counts.get().0))}
+                </button>
+                <Show when=move || { counts.get().1 > 0 }>
+                    <button type="button" class="button button--secondary button--large" data-testid="download-rejects" on:click=download_rejects>
+                        {move || format!("Download rejected rows ({})", counts.get().1)}
+                    </button>
+                </Show>
+            </div>
+            {move || error.get().map(|e| view! { <Notice tone=Tone::Error title="The file could not be saved">{e}</Notice> })}
+            {move || state.notice.get().map(|n| view! { <Notice tone=Tone::Success title="Saved">{n}</Notice> })}
+        </section>
+    }
+}

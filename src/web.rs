@@ -1,0 +1,33 @@
+//! Browser adapters (wasm32 only): reading a dropped or chosen file, fetching the bundled sample, and handing
+//! bytes to the browser as a download. Each turns `JsValue` failures into [`WebError`] at the boundary, so the
+//! `ui` never sees a raw JavaScript error.
+
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod download;
+pub mod file;
+pub mod sample;
+
+use thiserror::Error;
+
+/// A browser operation that failed, in words the admin can act on.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum WebError {
+    #[error("The browser could not read “{name}” ({detail}). Check that the file is not open in another program, then choose it again.")]
+    FileRead { name: String, detail: String },
+    #[error("The sample file could not be loaded ({0}). Reload the page and try again.")]
+    Sample(String),
+    #[error("The browser refused to save the file ({0}). Allow downloads for this page and try again.")]
+    Download(String),
+}
+
+/// A short description of a JavaScript error value, for messages (never contains cell values).
+pub(crate) fn describe(value: &wasm_bindgen::JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| "unknown error".to_owned())
+}
+
+use wasm_bindgen::JsCast;

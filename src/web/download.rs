@@ -1,0 +1,37 @@
+//! Handing bytes to the browser as a file download (a Blob URL clicked through a temporary link), so files are
+//! produced on the admin's device and never sent anywhere.
+
+use wasm_bindgen::JsCast;
+
+use super::{describe, WebError};
+
+/// Offers `bytes` as a download named `name` with the given MIME type.
+pub fn save(name: &str, mime: &str, bytes: &[u8]) -> Result<(), WebError> {
+    let err = |e: wasm_bindgen::JsValue| WebError::Download(describe(&e));
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&array);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(err)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| WebError::Download("no document".into()))?;
+    let anchor: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(err)?.dyn_into().map_err(|e| err(e.into()))?;
+    anchor.set_href(&url);
+    anchor.set_download(name);
+    anchor.set_hidden(true);
+    let body = document.body().ok_or_else(|| WebError::Download("no body".into()))?;
+    body.append_child(&anchor).map_err(err)?;
+    anchor.click();
+    anchor.remove();
+    // Revoke later: revoking at once can cancel the download in some browsers.
+    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    if let Some(window) = web_sys::window() {
+        window.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000).map_err(err)?;
+    }
+    Ok(())
+}
