@@ -686,7 +686,8 @@ mod tests {
 
     #[test]
     fn every_fix_checks_as_valid_in_its_normalised_form() {
-        let checks: [(fn(&str) -> Checked, &[&str]); 4] = [
+        type Check = fn(&str) -> Checked;
+        let checks: [(Check, &[&str]); 4] = [
             (check_email, &["MAILTO:A@B.CO", "x <Y@Z.io>", "a at b dot io", "a@b.io;"]),
             (check_url, &["example.com", "http:/example.com", "'www.x.org/a b'"]),
             (check_number, &["$1,200", "12,5", "(3)", "1 234,5", ".5"]),

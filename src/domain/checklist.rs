@@ -32,8 +32,7 @@ pub fn checklist(prepared: &Prepared, schema: &Schema) -> Vec<ChecklistItem> {
                 .filter_map(|r| r.cells.get(ci))
                 .flat_map(|c| c.output.split(MULTI_VALUE_SEPARATOR))
                 .collect();
-            let options_used =
-                field.options.iter().filter(|o| used.contains(&o.as_str())).cloned().collect::<Vec<_>>();
+            let options_used = field.options.iter().filter(|o| used.contains(&o.as_str())).cloned().collect::<Vec<_>>();
             Some(ChecklistItem {
                 field: field.name.clone(),
                 type_label: field.kind.label().to_owned(),

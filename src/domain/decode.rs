@@ -25,7 +25,7 @@ pub struct Decoded {
 }
 
 /// The encodings offered in the picker, most common first.
-pub const ENCODING_CHOICES: &[&'static Encoding] = &[
+pub const ENCODING_CHOICES: &[&Encoding] = &[
     UTF_8,
     WINDOWS_1252,
     ISO_8859_15,

@@ -139,7 +139,11 @@ pub fn part_name(stem: &str, index: usize, count: usize) -> String {
 }
 
 /// Neutralises a cell a spreadsheet would run as a formula (`= + - @`, tab, carriage return) by prefixing `'`.
+/// A plain number ("-5.25", "+3") is left alone: a spreadsheet reads it as the number it is.
 pub fn neutralise(cell: &str) -> Cow<'_, str> {
+    if cell.parse::<f64>().is_ok_and(f64::is_finite) {
+        return Cow::Borrowed(cell);
+    }
     match cell.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{cell}")),
         _ => Cow::Borrowed(cell),
@@ -223,8 +227,11 @@ mod tests {
         let mut archive = zip::ZipArchive::new(Cursor::new(f.bytes)).expect("valid zip");
         assert_eq!(archive.len(), 3);
         let mut third = String::new();
-        std::io::Read::read_to_string(&mut archive.by_name("customers-import-part-03-of-03.csv").expect("part"), &mut third)
-            .expect("read");
+        std::io::Read::read_to_string(
+            &mut archive.by_name("customers-import-part-03-of-03.csv").expect("part"),
+            &mut third,
+        )
+        .expect("read");
         assert_eq!(third, "Email,Title\r\np4@example.com,CTO\r\n");
     }
 
@@ -250,6 +257,15 @@ mod tests {
         let mut t = contacts(1);
         t.records[0].cells[0].clear();
         assert!(matches!(import_file(&prepared(&t), Limits::for_site(true), "x"), Err(ExportError::NoValidRows)));
+    }
+
+    #[test]
+    fn formulas_are_neutralised_but_numbers_and_text_are_not() {
+        assert_eq!(neutralise("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(neutralise("+46 8 123"), "'+46 8 123");
+        assert_eq!(neutralise("@user"), "'@user");
+        assert_eq!(neutralise("-5.25"), "-5.25");
+        assert_eq!(neutralise("Ada"), "Ada");
     }
 
     #[test]

@@ -17,7 +17,10 @@ pub enum Source {
     Unmapped,
     Column(usize),
     /// Several columns joined with `separator`, empty parts skipped (FirstName + LastName → "Ada Lovelace").
-    Combine { columns: Vec<usize>, separator: String },
+    Combine {
+        columns: Vec<usize>,
+        separator: String,
+    },
 }
 
 impl Source {
@@ -49,8 +52,7 @@ impl Source {
 
     /// The header(s) as the admin knows them: "FirstName + LastName".
     pub fn describe(&self, headers: &[String]) -> Option<String> {
-        let names: Vec<&str> =
-            self.columns().iter().map(|c| headers.get(*c).map_or("?", String::as_str)).collect();
+        let names: Vec<&str> = self.columns().iter().map(|c| headers.get(*c).map_or("?", String::as_str)).collect();
         (!names.is_empty()).then(|| names.join(" + "))
     }
 }
@@ -103,10 +105,9 @@ impl MappingProblem {
             MappingProblem::RequiredUnmapped { field } => {
                 format!("Choose the column that holds “{field}”. CSM needs it to recognise each record.")
             }
-            MappingProblem::ColumnUsedTwice { column, fields } => format!(
-                "The column “{column}” is used for {}. Check that this is what you want.",
-                quote_list(fields)
-            ),
+            MappingProblem::ColumnUsedTwice { column, fields } => {
+                format!("The column “{column}” is used for {}. Check that this is what you want.", quote_list(fields))
+            }
         }
     }
 }
@@ -201,7 +202,10 @@ mod tests {
         let p = m.problems(&schema, &t.headers);
         assert_eq!(p[0], MappingProblem::RequiredUnmapped { field: "Email".into() });
         assert!(p[0].blocks());
-        assert_eq!(p[1], MappingProblem::ColumnUsedTwice { column: "First".into(), fields: vec!["Title".into(), "Region".into()] });
+        assert_eq!(
+            p[1],
+            MappingProblem::ColumnUsedTwice { column: "First".into(), fields: vec!["Title".into(), "Region".into()] }
+        );
         assert!(p[1].message().contains("“Title” and “Region”"));
         assert_eq!(p.len(), 2);
     }

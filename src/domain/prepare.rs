@@ -313,7 +313,10 @@ mod tests {
 
     #[test]
     fn organization_names_are_the_same_when_trimmed_and_case_folded() {
-        assert_eq!(key_identity(Entity::Organizations, "  Acme  Corp "), key_identity(Entity::Organizations, "acme corp"));
+        assert_eq!(
+            key_identity(Entity::Organizations, "  Acme  Corp "),
+            key_identity(Entity::Organizations, "acme corp")
+        );
     }
 
     #[test]
@@ -380,8 +383,22 @@ mod tests {
         let m = suggest(&schema, &t);
         let pos = |row| Position { row, line: row };
         let read = vec![
-            Issue { record: 0, pos: pos(2), column: None, field: None, problem: Problem::TooFewValues { found: 1, expected: 2 }, fix: None },
-            Issue { record: 1, pos: pos(3), column: None, field: None, problem: Problem::TooManyValues { found: 3, expected: 2 }, fix: None },
+            Issue {
+                record: 0,
+                pos: pos(2),
+                column: None,
+                field: None,
+                problem: Problem::TooFewValues { found: 1, expected: 2 },
+                fix: None,
+            },
+            Issue {
+                record: 1,
+                pos: pos(3),
+                column: None,
+                field: None,
+                problem: Problem::TooManyValues { found: 3, expected: 2 },
+                fix: None,
+            },
         ];
         let p = prepare(&t, &schema, &m, &Edits::new(), &read);
         assert_eq!((p.report.valid, p.report.invalid, p.report.warnings), (1, 1, 1));

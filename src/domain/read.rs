@@ -454,7 +454,10 @@ mod tests {
         }
         let io = csv::Error::from(std::io::Error::other("disk"));
         let err = records.malformed(12, &io);
-        assert_eq!(err, ReadError::Malformed { row: 3, line: 4, reason: "the file could not be read to the end".into() });
+        assert_eq!(
+            err,
+            ReadError::Malformed { row: 3, line: 4, reason: "the file could not be read to the end".into() }
+        );
         assert!(err.to_string().starts_with("Reading stopped at row 3 (line 4)"), "{err}");
     }
 
@@ -467,26 +470,5 @@ mod tests {
         assert_eq!(lines.line_at(5), 3);
         assert_eq!(lines.line_at(7), 4);
         assert_eq!(lines.line_at(99), 4);
-    }
-}
-#[cfg(test)]
-mod tmp_fixture_check {
-    #[test]
-    fn tmp_dump_fixtures() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/domain/fixtures/read");
-        let mut names: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
-        names.sort();
-        for p in names {
-            if p.extension().is_some_and(|e| e == "md") { continue; }
-            let bytes = std::fs::read(&p).unwrap();
-            match super::read(&bytes, &super::ReadOptions::default()) {
-                Ok(o) => {
-                    println!("{}: enc={} guessed={} delim={:?} headers={:?} notes={:?}", p.display(), o.encoding.name(), o.encoding_guessed, o.delimiter as char, o.table.headers, o.header_notes);
-                    for r in &o.table.records { println!("   {:?} {:?}", r.pos, r.cells); }
-                    for i in &o.issues { println!("   ISSUE {:?}", i); }
-                }
-                Err(e) => println!("{}: ERR {:?} — {}", p.display(), e, e),
-            }
-        }
     }
 }

@@ -18,13 +18,21 @@ pub enum Severity {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Problem {
     /// The row has more values than the header has columns (usually a stray delimiter or quote).
-    TooManyValues { found: usize, expected: usize },
+    TooManyValues {
+        found: usize,
+        expected: usize,
+    },
     /// The row has fewer values than the header; the missing ones are read as empty.
-    TooFewValues { found: usize, expected: usize },
+    TooFewValues {
+        found: usize,
+        expected: usize,
+    },
     /// The key (email / organization name) is empty.
     MissingKey,
     /// Another row has the same key; only the first is imported.
-    DuplicateKey { first_row: u64 },
+    DuplicateKey {
+        first_row: u64,
+    },
     InvalidEmail,
     InvalidUrl,
     /// The date does not match the column's date format.
@@ -35,9 +43,13 @@ pub enum Problem {
     InvalidBoolean,
     InvalidPhone,
     /// A select value that is not one of the field's options.
-    NotAnOption { value: String },
+    NotAnOption {
+        value: String,
+    },
     /// A value to be written into a multi-select cell contains the `|` separator.
-    ValueContainsPipe { value: String },
+    ValueContainsPipe {
+        value: String,
+    },
 }
 
 impl Problem {
@@ -85,7 +97,9 @@ impl Problem {
             ),
             Problem::InvalidEmail => "This is not an email address like name@example.com.".into(),
             Problem::InvalidUrl => "This is not a web address like https://example.com.".into(),
-            Problem::InvalidDate => "This date does not match the other dates in the column.".into(),
+            Problem::InvalidDate => {
+                "This is not a real date, or it is written differently from the other dates in this column.".into()
+            }
             Problem::DateOrderUnknown => "Every date in this column fits both day/month and month/day. \
                  Tell us which one your file uses."
                 .into(),

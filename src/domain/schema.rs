@@ -177,7 +177,9 @@ impl SchemaWarning {
 /// Why a schema file could not be loaded.
 #[derive(Debug, Error)]
 pub enum SchemaError {
-    #[error("This is not a field list saved by this assistant ({0}). Choose a .json file saved from the Fields panel.")]
+    #[error(
+        "This is not a field list saved by this assistant ({0}). Choose a .json file saved from the Fields panel."
+    )]
     NotJson(String),
     #[error("This field list is for {found}, but you are importing {expected}. Switch the import type first.")]
     WrongEntity { found: &'static str, expected: &'static str },

@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 use super::mapping::{FieldMapping, Mapping, Source};
 use super::schema::{FieldRole, Schema};
 use super::synonyms::{combinations, header_synonyms, normalise};
-use super::values::initial_value_map;
 use super::table::Table;
+use super::values::initial_value_map;
 
 /// Fuzzy matches below this similarity are not suggested.
 const FUZZY_THRESHOLD: f64 = 0.88;

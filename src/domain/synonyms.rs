@@ -18,16 +18,33 @@ pub fn normalise(text: &str) -> String {
 pub fn header_synonyms(entity: Entity, field: &str) -> &'static [&'static str] {
     match (entity, field) {
         (Entity::Customers, "Email") => &[
-            "email", "emailaddress", "mail", "email1", "primaryemail", "personemail", "workemail",
-            "contactemail", "useremail", "businessemail",
+            "email",
+            "emailaddress",
+            "mail",
+            "email1",
+            "primaryemail",
+            "personemail",
+            "workemail",
+            "contactemail",
+            "useremail",
+            "businessemail",
         ],
         (Entity::Customers, "Display name") => {
             &["name", "fullname", "contactname", "displayname", "username", "customername", "contact"]
         }
         (Entity::Customers, "Full name") => &["fullname", "name", "contactname", "customername"],
         (Entity::Customers, "Phone") => &[
-            "phone", "phonenumber", "workphone", "businessphone", "telephone", "tel", "mobilephone", "mobile",
-            "mobilephonenumber", "cellphone", "directphone",
+            "phone",
+            "phonenumber",
+            "workphone",
+            "businessphone",
+            "telephone",
+            "tel",
+            "mobilephone",
+            "mobile",
+            "mobilephonenumber",
+            "cellphone",
+            "directphone",
         ],
         (Entity::Customers, "External ID") => {
             &["id", "externalid", "contactid", "recordid", "contactrecordid", "userid", "uniqueid", "crmid"]
@@ -39,8 +56,18 @@ pub fn header_synonyms(entity: Entity, field: &str) -> &'static [&'static str] {
         }
         (_, "Type") => &["type", "contacttype", "accounttype", "customertype", "lifecyclestage", "relationship"],
         (Entity::Organizations, "Organization Name") => &[
-            "name", "accountname", "company", "companyname", "organization", "organisation", "organizationname",
-            "organisationname", "org", "account", "business", "businessname",
+            "name",
+            "accountname",
+            "company",
+            "companyname",
+            "organization",
+            "organisation",
+            "organizationname",
+            "organisationname",
+            "org",
+            "account",
+            "business",
+            "businessname",
         ],
         (Entity::Organizations, "Industry") => &["industry", "sector", "vertical"],
         (Entity::Organizations, "External ID") => {
@@ -86,6 +113,8 @@ pub const OPTION_SYNONYMS: &[(&str, &str)] = &[
     ("opportunity", "Prospect"),
     ("prospective", "Prospect"),
     ("reseller", "Partner"),
+    ("channelpartnerreseller", "Partner"),
+    ("installationpartner", "Partner"),
     ("channelpartner", "Partner"),
     ("technologypartner", "Partner"),
     ("integrator", "Partner"),

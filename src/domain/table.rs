@@ -36,9 +36,6 @@ impl Table {
 
     /// The cell at `record`, `column`, or "" when out of range.
     pub fn cell(&self, record: usize, column: usize) -> &str {
-        self.records
-            .get(record)
-            .and_then(|r| r.cells.get(column))
-            .map_or("", String::as_str)
+        self.records.get(record).and_then(|r| r.cells.get(column)).map_or("", String::as_str)
     }
 }

@@ -60,6 +60,10 @@ pub fn suggest_option(value: &str, options: &[String]) -> Option<String> {
             return Some((*only).clone());
         }
     }
+    // A cell holding several values ("Enterprise;SMB") is not a typo of one option: it needs splitting.
+    if v.contains(SPLIT_CANDIDATES) {
+        return None;
+    }
     options
         .iter()
         .map(|o| (strsim::jaro_winkler(&n, &normalise(o)), o))
@@ -99,9 +103,10 @@ pub fn detect_split(table: &Table, source: &Source, field: &Field) -> Option<cha
         .into_iter()
         .map(|sep| {
             let cells = values.iter().filter(|v| v.contains(sep)).count();
-            let helps = values.iter().filter(|v| v.contains(sep)).any(|v| {
-                split_cell(v, Some(sep)).iter().any(|p| suggest_option(p, &field.options).is_some())
-            });
+            let helps = values
+                .iter()
+                .filter(|v| v.contains(sep))
+                .any(|v| split_cell(v, Some(sep)).iter().any(|p| suggest_option(p, &field.options).is_some()));
             (sep, cells, helps)
         })
         .filter(|(_, cells, helps)| *cells > 0 && *helps)
@@ -161,6 +166,7 @@ mod tests {
         assert_eq!(suggest_option("Reseller", &types()).as_deref(), Some("Partner"));
         assert_eq!(suggest_option("Custmer", &types()).as_deref(), Some("Customer"));
         assert_eq!(suggest_option("Analyst", &types()), None);
+        assert_eq!(suggest_option("Customer;Partner", &types()), None, "several values are not one typo");
     }
 
     #[test]

@@ -89,9 +89,8 @@ impl ImportState {
         let edits = RwSignal::new(Edits::new());
         let prepared = Memo::new(move |_| {
             loaded.with(|l| match l {
-                Some(l) => schema.with(|s| {
-                    mapping.with(|m| edits.with(|e| prepare(&l.outcome.table, s, m, e, &l.outcome.issues)))
-                }),
+                Some(l) => schema
+                    .with(|s| mapping.with(|m| edits.with(|e| prepare(&l.outcome.table, s, m, e, &l.outcome.issues)))),
                 None => Prepared::default(),
             })
         });

@@ -14,9 +14,8 @@ pub fn save(name: &str, mime: &str, bytes: &[u8]) -> Result<(), WebError> {
     options.set_type(mime);
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(err)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or_else(|| WebError::Download("no document".into()))?;
+    let document =
+        web_sys::window().and_then(|w| w.document()).ok_or_else(|| WebError::Download("no document".into()))?;
     let anchor: web_sys::HtmlAnchorElement =
         document.create_element("a").map_err(err)?.dyn_into().map_err(|e| err(e.into()))?;
     anchor.set_href(&url);

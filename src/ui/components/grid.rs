@@ -16,7 +16,12 @@ pub fn Grid() -> impl IntoView {
     let visible = Memo::new(move |_| {
         let only = only_problems.get();
         state.prepared.with(|p| {
-            p.rows.iter().enumerate().filter(|(_, r)| !only || r.cells.iter().any(|c| c.has_issue) || r.rejected).map(|(i, _)| i).collect::<Vec<_>>()
+            p.rows
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| !only || r.cells.iter().any(|c| c.has_issue) || r.rejected)
+                .map(|(i, _)| i)
+                .collect::<Vec<_>>()
         })
     });
     let pages = move || visible.with(|v| v.len().div_ceil(PAGE)).max(1);
@@ -24,7 +29,11 @@ pub fn Grid() -> impl IntoView {
         let total = visible.with(Vec::len);
         let start = (page.get() * PAGE).min(total);
         let end = (start + PAGE).min(total);
-        if total == 0 { "No rows to show".to_owned() } else { format!("Rows {}–{} of {}", start + 1, end, total) }
+        if total == 0 {
+            "No rows to show".to_owned()
+        } else {
+            format!("Rows {}–{} of {}", start + 1, end, total)
+        }
     };
     let head = move || {
         state.prepared.with(|p| {
@@ -84,7 +93,7 @@ pub fn Grid() -> impl IntoView {
                 <span class="grid-tools__range" aria-live="polite">{range_text}</span>
                 <button type="button" class="button button--secondary" disabled=move || page.get() == 0
                     on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous page"</button>
-                <button type="button" class="button button--secondary" disabled=move || page.get() + 1 >= pages()
+                <button type="button" class="button button--secondary" disabled=move || { page.get() + 1 >= pages() }
                     on:click=move |_| page.update(|p| *p += 1)>"Next page"</button>
             </div>
             <div class="table-scroll" tabindex="0" role="region" aria-labelledby="grid-title">

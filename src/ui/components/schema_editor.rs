@@ -40,7 +40,12 @@ fn AddField() -> impl IntoView {
             error.set(Some("List the options, one per line, exactly as they are in CSM.".into()));
             return;
         }
-        let field = Field { name: n.clone(), kind: k, options: if k.has_options() { opts } else { Vec::new() }, role: FieldRole::Detail };
+        let field = Field {
+            name: n.clone(),
+            kind: k,
+            options: if k.has_options() { opts } else { Vec::new() },
+            role: FieldRole::Detail,
+        };
         if state.upsert_field(field) {
             error.set(None);
             name.set(String::new());
@@ -123,9 +128,10 @@ pub fn SchemaEditor() -> impl IntoView {
         input.set_value("");
         spawn_local(async move {
             let entity = state.entity.get_untracked();
-            let result = read_file(file).await.map_err(|e| e.to_string()).and_then(|f| {
-                Schema::from_json(&String::from_utf8_lossy(&f.bytes), entity).map_err(|e| e.to_string())
-            });
+            let result = read_file(file)
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|f| Schema::from_json(&String::from_utf8_lossy(&f.bytes), entity).map_err(|e| e.to_string()));
             match result {
                 Ok(schema) => {
                     state.replace_schema(schema);

@@ -43,9 +43,8 @@ fn blocker(state: &ImportState, step: Step) -> Option<String> {
         Step::Upload => state.loaded.with(|l| l.is_none()).then(|| "Choose a file to continue.".to_owned()),
         Step::Map => {
             let problems = state.loaded.with(|l| {
-                l.as_ref().map(|l| {
-                    state.schema.with(|s| state.mapping.with(|m| m.problems(s, &l.outcome.table.headers)))
-                })
+                l.as_ref()
+                    .map(|l| state.schema.with(|s| state.mapping.with(|m| m.problems(s, &l.outcome.table.headers))))
             });
             problems.unwrap_or_default().into_iter().find(|p| p.blocks()).map(|p| p.message())
         }

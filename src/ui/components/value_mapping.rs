@@ -38,7 +38,6 @@ fn FieldValues(field: Field) -> impl IntoView {
         })
     };
     let options = field.options.clone();
-    let title_id = format!("values-{}", name.replace(' ', "-"));
     let split_prompt = {
         let name = name.clone();
         move || {
@@ -74,7 +73,7 @@ fn FieldValues(field: Field) -> impl IntoView {
                 // None: not matched yet; Some(None): leave empty; Some(Some(o)): becomes o.
                 let entry = map.options.get(&d.value).cloned();
                 let chosen = entry.clone().flatten();
-                let id = format!("{title_id}-{i}", title_id = format!("values-{}", name.replace(' ', "-")));
+                let id = format!("values-{}-{i}", name.replace(' ', "-"));
                 let opts = options
                     .iter()
                     .map(|o| {

@@ -42,8 +42,12 @@ pub fn ExportStep() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let stem = move || format!("{}-import", state.entity.get().noun());
     let download_import = move |_| {
-        let result = state.prepared.with_untracked(|p| import_file(p, Limits::for_site(state.legacy.get_untracked()), &stem()));
-        match result.map_err(|e| e.to_string()).and_then(|f| save(&f.name, f.mime, &f.bytes).map(|_| f).map_err(|e| e.to_string())) {
+        let result =
+            state.prepared.with_untracked(|p| import_file(p, Limits::for_site(state.legacy.get_untracked()), &stem()));
+        match result
+            .map_err(|e| e.to_string())
+            .and_then(|f| save(&f.name, f.mime, &f.bytes).map(|_| f).map_err(|e| e.to_string()))
+        {
             Ok(f) => {
                 error.set(None);
                 let what = if f.parts > 1 { format!("a .zip of {} files", f.parts) } else { "one file".to_owned() };
@@ -57,7 +61,10 @@ pub fn ExportStep() -> impl IntoView {
             l.as_ref().map(|l| state.prepared.with_untracked(|p| rejects_file(p, &l.outcome.table, &stem())))
         });
         if let Some(result) = result {
-            match result.map_err(|e| e.to_string()).and_then(|f| save(&f.name, f.mime, &f.bytes).map_err(|e| e.to_string())) {
+            match result
+                .map_err(|e| e.to_string())
+                .and_then(|f| save(&f.name, f.mime, &f.bytes).map_err(|e| e.to_string()))
+            {
                 Ok(()) => error.set(None),
                 Err(e) => error.set(Some(e)),
             }

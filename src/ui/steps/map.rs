@@ -42,7 +42,8 @@ fn examples(state: &ImportState, source: &Source) -> String {
 #[component]
 fn CombineEditor(field: String, default_separator: &'static str, open: RwSignal<bool>) -> impl IntoView {
     let state = expect_context::<ImportState>();
-    let headers = state.loaded.with_untracked(|l| l.as_ref().map(|l| l.outcome.table.headers.clone())).unwrap_or_default();
+    let headers =
+        state.loaded.with_untracked(|l| l.as_ref().map(|l| l.outcome.table.headers.clone())).unwrap_or_default();
     let current = state.mapping.with_untracked(|m| m.source(&field).columns());
     let chosen = RwSignal::new(current);
     let separator = RwSignal::new(default_separator.to_owned());
@@ -51,8 +52,9 @@ fn CombineEditor(field: String, default_separator: &'static str, open: RwSignal<
         .enumerate()
         .map(|(i, h)| {
             let id = format!("combine-{}-{i}", field.replace(' ', "-"));
+            let label_for = id.clone();
             view! {
-                <label class="check" for=id.clone()>
+                <label class="check" for=label_for>
                     <input
                         id=id
                         type="checkbox"
@@ -111,7 +113,9 @@ fn FieldRow(field: Field) -> impl IntoView {
     let confidence = {
         let name = name.clone();
         move || {
-            state.mapping.with(|m| m.fields.iter().find(|f| f.field == name).and_then(|f| f.confidence).map(|c| c.label()))
+            state
+                .mapping
+                .with(|m| m.fields.iter().find(|f| f.field == name).and_then(|f| f.confidence).map(|c| c.label()))
         }
     };
     let options = move || {
@@ -209,7 +213,12 @@ pub fn MapStep() -> impl IntoView {
             .collect_view()
     };
     let schema_warnings = move || {
-        state.schema.with(|s| s.warnings()).into_iter().map(|w| view! { <Notice tone=Tone::Warning title="Check your CSM site">{w.message()}</Notice> }).collect_view()
+        state
+            .schema
+            .with(|s| s.warnings())
+            .into_iter()
+            .map(|w| view! { <Notice tone=Tone::Warning title="Check your CSM site">{w.message()}</Notice> })
+            .collect_view()
     };
     let rows = move || {
         state.schema.with(|s| s.fields.clone()).into_iter().map(|f| view! { <FieldRow field=f/> }).collect_view()

@@ -15,7 +15,9 @@ const ISSUE_LIST_LIMIT: usize = 200;
 #[component]
 fn Summary() -> impl IntoView {
     let state = expect_context::<ImportState>();
-    let counts = Memo::new(move |_| state.prepared.with(|p| (p.report.rows, p.report.valid, p.report.invalid, p.report.warnings)));
+    let counts = Memo::new(move |_| {
+        state.prepared.with(|p| (p.report.rows, p.report.valid, p.report.invalid, p.report.warnings))
+    });
     view! {
         <dl class="summary">
             <div class="summary__item">

@@ -256,7 +256,8 @@ pub fn UploadStep() -> impl IntoView {
     };
     let error = move || {
         state.load_error.get().map(|e| {
-            let kept = state.loaded.with(|l| l.as_ref().map(|l| format!("Your previous file “{}” is still loaded.", l.name)));
+            let kept =
+                state.loaded.with(|l| l.as_ref().map(|l| format!("Your previous file “{}” is still loaded.", l.name)));
             view! { <Notice tone=Tone::Error title="This file could not be used"><p>{e}</p><p>{kept}</p></Notice> }
         })
     };
