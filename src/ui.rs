@@ -5,8 +5,8 @@
 
 mod app;
 mod components;
-mod state;
-mod steps;
+pub mod state;
+pub mod steps;
 
 pub use app::App;
 pub use state::{ImportState, Step};

@@ -108,6 +108,10 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<ReadOutcome, ReadErro
 fn square(mut record: Record, width: usize) -> (Record, Option<Problem>) {
     let found = record.cells.len();
     let problem = match found.cmp(&width) {
+        // Extra cells that are all empty (a trailing delimiter) lose nothing: a warning, not a rejected row.
+        std::cmp::Ordering::Greater if record.cells[width..].iter().all(|c| c.trim().is_empty()) => {
+            Some(Problem::ExtraEmptyValues { found, expected: width })
+        }
         std::cmp::Ordering::Greater => Some(Problem::TooManyValues { found, expected: width }),
         std::cmp::Ordering::Less => Some(Problem::TooFewValues { found, expected: width }),
         std::cmp::Ordering::Equal => None,
@@ -367,6 +371,14 @@ mod tests {
             ]
         );
         assert!(o.issues.iter().all(|i| i.column.is_none() && i.field.is_none() && i.fix.is_none()));
+    }
+
+    #[test]
+    fn a_trailing_delimiter_is_a_warning_not_a_rejection() {
+        let o = read(b"A,B\n1,2,\n", &ReadOptions::default()).expect("reads");
+        assert_eq!(o.issues[0].problem, Problem::ExtraEmptyValues { found: 3, expected: 2 });
+        assert_eq!(o.issues[0].severity(), crate::domain::report::Severity::Warning);
+        assert_eq!(o.table.records[0].cells, vec!["1".to_owned(), "2".to_owned()]);
     }
 
     #[test]

@@ -27,6 +27,11 @@ pub enum Problem {
         found: usize,
         expected: usize,
     },
+    /// The row has more values than the header, but the extra ones are empty (a trailing delimiter).
+    ExtraEmptyValues {
+        found: usize,
+        expected: usize,
+    },
     /// The key (email / organization name) is empty.
     MissingKey,
     /// Another row has the same key; only the first is imported.
@@ -55,7 +60,7 @@ pub enum Problem {
 impl Problem {
     pub fn severity(&self) -> Severity {
         match self {
-            Problem::TooFewValues { .. } => Severity::Warning,
+            Problem::TooFewValues { .. } | Problem::ExtraEmptyValues { .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -65,6 +70,7 @@ impl Problem {
         match self {
             Problem::TooManyValues { .. } => "Row has more values than there are columns".into(),
             Problem::TooFewValues { .. } => "Row has fewer values than there are columns".into(),
+            Problem::ExtraEmptyValues { .. } => "Row ends with extra empty values".into(),
             Problem::MissingKey => "Required value is empty".into(),
             Problem::DuplicateKey { .. } => "Appears more than once".into(),
             Problem::InvalidEmail => "Not a valid email address".into(),
@@ -88,6 +94,9 @@ impl Problem {
             ),
             Problem::TooFewValues { found, expected } => format!(
                 "This row has {found} values but the header has {expected} columns; the missing ones are left empty."
+            ),
+            Problem::ExtraEmptyValues { found, expected } => format!(
+                "This row has {found} values but the header has {expected} columns; the extra ones are empty and are ignored."
             ),
             Problem::MissingKey => {
                 format!("“{field}” is empty. CSM needs it to recognise the record: fill it in or leave the row out.")
@@ -120,6 +129,7 @@ impl Problem {
         match self {
             Problem::TooManyValues { .. } => ProblemKind::TooManyValues,
             Problem::TooFewValues { .. } => ProblemKind::TooFewValues,
+            Problem::ExtraEmptyValues { .. } => ProblemKind::ExtraEmptyValues,
             Problem::MissingKey => ProblemKind::MissingKey,
             Problem::DuplicateKey { .. } => ProblemKind::DuplicateKey,
             Problem::InvalidEmail => ProblemKind::InvalidEmail,
@@ -140,6 +150,7 @@ impl Problem {
 pub enum ProblemKind {
     TooManyValues,
     TooFewValues,
+    ExtraEmptyValues,
     MissingKey,
     DuplicateKey,
     InvalidEmail,

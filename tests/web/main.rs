@@ -1,2 +1,108 @@
-//! Component and browser-adapter tests, run by wasm-bindgen-test in headless Chromium.
+//! Component and browser-adapter tests, run by wasm-bindgen-test in headless Chromium: the app mounts, a loaded
+//! file renders one mapping row per CSM field with its suggested column, an edit in the review grid re-validates,
+//! and the browser adapters turn failures into plain-words errors.
 #![cfg(target_arch = "wasm32")]
+
+use std::sync::Arc;
+
+use csm_import::domain::read::ReadOptions;
+use csm_import::ui::state::{ImportState, Step};
+use csm_import::ui::steps::{map::MapStep, review::ReviewStep};
+use csm_import::web::{download, sample, WebError};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const CONTACTS: &str = "Id,FirstName,LastName,Email,Type__c\n1,Ada,Lovelace,ada@example.com,customer\n2,Alan,Turing,not-an-email,Partner\n";
+
+/// Lets Leptos run its scheduled effects.
+async fn tick() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// A fresh container element appended to the body.
+fn container() -> web_sys::HtmlElement {
+    let document = web_sys::window().and_then(|w| w.document()).expect("document");
+    let div = document.create_element("div").expect("div").dyn_into::<web_sys::HtmlElement>().expect("html element");
+    document.body().expect("body").append_child(&div).expect("append");
+    div
+}
+
+fn loaded_state() -> ImportState {
+    let state = ImportState::new();
+    state.load("contacts.csv".into(), Arc::new(CONTACTS.as_bytes().to_vec()), ReadOptions::default());
+    state
+}
+
+#[wasm_bindgen_test]
+async fn app_mounts_with_the_file_input_and_entity_choice() {
+    let root = container();
+    let handle = leptos::mount::mount_to(root.clone(), csm_import::ui::App);
+    tick().await;
+    for id in ["file-input", "entity-customers", "entity-organizations"] {
+        assert!(root.query_selector(&format!("[data-testid={id}]")).expect("query").is_some(), "{id} is rendered");
+    }
+    let next = root.query_selector("[data-testid=step-next]").expect("query").expect("next button");
+    assert!(next.has_attribute("disabled"), "Next waits for a file");
+    drop(handle);
+}
+
+#[wasm_bindgen_test]
+async fn map_step_shows_one_row_per_field_with_the_suggested_column_selected() {
+    let root = container();
+    let state = loaded_state();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(state);
+        view! { <MapStep/> }
+    });
+    tick().await;
+    let rows = root.query_selector_all("[data-testid=map-field]").expect("rows");
+    assert_eq!(rows.length() as usize, state.schema.with_untracked(|s| s.fields.len()));
+    let email =
+        root.query_selector("[data-testid=map-field][data-field=Email] select").expect("query").expect("select");
+    let email: web_sys::HtmlSelectElement = email.dyn_into().expect("select element");
+    assert_eq!(email.value(), "3", "Email column (index 3) is pre-selected");
+    drop(handle);
+}
+
+#[wasm_bindgen_test]
+async fn editing_a_problem_cell_in_the_review_grid_revalidates_the_row() {
+    let root = container();
+    let state = loaded_state();
+    state.step.set(Step::Review);
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(state);
+        view! { <ReviewStep/> }
+    });
+    tick().await;
+    let invalid = |root: &web_sys::HtmlElement| {
+        root.query_selector("[data-testid=summary-invalid]").expect("query").expect("count").text_content()
+    };
+    assert_eq!(invalid(&root).as_deref(), Some("1"));
+    let cell = root.query_selector("input[aria-invalid=true]").expect("query").expect("problem cell");
+    let cell: web_sys::HtmlInputElement = cell.dyn_into().expect("input");
+    cell.set_value("alan@example.com");
+    cell.dispatch_event(&web_sys::Event::new("change").expect("event")).expect("dispatch");
+    tick().await;
+    assert_eq!(invalid(&root).as_deref(), Some("0"));
+    drop(handle);
+}
+
+#[wasm_bindgen_test]
+fn download_of_bytes_is_offered_without_error() {
+    assert_eq!(download::save("test.csv", "text/csv", b"Email\r\na@b.io\r\n"), Ok(()));
+}
+
+#[wasm_bindgen_test]
+async fn a_missing_sample_is_a_plain_error_not_a_panic() {
+    let err = sample::fetch_bytes("no-such-file-here.csv").await.expect_err("404");
+    assert!(matches!(err, WebError::Sample(ref d) if d.contains("404")), "{err}");
+    assert!(err.to_string().contains("Reload the page"));
+}

@@ -40,6 +40,14 @@ fn Summary() -> impl IntoView {
     }
 }
 
+fn fix_label(fixable: usize, total: usize) -> String {
+    if fixable == total {
+        format!("Apply the suggested fix to all {total}")
+    } else {
+        format!("Apply the suggested fix where we have one ({fixable} of {total})")
+    }
+}
+
 #[component]
 fn Groups() -> impl IntoView {
     let state = expect_context::<ImportState>();
@@ -58,7 +66,7 @@ fn Groups() -> impl IntoView {
                 let fix_button = (fixable > 0).then(|| {
                     view! {
                         <button type="button" class="button button--secondary" on:click=move |_| state.fix_group(&group)>
-                            {format!("Apply the suggested fix to all {fixable}")}
+                            {fix_label(fixable, n)}
                         </button>
                     }
                 });

@@ -1,6 +1,7 @@
 // Page-object helpers for the journeys. They drive the app only through its stable data-testid hooks
 // (file-input, step-next, download-*, ...), never through CSS classes or texts.
 import { test, type Page } from '@playwright/test';
+import * as path from 'node:path';
 
 /** Opens the app and waits (up to 20 s) until the wasm has started and rendered the file input. */
 export async function open(page: Page): Promise<void> {
@@ -24,4 +25,14 @@ export async function download(page: Page, testid: string): Promise<string> {
   const target = test.info().outputPath('downloads', file.suggestedFilename());
   await file.saveAs(target);
   return target;
+}
+
+/** The path of a shared fixture under tests/domain/fixtures (the native golden suite uses the same files). */
+export function fixture(relative: string): string {
+  return path.resolve(test.info().config.rootDir, '..', '..', 'domain', 'fixtures', relative);
+}
+
+/** The selected option of a mapping row's column <select> (data-testid="map-field", data-field="<CSM field>"). */
+export function mappedColumn(page: Page, field: string) {
+  return page.locator(`[data-testid="map-field"][data-field="${field}"] select option:checked`);
 }

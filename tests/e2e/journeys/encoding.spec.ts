@@ -1,0 +1,24 @@
+// Journey: a Windows-1252, semicolon-separated file (what Excel on Windows saves as "CSV") is detected, and its
+// accents come out right in the UTF-8 import file.
+import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import * as app from '../pages/app';
+
+test('Windows-1252 semicolon file keeps its accents', async ({ page }) => {
+  await app.open(page);
+  await app.upload(page, app.fixture('read/contacts-cp1252-semicolon.csv'));
+  await expect(page.getByLabel('Text encoding')).toHaveValue('windows-1252');
+  await expect(page.getByLabel('Values are separated by')).toHaveValue(';');
+  await expect(page.getByRole('region', { name: 'Preview of the first rows' })).toContainText('São Paulo');
+  await app.next(page);
+  await app.next(page);
+  await expect(page.getByTestId('summary-invalid')).toHaveText('0');
+  await app.next(page);
+
+  const text = readFileSync(await app.download(page, 'download-import'), 'utf8');
+  expect(text).not.toContain('\uFFFD');
+  expect(text).toContain('José Müller');
+  expect(text).toContain('Nuño Peña');
+  expect(text).toContain('Søren Kierkegaard');
+  expect(text).toContain('Françoise Dürr');
+});
