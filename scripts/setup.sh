@@ -84,14 +84,19 @@ fi
 step_done
 
 # --- npm: build tools (binaryen's wasm-opt) and the Playwright suite -----------------------------------------
-# npm ci only when node_modules is missing or older than the lock file. --ignore-scripts: no install
-# script may run (none is needed; this also rules out any browser download).
+# npm ci only when node_modules was not installed from exactly this package.json + package-lock.json
+# (a stamp with their sha256 sits in node_modules). --ignore-scripts: no install script may run (none is
+# needed; this also rules out any browser download).
 npm_ci() { # dir, marker file that must exist afterwards
-  local dir=$1 marker=$2
-  if [ -e "$dir/$marker" ] && [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]; then
+  local dir=$1 marker=$2 stamp want
+  stamp="$dir/node_modules/.csm-setup-stamp"
+  want=$(cd "$dir" && sha256sum package.json package-lock.json)
+  if [ -e "$dir/$marker" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     return 0
   fi
   (cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+  [ -e "$dir/$marker" ] || die "npm ci in $dir did not produce $marker"
+  printf '%s\n' "$want" >"$stamp"
 }
 step "npm ci scripts/ (binaryen: wasm-opt $WASM_OPT_VERSION)"
 npm_ci scripts node_modules/.bin/wasm-opt
