@@ -25,6 +25,14 @@ impl Entity {
         }
     }
 
+    /// Singular noun for sentences: "customer".
+    pub fn singular(self) -> &'static str {
+        match self {
+            Entity::Customers => "customer",
+            Entity::Organizations => "organization",
+        }
+    }
+
     /// The exact CSV header of the key column.
     pub fn key_name(self) -> &'static str {
         match self {

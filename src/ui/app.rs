@@ -10,6 +10,14 @@ use super::steps::{export::ExportStep, map::MapStep, review::ReviewStep, upload:
 pub fn App() -> impl IntoView {
     let state = ImportState::new();
     provide_context(state);
+    // After a step change, move keyboard and screen-reader focus to the new step (not on first render).
+    Effect::new(move |previous: Option<Step>| {
+        let step = state.step.get();
+        if previous.is_some_and(|p| p != step) {
+            focus_main();
+        }
+        step
+    });
     let current = move || match state.step.get() {
         Step::Upload => view! { <UploadStep/> }.into_any(),
         Step::Map => view! { <MapStep/> }.into_any(),
@@ -31,5 +39,20 @@ pub fn App() -> impl IntoView {
             {current}
         </main>
         <StepNav/>
+    }
+}
+
+/// Focuses the main region and scrolls to the top, so the new step is where the admin is.
+fn focus_main() {
+    use wasm_bindgen::JsCast;
+    let main = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("main"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(main) = main {
+        let _ = main.focus();
+    }
+    if let Some(w) = web_sys::window() {
+        w.scroll_to_with_x_and_y(0.0, 0.0);
     }
 }

@@ -228,6 +228,19 @@ impl Default for ImportState {
     }
 }
 
+/// A count with thousands separators, as people write it: 50,000.
+pub fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// "s" when `n` is not 1.
 pub fn plural(n: usize) -> &'static str {
     if n == 1 {

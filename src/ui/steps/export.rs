@@ -7,7 +7,7 @@ use crate::domain::checklist::{checklist, checklist_text};
 use crate::domain::export::{import_file, rejects_file, Limits};
 use crate::domain::limits::{LEGACY_MAX_ROWS_PER_FILE, MAX_ROWS_PER_FILE};
 use crate::ui::components::notice::{Notice, Tone};
-use crate::ui::state::{plural, ImportState};
+use crate::ui::state::{count, plural, ImportState};
 use crate::web::download::save;
 
 #[component]
@@ -21,14 +21,14 @@ fn SiteKind() -> impl IntoView {
                     <input type="radio" name="site" prop:checked=move || !state.legacy.get() on:change=move |_| state.legacy.set(false)/>
                     <span class="choice__text">
                         <span class="choice__title">"Current CSM"</span>
-                        <span class="choice__hint">{format!("Creates and updates profiles. Up to {MAX_ROWS_PER_FILE} rows and 80 MB per file.")}</span>
+                        <span class="choice__hint">{format!("Creates and updates profiles. Up to {} rows and 80 MB per file.", count(MAX_ROWS_PER_FILE))}</span>
                     </span>
                 </label>
                 <label class="choice">
                     <input type="radio" name="site" prop:checked=move || state.legacy.get() on:change=move |_| state.legacy.set(true)/>
                     <span class="choice__text">
                         <span class="choice__title">"Older site (customer profiles in Jira Service Management)"</span>
-                        <span class="choice__hint">{format!("Only updates customers that already exist; new ones are not created. Up to {LEGACY_MAX_ROWS_PER_FILE} rows and 1 MB per file.")}</span>
+                        <span class="choice__hint">{format!("Only updates customers that already exist; new ones are not created. Up to {} rows and 1 MB per file.", count(LEGACY_MAX_ROWS_PER_FILE))}</span>
                     </span>
                 </label>
             </div>
@@ -85,7 +85,10 @@ pub fn ExportStep() -> impl IntoView {
         let rows = if state.legacy.get() { LEGACY_MAX_ROWS_PER_FILE } else { MAX_ROWS_PER_FILE };
         let (valid, _) = counts.get();
         if valid > rows {
-            format!("{valid} rows do not fit in one file, so you get a .zip of numbered files. Upload them one after another.")
+            format!(
+                "{} rows do not fit in one file, so you get a .zip of numbered files. Upload them one after another.",
+                count(valid)
+            )
         } else {
             "Everything fits in one file.".to_owned()
         }
@@ -122,7 +125,7 @@ pub fn ExportStep() -> impl IntoView {
                 <p>{limits_note}</p>
                 <button type="button" class="button button--primary button--large" data-testid="download-import"
                     disabled=move || counts.get().0 == 0 on:click=download_import>
-                    {move || format!("Download import file ({} row{})", counts.get().0, plural(counts.get().0))}
+                    {move || format!("Download import file ({} row{})", count(counts.get().0), plural(counts.get().0))}
                 </button>
                 <Show when=move || { counts.get().1 > 0 }>
                     <button type="button" class="button button--secondary button--large" data-testid="download-rejects" on:click=download_rejects>

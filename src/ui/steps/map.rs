@@ -223,7 +223,7 @@ pub fn MapStep() -> impl IntoView {
     let rows = move || {
         state.schema.with(|s| s.fields.clone()).into_iter().map(|f| view! { <FieldRow field=f/> }).collect_view()
     };
-    let noun = move || state.entity.get().noun();
+    let noun = move || state.entity.get().singular();
     view! {
         <section class="step" aria-labelledby="step-title">
             <h2 id="step-title" class="step__title">"Match your columns to CSM fields"</h2>

@@ -3,11 +3,11 @@
 
 use leptos::prelude::*;
 
-use crate::domain::report::Severity;
+use crate::domain::report::{ProblemKind, Severity};
 use crate::ui::components::date_questions::DateQuestions;
 use crate::ui::components::grid::Grid;
 use crate::ui::components::notice::{Notice, Tone};
-use crate::ui::state::{plural, ImportState};
+use crate::ui::state::{plural, ImportState, Step};
 
 /// How many findings the list shows before "and N more" (the grid shows them all).
 const ISSUE_LIST_LIMIT: usize = 200;
@@ -41,7 +41,9 @@ fn Summary() -> impl IntoView {
 }
 
 fn fix_label(fixable: usize, total: usize) -> String {
-    if fixable == total {
+    if fixable == 1 && total == 1 {
+        "Apply the suggested fix".to_owned()
+    } else if fixable == total {
         format!("Apply the suggested fix to all {total}")
     } else {
         format!("Apply the suggested fix where we have one ({fixable} of {total})")
@@ -70,11 +72,19 @@ fn Groups() -> impl IntoView {
                         </button>
                     }
                 });
+                let to_values = (g.kind == ProblemKind::NotAnOption).then(|| {
+                    view! {
+                        <button type="button" class="button button--secondary" on:click=move |_| state.go(Step::Map)>
+                            "Open the value mapping"
+                        </button>
+                    }
+                });
                 let example = state.prepared.with(|p| g.issues.first().and_then(|i| p.report.issues.get(*i)).map(|i| i.message()));
                 view! {
                     <Notice tone=tone title=title>
                         <p>{example}</p>
                         {fix_button}
+                        {to_values}
                     </Notice>
                 }
             })

@@ -179,11 +179,11 @@ fn ReadSettings() -> impl IntoView {
         <div class="read-settings">
             <div class="form-row">
                 <label for="encoding">"Text encoding"</label>
-                <select id="encoding" on:change=on_encoding>{encodings}</select>
+                <select id="encoding" class="select" on:change=on_encoding>{encodings}</select>
             </div>
             <div class="form-row">
                 <label for="delimiter">"Values are separated by"</label>
-                <select id="delimiter" on:change=on_delimiter>{delimiters}</select>
+                <select id="delimiter" class="select" on:change=on_delimiter>{delimiters}</select>
             </div>
         </div>
         {move || guessed_note().map(|n| view! { <Notice tone=Tone::Info title="Encoding detected">{n}</Notice> })}

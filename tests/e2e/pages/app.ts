@@ -29,7 +29,7 @@ export async function download(page: Page, testid: string): Promise<string> {
 
 /** The path of a shared fixture under tests/domain/fixtures (the native golden suite uses the same files). */
 export function fixture(relative: string): string {
-  return path.resolve(test.info().config.rootDir, '..', '..', 'domain', 'fixtures', relative);
+  return path.resolve(__dirname, '..', '..', 'domain', 'fixtures', relative);
 }
 
 /** The selected option of a mapping row's column <select> (data-testid="map-field", data-field="<CSM field>"). */
