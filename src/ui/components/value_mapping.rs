@@ -5,7 +5,10 @@ use leptos::prelude::*;
 
 use crate::domain::schema::{Field, FieldType};
 use crate::domain::values::{detect_split, distinct_values};
-use crate::ui::state::{plural, ImportState};
+use crate::ui::state::{count, plural, ImportState};
+
+/// Distinct values listed per field; a select column with more is probably mapped wrong.
+const MAX_SHOWN: usize = 300;
 
 /// The `<select>` value of a value not matched to any option yet.
 const UNMATCHED: &str = "\u{1}unmatched";
@@ -64,10 +67,20 @@ fn FieldValues(field: Field) -> impl IntoView {
             })
         }
     };
+    let too_many = move || {
+        data.with(|d| d.as_ref().map_or(0, |(values, _, _)| values.len())).checked_sub(MAX_SHOWN).filter(|n| *n > 0).map(|hidden| {
+            view! {
+                <p class="notice notice--warning" role="status">
+                    {format!("This column has {} different values; the {MAX_SHOWN} most used are shown, {} more are not. Is it the right column for a field with a short list of options?", count(MAX_SHOWN + hidden), count(hidden))}
+                </p>
+            }
+        })
+    };
     let rows = move || {
         let Some((values, map, _)) = data.get() else { return ().into_any() };
         values
             .into_iter()
+            .take(MAX_SHOWN)
             .enumerate()
             .map(|(i, d)| {
                 // None: not matched yet; Some(None): leave empty; Some(Some(o)): becomes o.
@@ -117,6 +130,7 @@ fn FieldValues(field: Field) -> impl IntoView {
             </h3>
             <p>{format!("CSM accepts {kind} from its list here. Choose what each value in your file becomes.")}</p>
             {split_prompt}
+            {too_many}
             <table class="grid grid--values">
                 <thead><tr><th scope="col">"Value in your file"</th><th scope="col">"Used in"</th><th scope="col">"Becomes in CSM"</th></tr></thead>
                 <tbody>{rows}</tbody>

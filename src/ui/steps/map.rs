@@ -9,7 +9,7 @@ use crate::ui::components::date_questions::DateQuestions;
 use crate::ui::components::notice::{Notice, Tone};
 use crate::ui::components::schema_editor::SchemaEditor;
 use crate::ui::components::value_mapping::ValueMapping;
-use crate::ui::state::ImportState;
+use crate::ui::state::{count, plural, ImportState};
 
 /// Value of the column `<select>` for a source: "" unmapped, the column index, or "combine".
 fn select_value(source: &Source) -> String {
@@ -156,6 +156,22 @@ fn FieldRow(field: Field) -> impl IntoView {
         }
     };
     let sample = move || examples(&state, &source.get());
+    // Live validation: how many values of this field have a problem with the current mapping.
+    let status = {
+        let name = name.clone();
+        move || {
+            if !source.get().is_mapped() {
+                return None;
+            }
+            let bad =
+                state.prepared.with(|p| p.report.issues.iter().filter(|i| i.field.as_deref() == Some(&name)).count());
+            Some(if bad == 0 {
+                ("map-row__status map-row__status--ok", "All values are valid".to_owned())
+            } else {
+                ("map-row__status map-row__status--bad", format!("{} value{} need fixing", count(bad), plural(bad)))
+            })
+        }
+    };
     let select_id = format!("map-{}", name.replace(' ', "-"));
     let required = field.is_required().then(|| view! { <span class="badge badge--required">"Required"</span> });
     let type_label = match field.role {
@@ -182,6 +198,7 @@ fn FieldRow(field: Field) -> impl IntoView {
             <div class="map-row__meta">
                 {move || confidence().map(|c| view! { <span class="badge badge--confidence">{c}</span> })}
                 <span class="map-row__sample">{sample}</span>
+                {move || status().map(|(class, text)| view! { <span class=class>{text}</span> })}
             </div>
             <Show when=move || combine_open.get()>
                 <CombineEditor field=editor_field.clone() default_separator=separator open=combine_open/>

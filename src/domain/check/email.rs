@@ -1,0 +1,120 @@
+//! The EMAIL check: one address per cell, as written, and the fix for addresses pasted from mail clients.
+//!
+//! Owns what a valid address is (local part, domain) and how a near miss is cleaned up ("mailto:", display names,
+//! "at"/"dot" spelled out, stray spaces and punctuation). Does not trim or decide `Empty` (that is `check`), and
+//! never tries to split two addresses in one cell. Invariant: a fix is only offered when it passes `valid_email`.
+//! The domain rule is shared with the URL check through [`is_domain`].
+
+use super::{verdict, Checked};
+use crate::domain::report::Problem;
+
+pub fn check_email(raw: &str) -> Checked {
+    verdict(raw, Problem::InvalidEmail, valid_email, email_fix)
+}
+
+fn valid_email(s: &str) -> Option<String> {
+    let (local, domain) = s.split_once('@')?;
+    let ok = s.chars().count() <= 254 && is_local_part(local) && is_domain(domain);
+    ok.then(|| s.to_string())
+}
+
+fn is_local_part(local: &str) -> bool {
+    const SPECIALS: &str = "!#$%&'*+-/=?^_`{|}~.";
+    (1..=64).contains(&local.len())
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local.chars().all(|c| c.is_alphanumeric() || SPECIALS.contains(c))
+}
+
+/// At least two dot-separated labels of letters, digits and inner hyphens; the last one is a TLD of 2+ letters.
+pub(super) fn is_domain(domain: &str) -> bool {
+    let labels: Vec<&str> = domain.split('.').collect();
+    let is_label = |l: &&str| {
+        (1..=63).contains(&l.len())
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+    };
+    let is_tld = |t: &&str| (t.chars().count() >= 2 && t.chars().all(char::is_alphabetic)) || t.starts_with("xn--");
+    labels.len() >= 2 && labels.iter().all(is_label) && labels.last().is_some_and(is_tld)
+}
+
+/// "mailto:", "Name <a@b.co>", "a (at) b dot co", inner spaces and trailing punctuation cleaned, lower-cased.
+fn email_fix(s: &str) -> Option<String> {
+    let mut v = s.to_lowercase();
+    if let Some(inner) = inside_angle_brackets(&v) {
+        v = inner.to_string();
+    }
+    let v = v.trim().trim_start_matches("mailto:");
+    let mut v = [("(at)", "@"), ("[at]", "@"), ("{at}", "@"), (" at ", "@")]
+        .into_iter()
+        .chain([("(dot)", "."), ("[dot]", "."), ("{dot}", "."), (" dot ", ".")])
+        .fold(v.to_string(), |v, (from, to)| v.replace(from, to));
+    v.retain(|c| !c.is_whitespace());
+    let v = v.trim_matches(['"', '\'']).trim_end_matches(['.', ',', ';', ':']);
+    valid_email(v)
+}
+
+fn inside_angle_brackets(s: &str) -> Option<&str> {
+    let start = s.rfind('<')? + 1;
+    let end = start + s[start..].find('>')?;
+    Some(&s[start..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::check::tests::{fixed, unfixable, valid};
+
+    #[test]
+    fn plain_email_is_valid_as_written() {
+        assert_eq!(check_email(" Jane.Doe+crm@Example.co.uk "), valid("Jane.Doe+crm@Example.co.uk"));
+        assert_eq!(check_email("o'brien@sub-domain.example.io"), valid("o'brien@sub-domain.example.io"));
+    }
+
+    #[test]
+    fn email_with_mailto_and_capitals_gets_a_lowercase_fix() {
+        assert_eq!(check_email("mailto:Jane@Example.COM"), fixed(Problem::InvalidEmail, "jane@example.com"));
+    }
+
+    #[test]
+    fn display_name_form_gets_the_address_inside_the_brackets_as_fix() {
+        assert_eq!(check_email("Jane Doe <jane@x.com>"), fixed(Problem::InvalidEmail, "jane@x.com"));
+        assert_eq!(check_email("\"Doe, Jane\" <Jane@X.com>;"), fixed(Problem::InvalidEmail, "jane@x.com"));
+    }
+
+    #[test]
+    fn obfuscated_at_and_dot_get_a_fix() {
+        assert_eq!(check_email("jane at example dot com"), fixed(Problem::InvalidEmail, "jane@example.com"));
+        assert_eq!(check_email("jane(at)example.com"), fixed(Problem::InvalidEmail, "jane@example.com"));
+        assert_eq!(check_email("jane [at] example [dot] com"), fixed(Problem::InvalidEmail, "jane@example.com"));
+    }
+
+    #[test]
+    fn email_with_inner_spaces_or_trailing_punctuation_gets_a_fix() {
+        assert_eq!(check_email("jane @ example.com"), fixed(Problem::InvalidEmail, "jane@example.com"));
+        assert_eq!(check_email("jane@example.com."), fixed(Problem::InvalidEmail, "jane@example.com"));
+        assert_eq!(check_email("jane@example.com,"), fixed(Problem::InvalidEmail, "jane@example.com"));
+    }
+
+    #[test]
+    fn email_without_a_real_domain_has_no_fix() {
+        for bad in ["jane", "jane@", "@example.com", "jane@localhost", "jane@example.c", "jane@exa_mple.com"] {
+            assert_eq!(check_email(bad), unfixable(Problem::InvalidEmail), "{bad}");
+        }
+    }
+
+    #[test]
+    fn consecutive_dots_and_two_at_signs_are_invalid() {
+        assert_eq!(check_email("jane..doe@example.com"), unfixable(Problem::InvalidEmail));
+        assert_eq!(check_email("jane@example..com"), unfixable(Problem::InvalidEmail));
+        assert_eq!(check_email("jane@doe@example.com"), unfixable(Problem::InvalidEmail));
+        assert_eq!(check_email("jane@-example.com"), unfixable(Problem::InvalidEmail));
+    }
+
+    #[test]
+    fn two_addresses_in_one_cell_get_no_fix() {
+        assert_eq!(check_email("a@x.com; b@x.com"), unfixable(Problem::InvalidEmail));
+    }
+}
