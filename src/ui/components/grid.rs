@@ -58,11 +58,13 @@ pub fn Grid() -> impl IntoView {
                         .map(|(cell, col)| {
                             let shown = if cell.has_issue || cell.output.is_empty() { cell.input.clone() } else { cell.output.clone() };
                             let label = format!("{}, row {}", col.field, row.row);
+                            // Wide enough for the value, within reason: the table scrolls sideways.
+                            let size = shown.chars().count().clamp(10, 40) + 1;
                             let (record, field) = (row.record, col.field.clone());
                             view! {
                                 <td class="grid__cell" class:grid__cell--issue=cell.has_issue class:grid__cell--edited=cell.edited>
                                     <input class="grid__input" type="text" aria-label=label aria-invalid=cell.has_issue.to_string()
-                                        prop:value=shown
+                                        size=size prop:value=shown
                                         on:change=move |ev| state.edit(record, &field, event_target_value(&ev)) />
                                 </td>
                             }
