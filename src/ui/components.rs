@@ -5,4 +5,5 @@ pub mod grid;
 pub mod notice;
 pub mod schema_editor;
 pub mod step_nav;
+pub mod step_section;
 pub mod value_mapping;

@@ -7,6 +7,7 @@ use crate::domain::checklist::{checklist, checklist_text};
 use crate::domain::export::{import_file, rejects_file, Limits};
 use crate::domain::limits::{LEGACY_MAX_ROWS_PER_FILE, MAX_ROWS_PER_FILE};
 use crate::ui::components::notice::{Notice, Tone};
+use crate::ui::components::step_section::StepSection;
 use crate::ui::state::{count, plural, ImportState};
 use crate::web::download::save;
 
@@ -111,8 +112,7 @@ pub fn ExportStep() -> impl IntoView {
         }
     };
     view! {
-        <section class="step" aria-labelledby="step-title">
-            <h2 id="step-title" class="step__title">"Download your import file"</h2>
+        <StepSection title="Download your import file">
             <SiteKind/>
             {rejected_warning}
             <section class="panel" aria-labelledby="checklist-title">
@@ -135,6 +135,6 @@ pub fn ExportStep() -> impl IntoView {
             </div>
             {move || error.get().map(|e| view! { <Notice tone=Tone::Error title="The file could not be saved">{e}</Notice> })}
             {move || state.notice.get().map(|n| view! { <Notice tone=Tone::Success title="Saved">{n}</Notice> })}
-        </section>
+        </StepSection>
     }
 }

@@ -8,6 +8,7 @@ use crate::domain::schema::{Field, FieldRole};
 use crate::ui::components::date_questions::DateQuestions;
 use crate::ui::components::notice::{Notice, Tone};
 use crate::ui::components::schema_editor::SchemaEditor;
+use crate::ui::components::step_section::StepSection;
 use crate::ui::components::value_mapping::ValueMapping;
 use crate::ui::state::{count, plural, ImportState};
 
@@ -242,8 +243,7 @@ pub fn MapStep() -> impl IntoView {
     };
     let noun = move || state.entity.get().singular();
     view! {
-        <section class="step" aria-labelledby="step-title">
-            <h2 id="step-title" class="step__title">"Match your columns to CSM fields"</h2>
+        <StepSection title="Match your columns to CSM fields">
             <p class="step__intro">
                 {move || format!("For each CSM {} field, pick the column of your file that holds it. ", noun())}
                 "We pre-selected the columns that look right; check them. Fields left out are not imported."
@@ -254,6 +254,6 @@ pub fn MapStep() -> impl IntoView {
             <DateQuestions/>
             <ValueMapping/>
             <SchemaEditor/>
-        </section>
+        </StepSection>
     }
 }

@@ -7,6 +7,7 @@ use crate::domain::report::{ProblemKind, Severity};
 use crate::ui::components::date_questions::DateQuestions;
 use crate::ui::components::grid::Grid;
 use crate::ui::components::notice::{Notice, Tone};
+use crate::ui::components::step_section::StepSection;
 use crate::ui::state::{plural, ImportState, Step};
 
 /// How many findings the list shows before "and N more" (the grid shows them all).
@@ -147,8 +148,7 @@ pub fn ReviewStep() -> impl IntoView {
     let state = expect_context::<ImportState>();
     let clean = move || state.prepared.with(|p| p.report.issues.is_empty() && p.report.rows > 0);
     view! {
-        <section class="step" aria-labelledby="step-title">
-            <h2 id="step-title" class="step__title">"Check and fix problems"</h2>
+        <StepSection title="Check and fix problems">
             <p class="step__intro">
                 "Rows with a problem are left out of the import file and saved to a separate file, so nothing is lost. "
                 "Fix them here, or download them later and fix them in your spreadsheet."
@@ -164,6 +164,6 @@ pub fn ReviewStep() -> impl IntoView {
             <Show when=move || !clean()>
                 <IssueList/>
             </Show>
-        </section>
+        </StepSection>
     }
 }

@@ -11,6 +11,7 @@ use crate::domain::read::ReadOptions;
 use crate::domain::schema::Entity;
 use crate::domain::sniff::DELIMITERS;
 use crate::ui::components::notice::{Notice, Tone};
+use crate::ui::components::step_section::StepSection;
 use crate::ui::state::{plural, ImportState};
 use crate::web::file::{first_file, read_file};
 use crate::web::sample::fetch_bytes;
@@ -262,8 +263,7 @@ pub fn UploadStep() -> impl IntoView {
         })
     };
     view! {
-        <section class="step" aria-labelledby="step-title">
-            <h2 id="step-title" class="step__title">"Choose the file to import"</h2>
+        <StepSection title="Choose the file to import">
             <p class="step__intro">
                 "This assistant prepares your customer list for Atlassian Customer Service Management. "
                 "It checks every row, helps you fix problems, and gives you files that CSM's CSV import accepts."
@@ -273,6 +273,6 @@ pub fn UploadStep() -> impl IntoView {
             {busy}
             {error}
             <Preview/>
-        </section>
+        </StepSection>
     }
 }
