@@ -9,6 +9,7 @@ pub mod file;
 pub mod sample;
 
 use thiserror::Error;
+use wasm_bindgen::JsCast;
 
 /// A browser operation that failed, in words the admin can act on.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
@@ -29,5 +30,3 @@ pub(crate) fn describe(value: &wasm_bindgen::JsValue) -> String {
         .or_else(|| value.as_string())
         .unwrap_or_else(|| "unknown error".to_owned())
 }
-
-use wasm_bindgen::JsCast;

@@ -46,7 +46,9 @@ pub fn checklist(prepared: &Prepared, schema: &Schema) -> Vec<ChecklistItem> {
 /// The checklist as plain text, for copying or saving beside the import file.
 pub fn checklist_text(items: &[ChecklistItem], entity_noun: &str) -> String {
     let mut out = format!("Before you upload: these {entity_noun} detail fields must exist in CSM, spelled exactly\n");
-    out.push_str("(Settings › Customer Service Management › details). Names and options are case-sensitive.\n\n");
+    out.push_str(
+        "Create any that are missing in CSM's settings before you upload. Names and options are case-sensitive.\n\n",
+    );
     for item in items {
         let _ = writeln!(out, "[ ] {} — {} ({})", item.field, item.type_label, item.api_type);
         for o in &item.options_used {

@@ -106,7 +106,7 @@ pub fn ExportStep() -> impl IntoView {
             .collect_view()
     };
     let save_checklist = move |_| {
-        let text = checklist_text(&items.get_untracked(), state.entity.get_untracked().noun());
+        let text = checklist_text(&items.get_untracked(), state.entity.get_untracked().singular());
         if let Err(e) = save("csm-checklist.txt", "text/plain;charset=utf-8", text.as_bytes()) {
             error.set(Some(e.to_string()));
         }
