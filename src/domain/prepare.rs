@@ -396,7 +396,7 @@ mod tests {
                 pos: pos(3),
                 column: None,
                 field: None,
-                problem: Problem::TooManyValues { found: 3, expected: 2 },
+                problem: Problem::TooManyValues { found: 3, expected: 2, extra: vec!["x".into()] },
                 fix: None,
             },
         ];

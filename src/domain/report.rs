@@ -21,6 +21,8 @@ pub enum Problem {
     TooManyValues {
         found: usize,
         expected: usize,
+        /// The values beyond the last column, kept so the rejects file loses nothing.
+        extra: Vec<String>,
     },
     /// The row has fewer values than the header; the missing ones are read as empty.
     TooFewValues {
@@ -88,9 +90,11 @@ impl Problem {
     /// A sentence about one finding, naming the field where that helps.
     pub fn message(&self, field: &str) -> String {
         match self {
-            Problem::TooManyValues { found, expected } => format!(
+            Problem::TooManyValues { found, expected, extra } => format!(
                 "This row has {found} values but the header has {expected} columns, so values may have shifted. \
-                 Look for a stray delimiter or an unclosed quote in the original file."
+                 Look for a stray delimiter or an unclosed quote in the original file. The values beyond the last \
+                 column were: {}.",
+                extra.iter().map(|v| format!("“{v}”")).collect::<Vec<_>>().join(", ")
             ),
             Problem::TooFewValues { found, expected } => format!(
                 "This row has {found} values but the header has {expected} columns; the missing ones are left empty."

@@ -15,7 +15,9 @@ pub(super) fn square(mut record: Record, width: usize) -> (Record, Option<Proble
         std::cmp::Ordering::Greater if record.cells[width..].iter().all(|c| c.trim().is_empty()) => {
             Some(Problem::ExtraEmptyValues { found, expected: width })
         }
-        std::cmp::Ordering::Greater => Some(Problem::TooManyValues { found, expected: width }),
+        std::cmp::Ordering::Greater => {
+            Some(Problem::TooManyValues { found, expected: width, extra: record.cells[width..].to_vec() })
+        }
         std::cmp::Ordering::Less => Some(Problem::TooFewValues { found, expected: width }),
         std::cmp::Ordering::Equal => None,
     };
@@ -41,7 +43,7 @@ mod tests {
             found,
             vec![
                 (0, 2, Problem::TooFewValues { found: 2, expected: 3 }),
-                (2, 4, Problem::TooManyValues { found: 5, expected: 3 }),
+                (2, 4, Problem::TooManyValues { found: 5, expected: 3, extra: vec!["4".into(), "5".into()] }),
             ]
         );
         assert!(o.issues.iter().all(|i| i.column.is_none() && i.field.is_none() && i.fix.is_none()));
