@@ -10,6 +10,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 
 TOTAL_T0=$EPOCHREALTIME
+# Every step's output is also kept here, so the closing line can add up the tests that ran.
+TEST_LOG=$(mktemp)
+trap 'rm -f "$TEST_LOG"' EXIT
 elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
 STEP_NO=0
 STEP_COUNT=9
@@ -20,7 +23,7 @@ run_step() { # name, command...
   echo
   echo "==== [$STEP_NO/$STEP_COUNT] $name"
   echo "     \$ $*"
-  "$@" || rc=$?
+  "$@" 2>&1 | tee -a "$TEST_LOG" || rc=${PIPESTATUS[0]}
   if [ "$rc" -ne 0 ]; then
     echo "==== FAILED: [$STEP_NO/$STEP_COUNT] $name (exit $rc, $(elapsed "$t0")s); total $(elapsed "$TOTAL_T0")s" >&2
     exit "$rc"
@@ -55,5 +58,11 @@ run_step "release bundle (trunk build --release, offline)" trunk build --release
 run_step "CSP allows the loader by hash (dist/index.html)" python3 scripts/csp-hash.py --check dist/index.html
 run_step "end-to-end journeys (Playwright, Debian Chromium)" bash -c 'cd tests/e2e && npx --no playwright test'
 
+# One plain closing line over all runners: cargo's "test result:" lines (native and wasm) and Playwright's summary.
+totals=$(awk '
+  /^test result: / { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+  /^ +[0-9]+ passed \(/ { p += $1 }
+  END { printf "%d passed, %d failed", p, f }' "$TEST_LOG")
 echo
 echo "==== ALL OK: $STEP_COUNT steps in $(elapsed "$TOTAL_T0")s"
+echo "tests: $totals"
