@@ -49,7 +49,7 @@ pub fn header_synonyms(entity: Entity, field: &str) -> &'static [&'static str] {
         (Entity::Customers, "External ID") => {
             &["id", "externalid", "contactid", "recordid", "contactrecordid", "userid", "uniqueid", "crmid"]
         }
-        (Entity::Customers, "Title") => &["title", "jobtitle", "position", "role", "designation"],
+        (Entity::Customers, "Title") => &["title", "jobtitle", "position", "designation"],
         (Entity::Customers, "Region") => &["region", "salesregion", "territory", "geo"],
         (Entity::Customers, "Preferred Language") => {
             &["preferredlanguage", "language", "locale", "lang", "userlanguage"]

@@ -9,4 +9,5 @@
 mod golden;
 mod pipeline;
 mod reading;
+mod sources;
 mod splitting;
