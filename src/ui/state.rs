@@ -76,6 +76,8 @@ pub struct ImportState {
     pub mapping: RwSignal<Mapping>,
     pub edits: RwSignal<Edits>,
     pub legacy: RwSignal<bool>,
+    /// A request from a finding to show and focus one cell in the review grid: (record, field).
+    pub grid_focus: RwSignal<Option<(usize, String)>>,
     /// A message after an action (saved, fixed N values…), announced politely.
     pub notice: RwSignal<Option<String>>,
     pub prepared: Memo<Prepared>,
@@ -104,6 +106,7 @@ impl ImportState {
             mapping,
             edits,
             legacy: RwSignal::new(false),
+            grid_focus: RwSignal::new(None),
             notice: RwSignal::new(None),
             prepared,
         }

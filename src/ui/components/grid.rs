@@ -24,6 +24,23 @@ pub fn Grid() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
+    // A finding asked to show a cell: show every row, turn to its page, then focus the cell's input.
+    Effect::new(move |_| {
+        let Some((record, field)) = state.grid_focus.get() else { return };
+        state.grid_focus.set(None);
+        let target = state.prepared.with_untracked(|p| {
+            let field = if p.columns.iter().any(|c| c.field == field) {
+                Some(field)
+            } else {
+                p.columns.first().map(|c| c.field.clone())
+            };
+            p.rows.get(record).zip(field).map(|(r, f)| format!("{f}, row {}", r.row))
+        });
+        let Some(label) = target else { return };
+        only_problems.set(false);
+        page.set(record / PAGE);
+        set_timeout(move || focus_input(&label), std::time::Duration::from_millis(0));
+    });
     let pages = move || visible.with(|v| v.len().div_ceil(PAGE)).max(1);
     let range_text = move || {
         let total = visible.with(Vec::len);
@@ -105,5 +122,18 @@ pub fn Grid() -> impl IntoView {
                 </table>
             </div>
         </section>
+    }
+}
+
+/// Focuses the grid input with this accessible name, if it is on the page.
+fn focus_input(label: &str) {
+    use wasm_bindgen::JsCast;
+    let selector = format!("input[aria-label=\"{}\"]", label.replace('\\', "\\\\").replace('"', "\\\""));
+    let input = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(&selector).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(input) = input {
+        let _ = input.focus();
     }
 }

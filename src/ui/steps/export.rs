@@ -11,6 +11,9 @@ use crate::ui::components::step_section::StepSection;
 use crate::ui::state::{count, plural, ImportState};
 use crate::web::download::save;
 
+/// Rows of the import file shown before downloading.
+const PREVIEW_ROWS: usize = 5;
+
 #[component]
 fn SiteKind() -> impl IntoView {
     let state = expect_context::<ImportState>();
@@ -111,6 +114,22 @@ pub fn ExportStep() -> impl IntoView {
             error.set(Some(e.to_string()));
         }
     };
+    // The first rows exactly as the import file will hold them.
+    let preview = move || {
+        state.prepared.with(|p| {
+            let head = p.columns.iter().map(|c| view! { <th scope="col">{c.field.clone()}</th> }).collect_view();
+            let rows = p
+                .valid_rows()
+                .take(PREVIEW_ROWS)
+                .map(|r| view! { <tr>{r.cells.iter().map(|c| view! { <td>{c.output.clone()}</td> }).collect_view()}</tr> })
+                .collect_view();
+            view! {
+                <div class="table-scroll" tabindex="0" role="region" aria-label="The first rows of the import file">
+                    <table class="grid grid--preview"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>
+                </div>
+            }
+        })
+    };
     view! {
         <StepSection title="Download your import file">
             <SiteKind/>
@@ -122,6 +141,8 @@ pub fn ExportStep() -> impl IntoView {
                 <button type="button" class="button button--link" on:click=save_checklist>"Save this checklist"</button>
             </section>
             <div class="downloads">
+                <h3 class="panel__title">"Your import file"</h3>
+                {preview}
                 <p>{limits_note}</p>
                 <button type="button" class="button button--primary button--large" data-testid="download-import"
                     disabled=move || counts.get().0 == 0 on:click=download_import>

@@ -120,9 +120,14 @@ fn IssueList() -> impl IntoView {
                         }
                     });
                     let class = if i.severity() == Severity::Error { "issue issue--error" } else { "issue issue--warning" };
+                    let target = (i.record, i.field.clone().unwrap_or_default());
                     view! {
                         <li class=class data-testid="issue-row">
-                            <span class="issue__place">{place}</span>
+                            <button type="button" class="button button--link issue__place"
+                                title="Show this cell in the table"
+                                on:click=move |_| state.grid_focus.set(Some(target.clone()))>
+                                {place}
+                            </button>
                             <span class="issue__message">{i.message()}</span>
                             {fix}
                         </li>

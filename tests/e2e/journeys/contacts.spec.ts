@@ -26,12 +26,16 @@ test('Salesforce contacts: accept suggestions, fix a cell, download import and r
   await expect(page.getByTestId('summary-rows')).toHaveText('8');
   await expect(page.getByTestId('summary-invalid')).toHaveText('4');
   await expect(page.getByTestId('issue-row').first()).toContainText('Row 4');
+  // The finding leads to its cell in the table.
+  await page.getByTestId('issue-row').first().getByRole('button', { name: 'Row 4 · Email' }).click();
   const cell = page.getByRole('textbox', { name: 'Email, row 4' });
+  await expect(cell).toBeFocused();
   await cell.fill('chloe.dubois@example.fr');
   await cell.press('Tab');
   await expect(page.getByTestId('summary-invalid')).toHaveText('3');
   await expect(page.getByTestId('summary-valid')).toHaveText('5');
   await app.next(page);
+  await expect(page.getByRole('region', { name: 'The first rows of the import file' })).toContainText('Ana García');
 
   const importPath = await app.download(page, 'download-import');
   const bytes = readFileSync(importPath);
