@@ -32,7 +32,7 @@ fn SiteKind() -> impl IntoView {
                     <input type="radio" name="site" prop:checked=move || state.legacy.get() on:change=move |_| state.legacy.set(true)/>
                     <span class="choice__text">
                         <span class="choice__title">"Older site (customer profiles in Jira Service Management)"</span>
-                        <span class="choice__hint">{format!("Only updates customers that already exist; new ones are not created. Up to {} rows and 1 MB per file.", count(LEGACY_MAX_ROWS_PER_FILE))}</span>
+                        <span class="choice__hint">{move || format!("Only updates {} that already exist; new ones are not created. Up to {} rows and 1 MB per file.", state.entity.get().noun(), count(LEGACY_MAX_ROWS_PER_FILE))}</span>
                     </span>
                 </label>
             </div>
