@@ -14,6 +14,7 @@ pub mod edits;
 pub mod export;
 pub mod limits;
 pub mod mapping;
+pub mod person_accounts;
 pub mod prepare;
 pub mod read;
 pub mod report;

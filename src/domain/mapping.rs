@@ -84,6 +84,8 @@ pub struct Mapping {
     pub values: BTreeMap<String, ValueMap>,
     /// Per date field: the format the admin chose (overrides detection).
     pub date_formats: BTreeMap<String, DateFormat>,
+    /// Salesforce person accounts (people) are left out of an organizations import, to the rejects file.
+    pub leave_out_person_accounts: bool,
 }
 
 /// Something wrong with the mapping itself, shown on the mapping screen.

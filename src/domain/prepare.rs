@@ -12,6 +12,7 @@ use super::dates::{detect_date_format, DateDetection, DateFormat};
 use super::edits::Edits;
 use super::limits::MULTI_VALUE_SEPARATOR;
 use super::mapping::Mapping;
+use super::person_accounts;
 use super::report::{Issue, Problem, Report, Severity};
 use super::schema::{Entity, Field, FieldRole, FieldType, Schema};
 use super::table::Table;
@@ -117,7 +118,28 @@ pub fn prepare(table: &Table, schema: &Schema, mapping: &Mapping, edits: &Edits,
     let mut issues: Vec<Issue> = read_issues.to_vec();
     let mut rows = Vec::with_capacity(table.records.len());
     let mut first_key: HashMap<String, u64> = HashMap::new();
+    let person_column = (schema.entity == Entity::Organizations && mapping.leave_out_person_accounts)
+        .then(|| person_accounts::column(table))
+        .flatten();
     for (r, record) in table.records.iter().enumerate() {
+        // A person account left out is not checked further: its only finding is why it is left out.
+        if let Some(c) = person_column.filter(|c| person_accounts::is_person(table, r, *c)) {
+            let column = table.headers.get(c).cloned();
+            issues.push(Issue {
+                record: r,
+                pos: record.pos,
+                column,
+                field: None,
+                problem: Problem::PersonAccountLeftOut,
+                fix: None,
+            });
+            let cells = fields.iter().map(|f| {
+                let (input, edited) = raw(r, f);
+                OutCell { input, output: String::new(), has_issue: false, edited }
+            });
+            rows.push(OutRow { record: r, row: record.pos.row, cells: cells.collect(), rejected: false });
+            continue;
+        }
         let mut cells = Vec::with_capacity(fields.len());
         for (f, plan) in fields.iter().zip(&plans) {
             let (input, edited) = raw(r, f);
@@ -374,6 +396,21 @@ mod tests {
         let p = prepare(&t, &schema, &m, &Edits::new(), &[]);
         assert_eq!(p.rows[0].cells[1].output, "1990-04-03");
         assert!(p.date_questions.is_empty());
+    }
+
+    #[test]
+    fn person_accounts_are_left_out_of_organizations_only_when_chosen() {
+        let t =
+            table(&["Name", "IsPersonAccount"], &[&["Acme", "false"], &["Ada Lovelace", "true"], &["Acme", "false"]]);
+        let schema = Schema::defaults(Entity::Organizations);
+        let mut m = suggest(&schema, &t);
+        assert_eq!(prepare(&t, &schema, &m, &Edits::new(), &[]).report.invalid, 1, "only the duplicate");
+        m.leave_out_person_accounts = true;
+        let p = prepare(&t, &schema, &m, &Edits::new(), &[]);
+        assert_eq!((p.report.valid, p.report.invalid), (1, 2));
+        assert_eq!(p.report.issues[0].problem, Problem::PersonAccountLeftOut);
+        assert_eq!(p.report.issues[0].pos.row, 3);
+        assert_eq!(p.report.issues[1].problem, Problem::DuplicateKey { first_row: 2 });
     }
 
     #[test]

@@ -57,6 +57,8 @@ pub enum Problem {
     ValueContainsPipe {
         value: String,
     },
+    /// A Salesforce person account the admin chose to leave out of an organizations import.
+    PersonAccountLeftOut,
 }
 
 impl Problem {
@@ -84,6 +86,7 @@ impl Problem {
             Problem::InvalidPhone => "Not a phone number".into(),
             Problem::NotAnOption { .. } => "Not one of the field's options".into(),
             Problem::ValueContainsPipe { .. } => "Value contains the | separator".into(),
+            Problem::PersonAccountLeftOut => "Person account left out".into(),
         }
     }
 
@@ -125,6 +128,9 @@ impl Problem {
             Problem::ValueContainsPipe { value } => format!(
                 "“{value}” contains “|”, which separates values in the import file. Remove it or rename the option."
             ),
+            Problem::PersonAccountLeftOut => "This row is a Salesforce person account (a person, not a company), and \
+                 you chose to leave person accounts out. Import the rejected-rows file as customers to bring them in."
+                .into(),
         }
     }
 
@@ -145,6 +151,7 @@ impl Problem {
             Problem::InvalidPhone => ProblemKind::InvalidPhone,
             Problem::NotAnOption { .. } => ProblemKind::NotAnOption,
             Problem::ValueContainsPipe { .. } => ProblemKind::ValueContainsPipe,
+            Problem::PersonAccountLeftOut => ProblemKind::PersonAccountLeftOut,
         }
     }
 }
@@ -166,6 +173,7 @@ pub enum ProblemKind {
     InvalidPhone,
     NotAnOption,
     ValueContainsPipe,
+    PersonAccountLeftOut,
 }
 
 /// One finding: where, which source column and target field, what, and a suggested replacement value.

@@ -3,6 +3,7 @@
 pub mod date_questions;
 pub mod grid;
 pub mod notice;
+pub mod person_accounts;
 pub mod schema_editor;
 pub mod step_nav;
 pub mod step_section;

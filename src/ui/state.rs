@@ -199,6 +199,11 @@ impl ImportState {
         self.refresh_values();
     }
 
+    /// Salesforce person accounts: leave them out of an organizations import (to the rejects file) or not.
+    pub fn set_leave_out_person_accounts(&self, leave_out: bool) {
+        self.mapping.update(|m| m.leave_out_person_accounts = leave_out);
+    }
+
     pub fn set_date_format(&self, field: &str, format: DateFormat) {
         self.mapping.update(|m| {
             m.date_formats.insert(field.to_owned(), format);

@@ -50,3 +50,16 @@ fn ambiguous_dates_are_asked_then_written_in_the_chosen_order() {
     });
     run.check("dates-day-first");
 }
+
+#[test]
+fn person_accounts_left_out_of_organizations_import_as_customers_from_the_rejects_file() {
+    let accounts = fixture("pipeline/salesforce-person-accounts.csv");
+    let mut orgs = Run::new(&accounts, Schema::defaults(Entity::Organizations), |_, _| {});
+    orgs.decide_again(|m| m.leave_out_person_accounts = true);
+    orgs.check("person-accounts-organizations");
+    assert_eq!((orgs.prepared.report.valid, orgs.prepared.report.invalid), (2, 2));
+    // The admin loads the rejects file as customers: the people come in by their PersonEmail.
+    let people = Run::new(orgs.rejects_csv().as_bytes(), Schema::defaults(Entity::Customers), |_, _| {});
+    people.check("person-accounts-customers");
+    assert_eq!(people.prepared.report.valid, 2);
+}

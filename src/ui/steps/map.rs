@@ -7,6 +7,7 @@ use crate::domain::mapping::{MappingProblem, Source};
 use crate::domain::schema::{Field, FieldRole};
 use crate::ui::components::date_questions::DateQuestions;
 use crate::ui::components::notice::{Notice, Tone};
+use crate::ui::components::person_accounts::PersonAccounts;
 use crate::ui::components::schema_editor::SchemaEditor;
 use crate::ui::components::step_section::StepSection;
 use crate::ui::components::value_mapping::ValueMapping;
@@ -251,6 +252,7 @@ pub fn MapStep() -> impl IntoView {
             {problem_notices}
             {schema_warnings}
             <div class="map-table">{rows}</div>
+            <PersonAccounts/>
             <DateQuestions/>
             <ValueMapping/>
             <SchemaEditor/>
