@@ -19,7 +19,7 @@ pub fn PersonAccounts() -> impl IntoView {
         (n > 0 && state.entity.get() == Entity::Organizations).then(|| {
             let title = format!("{} row{} {} Salesforce person account{}: people, not companies", count(n), plural(n), if n == 1 { "is a" } else { "are" }, plural(n));
             view! {
-                <fieldset class="panel panel--attention field-group">
+                <fieldset class="panel panel--attention">
                     <legend class="panel__title">{title}</legend>
                     <div class="choices">
                         <label class="choice">
