@@ -1,13 +1,14 @@
 //! The app's single state: what the admin loaded and chose, as plain domain values in signals, plus the derived
 //! validation result. Intent methods here are the only writers; components read signals and call intents.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
 use crate::domain::dates::DateFormat;
 use crate::domain::edits::{apply_group_fixes, Edits};
-use crate::domain::mapping::{Mapping, Source};
+use crate::domain::mapping::{Mapping, MappingProblem, Source};
 use crate::domain::prepare::{prepare, Prepared};
 use crate::domain::read::{read, ReadOptions, ReadOutcome};
 use crate::domain::report::Group;
@@ -81,6 +82,10 @@ pub struct ImportState {
     /// A message after an action (saved, fixed N values…), announced politely.
     pub notice: RwSignal<Option<String>>,
     pub prepared: Memo<Prepared>,
+    /// Problems with the mapping itself (required field unmapped, column used twice), for the map step and Next.
+    pub mapping_problems: Memo<Vec<MappingProblem>>,
+    /// How many findings each target field has, counted once per validation pass.
+    pub issues_per_field: Memo<BTreeMap<String, usize>>,
 }
 
 impl ImportState {
@@ -96,6 +101,22 @@ impl ImportState {
                 None => Prepared::default(),
             })
         });
+        let mapping_problems = Memo::new(move |_| {
+            loaded.with(|l| {
+                l.as_ref()
+                    .map(|l| schema.with(|s| mapping.with(|m| m.problems(s, &l.outcome.table.headers))))
+                    .unwrap_or_default()
+            })
+        });
+        let issues_per_field = Memo::new(move |_| {
+            prepared.with(|p| {
+                let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+                for field in p.report.issues.iter().filter_map(|i| i.field.as_ref()) {
+                    *counts.entry(field.clone()).or_default() += 1;
+                }
+                counts
+            })
+        });
         ImportState {
             step: RwSignal::new(Step::Upload),
             entity: RwSignal::new(Entity::Customers),
@@ -109,6 +130,8 @@ impl ImportState {
             grid_focus: RwSignal::new(None),
             notice: RwSignal::new(None),
             prepared,
+            mapping_problems,
+            issues_per_field,
         }
     }
 

@@ -41,13 +41,7 @@ pub fn StepIndicator() -> impl IntoView {
 fn blocker(state: &ImportState, step: Step) -> Option<String> {
     match step {
         Step::Upload => state.loaded.with(|l| l.is_none()).then(|| "Choose a file to continue.".to_owned()),
-        Step::Map => {
-            let problems = state.loaded.with(|l| {
-                l.as_ref()
-                    .map(|l| state.schema.with(|s| state.mapping.with(|m| m.problems(s, &l.outcome.table.headers))))
-            });
-            problems.unwrap_or_default().into_iter().find(|p| p.blocks()).map(|p| p.message())
-        }
+        Step::Map => state.mapping_problems.with(|p| p.iter().find(|p| p.blocks()).map(|p| p.message())),
         Step::Review | Step::Export => None,
     }
 }

@@ -165,8 +165,7 @@ fn FieldRow(field: Field) -> impl IntoView {
             if !source.get().is_mapped() {
                 return None;
             }
-            let bad =
-                state.prepared.with(|p| p.report.issues.iter().filter(|i| i.field.as_deref() == Some(&name)).count());
+            let bad = state.issues_per_field.with(|c| c.get(&name).copied().unwrap_or(0));
             Some(if bad == 0 {
                 ("map-row__status map-row__status--ok", "All values are valid".to_owned())
             } else {
@@ -212,15 +211,10 @@ fn FieldRow(field: Field) -> impl IntoView {
 #[component]
 pub fn MapStep() -> impl IntoView {
     let state = expect_context::<ImportState>();
-    let problems = move || {
-        state.loaded.with(|l| {
-            l.as_ref()
-                .map(|l| state.schema.with(|s| state.mapping.with(|m| m.problems(s, &l.outcome.table.headers))))
-                .unwrap_or_default()
-        })
-    };
     let problem_notices = move || {
-        problems()
+        state
+            .mapping_problems
+            .get()
             .into_iter()
             .map(|p| {
                 let (tone, title) = match p {
