@@ -6,6 +6,7 @@
 //! The pipeline: [`read`] bytes → [`table::Table`]; [`suggest`] a [`mapping::Mapping`] onto a [`schema::Schema`];
 //! [`prepare`] validates every row into a [`report::Report`] and output rows; [`export`] writes the files.
 
+pub mod api;
 pub mod check;
 pub mod checklist;
 pub mod dates;

@@ -152,13 +152,7 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
 
 /// The rejected rows in the admin's original columns (as read, before edits), plus the row number and the reasons.
 pub fn rejects_file(prepared: &Prepared, table: &Table, stem: &str) -> Result<ExportFile, ExportError> {
-    let mut out = "\u{feff}".as_bytes().to_vec();
-    let mut header: Vec<&str> = table.headers.iter().map(String::as_str).collect();
-    header.extend(["Row in original file", "Reason"]);
-    out.extend(csv_line(header.iter().map(|h| neutralise(h).into_owned()))?);
-    let mut rows = 0;
-    for row in prepared.rejected_rows() {
-        let Some(record) = table.records.get(row.record) else { continue };
+    let rows = prepared.rejected_rows().map(|row| {
         let reasons: Vec<String> = prepared
             .report
             .issues
@@ -169,16 +163,36 @@ pub fn rejects_file(prepared: &Prepared, table: &Table, stem: &str) -> Result<Ex
                 None => i.message(),
             })
             .collect();
-        let mut cells: Vec<String> = record.cells.iter().map(|c| neutralise(c).into_owned()).collect();
-        cells.push(record.pos.row.to_string());
-        cells.push(neutralise(&reasons.join(" / ")).into_owned());
-        out.extend(csv_line(&cells)?);
-        rows += 1;
-    }
-    if rows == 0 {
+        (row.record, reasons.join(" / "))
+    });
+    let file = rows_with_reasons(table, rows, &format!("{stem}-rejected.csv"))?;
+    if file.rows == 0 {
         return Err(ExportError::NoRejectedRows);
     }
-    Ok(ExportFile { name: format!("{stem}-rejected.csv"), mime: CSV_MIME, bytes: out, rows, parts: 1 })
+    Ok(file)
+}
+
+/// Source records (by index into `table`) in the admin's original columns, plus "Row in original file" and
+/// "Reason": a file to fix in a spreadsheet and load again. BOM for Excel; formula-like cells neutralised.
+pub fn rows_with_reasons(
+    table: &Table,
+    rows: impl IntoIterator<Item = (usize, String)>,
+    name: &str,
+) -> Result<ExportFile, ExportError> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    let mut header: Vec<&str> = table.headers.iter().map(String::as_str).collect();
+    header.extend(["Row in original file", "Reason"]);
+    out.extend(csv_line(header.iter().map(|h| neutralise(h).into_owned()))?);
+    let mut count = 0;
+    for (record, reason) in rows {
+        let Some(source) = table.records.get(record) else { continue };
+        let mut cells: Vec<String> = source.cells.iter().map(|c| neutralise(c).into_owned()).collect();
+        cells.push(source.pos.row.to_string());
+        cells.push(neutralise(&reason).into_owned());
+        out.extend(csv_line(&cells)?);
+        count += 1;
+    }
+    Ok(ExportFile { name: name.to_owned(), mime: CSV_MIME, bytes: out, rows: count, parts: 1 })
 }
 
 #[cfg(test)]
