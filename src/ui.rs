@@ -3,6 +3,8 @@
 
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod api_driver;
+pub mod api_state;
 mod app;
 mod components;
 pub mod state;

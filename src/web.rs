@@ -1,12 +1,15 @@
-//! Browser adapters (wasm32 only): reading a dropped or chosen file, fetching the bundled sample, and handing
-//! bytes to the browser as a download. Each turns `JsValue` failures into [`WebError`] at the boundary, so the
-//! `ui` never sees a raw JavaScript error.
+//! Browser adapters (wasm32 only): reading a dropped or chosen file, fetching the bundled sample, handing
+//! bytes to the browser as a download, calling the CSM API, storage for the resume journal, and randomness.
+//! Each turns `JsValue` failures into typed errors at the boundary, so the `ui` never sees a raw JavaScript error.
 
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod download;
 pub mod file;
+pub mod http;
+pub mod random;
 pub mod sample;
+pub mod storage;
 
 use thiserror::Error;
 use wasm_bindgen::JsCast;
@@ -20,6 +23,8 @@ pub enum WebError {
     Sample(String),
     #[error("The browser refused to save the file ({0}). Allow downloads for this page and try again.")]
     Download(String),
+    #[error("The browser would not keep data for this page ({0}). Private windows and full storage do this; the import still works, but cannot be resumed after this tab closes.")]
+    Storage(String),
 }
 
 /// A short description of a JavaScript error value, for messages (never contains cell values).

@@ -10,6 +10,7 @@
 
 pub mod backoff;
 pub mod connection;
+pub mod csp;
 pub mod dry_run;
 pub mod error;
 pub mod http;

@@ -163,6 +163,24 @@ impl Mapping {
         out
     }
 
+    /// Keeps the admin's choices from `old` for every field `schema` still has (a connected site's fields
+    /// replacing the defaults): its source, value map and date format. Fields `schema` lacks are dropped.
+    pub fn keep_choices_from(&mut self, old: &Mapping, schema: &Schema) {
+        for m in old.fields.iter().filter(|m| m.source.is_mapped() && schema.field(&m.field).is_some()) {
+            match self.fields.iter_mut().find(|f| f.field == m.field) {
+                Some(f) => *f = m.clone(),
+                None => self.fields.push(m.clone()),
+            }
+        }
+        for (field, map) in old.values.iter().filter(|(f, _)| schema.field(f).is_some()) {
+            self.values.insert(field.clone(), map.clone());
+        }
+        for (field, format) in old.date_formats.iter().filter(|(f, _)| schema.field(f).is_some()) {
+            self.date_formats.insert(field.clone(), *format);
+        }
+        self.leave_out_person_accounts = old.leave_out_person_accounts;
+    }
+
     /// The fields with a source, in schema order (key first): the columns of the import file.
     pub fn mapped_fields<'a>(&self, schema: &'a Schema) -> Vec<&'a super::schema::Field> {
         schema.fields.iter().filter(|f| self.source(&f.name).is_mapped()).collect()
@@ -183,6 +201,20 @@ mod tests {
                 cells: vec![" Ada ".into(), "".into(), "a@x.io".into()],
             }],
         }
+    }
+
+    #[test]
+    fn choices_survive_a_schema_change_for_fields_the_new_schema_still_has() {
+        let mut old = Mapping::default();
+        old.set_source("Title", Source::Column(0));
+        old.set_source("Region", Source::Column(1));
+        let mut schema = Schema::defaults(Entity::Customers);
+        schema.remove_field("Region");
+        let mut fresh = Mapping::default();
+        fresh.set_source("Title", Source::Column(2));
+        fresh.keep_choices_from(&old, &schema);
+        assert_eq!(fresh.source("Title"), &Source::Column(0));
+        assert_eq!(fresh.source("Region"), &Source::Unmapped);
     }
 
     #[test]

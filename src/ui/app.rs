@@ -2,14 +2,23 @@
 
 use leptos::prelude::*;
 
+use super::api_driver::test_connection;
+use super::api_state::ApiState;
+use super::components::resume_hint::ResumeHint;
 use super::components::step_nav::{StepIndicator, StepNav};
 use super::state::{ImportState, Step};
-use super::steps::{export::ExportStep, map::MapStep, review::ReviewStep, upload::UploadStep};
+use super::steps::{api::ApiStep, export::ExportStep, map::MapStep, review::ReviewStep, upload::UploadStep};
 
 #[component]
 pub fn App() -> impl IntoView {
     let state = ImportState::new();
     provide_context(state);
+    let api = ApiState::new();
+    provide_context(api);
+    // A token kept for this tab (the admin opted in) reconnects after a reload, so an import can resume.
+    if !api.token.get_untracked().is_empty() && !api.cloud_id.get_untracked().is_empty() {
+        test_connection(api, state);
+    }
     // After a step change, move keyboard and screen-reader focus to the new step (not on first render).
     Effect::new(move |previous: Option<Step>| {
         let step = state.step.get();
@@ -23,6 +32,7 @@ pub fn App() -> impl IntoView {
         Step::Map => view! { <MapStep/> }.into_any(),
         Step::Review => view! { <ReviewStep/> }.into_any(),
         Step::Export => view! { <ExportStep/> }.into_any(),
+        Step::Send => view! { <ApiStep/> }.into_any(),
     };
     view! {
         <a class="skip-link" href="#main">"Skip to the current step"</a>
@@ -36,6 +46,7 @@ pub fn App() -> impl IntoView {
         </header>
         <StepIndicator/>
         <main id="main" class="app-main" tabindex="-1">
+            <ResumeHint/>
             {current}
         </main>
         <StepNav/>

@@ -22,10 +22,12 @@ pub enum Step {
     Map,
     Review,
     Export,
+    /// Optional: import through the CSM API instead of uploading the file.
+    Send,
 }
 
 impl Step {
-    pub const ALL: [Step; 4] = [Step::Upload, Step::Map, Step::Review, Step::Export];
+    pub const ALL: [Step; 5] = [Step::Upload, Step::Map, Step::Review, Step::Export, Step::Send];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -33,6 +35,7 @@ impl Step {
             Step::Map => "Match columns",
             Step::Review => "Fix problems",
             Step::Export => "Download",
+            Step::Send => "Or import via API",
         }
     }
 
@@ -74,6 +77,8 @@ pub struct ImportState {
     /// Set while a file is being read: the file name.
     pub busy: RwSignal<Option<String>>,
     pub schema: RwSignal<Schema>,
+    /// The connected site's own fields (customers, organizations), used instead of the built-in defaults.
+    pub site_schemas: RwSignal<Option<(Schema, Schema)>>,
     pub mapping: RwSignal<Mapping>,
     pub edits: RwSignal<Edits>,
     pub legacy: RwSignal<bool>,
@@ -124,6 +129,7 @@ impl ImportState {
             load_error: RwSignal::new(None),
             busy: RwSignal::new(None),
             schema,
+            site_schemas: RwSignal::new(None),
             mapping,
             edits,
             legacy: RwSignal::new(false),
@@ -165,7 +171,31 @@ impl ImportState {
             return;
         }
         self.entity.set(entity);
-        self.replace_schema(Schema::defaults(entity));
+        self.replace_schema(self.schema_for(entity));
+    }
+
+    /// The site's fields for `entity` when connected, else CSM's defaults.
+    fn schema_for(&self, entity: Entity) -> Schema {
+        self.site_schemas.with_untracked(|s| match (s, entity) {
+            (Some((c, _)), Entity::Customers) => c.clone(),
+            (Some((_, o)), Entity::Organizations) => o.clone(),
+            (None, _) => Schema::defaults(entity),
+        })
+    }
+
+    /// After "Test connection": uses the site's real fields. Columns already matched to a field the site also
+    /// has stay matched (with their value choices); the rest is suggested afresh. Edits are kept.
+    pub fn use_site_schemas(&self, customers: Schema, organizations: Schema) {
+        self.site_schemas.set(Some((customers, organizations)));
+        let schema = self.schema_for(self.entity.get_untracked());
+        let old = self.mapping.get_untracked();
+        let mut mapping = self.loaded.with_untracked(|l| l.as_ref().map(|l| suggest(&schema, &l.outcome.table)));
+        if let Some(m) = mapping.as_mut() {
+            m.keep_choices_from(&old, &schema);
+        }
+        self.schema.set(schema);
+        self.mapping.set(mapping.unwrap_or_default());
+        self.refresh_values();
     }
 
     /// Uses `schema` (loaded from JSON or edited) and re-suggests the mapping for it.

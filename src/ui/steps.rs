@@ -1,5 +1,6 @@
-//! The four wizard steps, one file each.
+//! The wizard steps, one file each.
 
+pub mod api;
 pub mod export;
 pub mod map;
 pub mod review;

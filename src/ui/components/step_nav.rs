@@ -42,7 +42,7 @@ fn blocker(state: &ImportState, step: Step) -> Option<String> {
     match step {
         Step::Upload => state.loaded.with(|l| l.is_none()).then(|| "Choose a file to continue.".to_owned()),
         Step::Map => state.mapping_problems.with(|p| p.iter().find(|p| p.blocks()).map(|p| p.message())),
-        Step::Review | Step::Export => None,
+        Step::Review | Step::Export | Step::Send => None,
     }
 }
 
