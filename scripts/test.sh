@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole check, in one command: `bash scripts/test.sh`. It first runs scripts/setup.sh (idempotent:
 # installs what a fresh machine lacks, a no-op otherwise), then, in order, stopping at the first failure:
-#   fmt, clippy (native), clippy (wasm32), native tests, wasm tests in headless Chromium,
-#   release bundle (trunk), CSP hash check, Playwright journeys against dist/.
+#   fmt, clippy (native, whole workspace), clippy (wasm32), native tests (app + the CSM stand-in),
+#   wasm tests in headless Chromium, release bundle (trunk), CSP hash check, the CSM stand-in binary,
+#   Playwright journeys against dist/ (the API journeys start their own stand-in on 127.0.0.1).
 # Each step prints a header and its elapsed seconds; the total is printed at the end.
 # Set SKIP_SETUP=1 to skip the setup step (e.g. when iterating and tools are known to be installed).
 set -euo pipefail
@@ -15,7 +16,7 @@ TEST_LOG=$(mktemp)
 trap 'rm -f "$TEST_LOG"' EXIT
 elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
 STEP_NO=0
-STEP_COUNT=9
+STEP_COUNT=10
 run_step() { # name, command...
   local name=$1 t0=$EPOCHREALTIME rc=0
   shift
@@ -50,12 +51,13 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 export TRUNK_OFFLINE=true TRUNK_SKIP_VERSION_CHECK=true
 
 run_step "cargo fmt --check" cargo fmt --all --check
-run_step "clippy (native)" cargo clippy --locked --all-targets -- -D warnings
+run_step "clippy (native)" cargo clippy --locked --workspace --all-targets -- -D warnings
 run_step "clippy (wasm32)" cargo clippy --locked --target wasm32-unknown-unknown --lib --bins --tests -- -D warnings
-run_step "native tests" cargo test --locked
+run_step "native tests" cargo test --locked --workspace
 run_step "wasm tests (headless Chromium)" cargo test --locked --target wasm32-unknown-unknown --test web
 run_step "release bundle (trunk build --release, offline)" trunk build --release
 run_step "CSP allows the loader by hash (dist/index.html)" python3 scripts/csp-hash.py --check dist/index.html
+run_step "CSM stand-in for the API journeys (cargo build -p csm-sandbox)" cargo build --locked -p csm-sandbox
 run_step "end-to-end journeys (Playwright, Debian Chromium)" bash -c 'cd tests/e2e && npx --no playwright test'
 
 # One plain closing line over all runners: cargo's "test result:" lines (native and wasm) and Playwright's summary.

@@ -39,12 +39,27 @@ fn now() -> u64 {
     now_ms().max(0.0) as u64
 }
 
-/// Sends `request`; when the fetch fails outright, finds out why (CORS, CSP, unreachable).
-async fn send_diagnosed(conn: &Connection, request: &HttpRequest) -> Result<String, ApiError> {
-    match send(request).await {
-        Ok(r) => Ok(r.body),
-        Err(ApiError::ConnectionLost) => Err(diagnose(conn).await),
-        Err(e) => Err(e),
+/// Sends a read-only `request` with the import's retry policy (Retry-After, backoff with jitter). A fetch that
+/// keeps failing outright is diagnosed (CORS, the page's CSP, unreachable) on the first failure for a cross-origin
+/// refusal, since retrying cannot fix that.
+async fn send_with_retry(conn: &Connection, request: &HttpRequest) -> Result<String, ApiError> {
+    let mut attempt = 0;
+    loop {
+        match send(request).await {
+            Ok(r) => return Ok(r.body),
+            Err(ApiError::ConnectionLost) => match diagnose(conn).await {
+                // The server answered a plain probe: a refusal by CORS or a blocked origin will not go away.
+                e @ (ApiError::CorsRefused { .. } | ApiError::BlockedByPolicy { .. }) => return Err(e),
+                e if attempt >= MAX_ATTEMPTS => return Err(e),
+                _ => attempt += 1,
+            },
+            Err(e) if e.is_transient() && attempt < MAX_ATTEMPTS => {
+                attempt += 1;
+                let wait = retry_delay(&e, attempt, jitter());
+                gloo_timers::future::sleep(std::time::Duration::from_millis(wait)).await;
+            }
+            Err(e) => return Err(e),
+        }
     }
 }
 
@@ -60,7 +75,7 @@ pub fn test_connection(api: ApiState, import: ImportState) {
         let load = |entity: Entity| {
             let conn = conn.clone();
             async move {
-                let body = send_diagnosed(&conn, &requests::field_catalogue(&conn, entity)).await?;
+                let body = send_with_retry(&conn, &requests::field_catalogue(&conn, entity)).await?;
                 parse_catalogue(entity, &body)
             }
         };
@@ -112,38 +127,19 @@ pub fn start_dry_run(api: ApiState, import: ImportState) {
         for (i, chunk) in chunks.iter().enumerate() {
             api.dry_run.set(DryRunState::Running { done: i * chunk.len(), total: rows.len() });
             let request = requests::fetch_existing(&conn, entity, chunk);
-            let mut attempt = 0;
-            loop {
-                match send(&request).await.and_then(|r| parse_fetch(entity, &r.body)) {
-                    Ok(keys) => {
-                        found.extend(keys);
-                        break;
-                    }
-                    Err(ApiError::NotFound { .. }) => {
-                        api.dry_run.set(DryRunState::Unavailable(format!(
-                            "This site cannot look up {} before importing, so the app cannot tell new from existing \
-                             ones in advance. The import still reports every row's result.",
-                            entity.noun()
-                        )));
-                        return;
-                    }
-                    Err(e) if e.is_transient() && attempt < MAX_ATTEMPTS => {
-                        attempt += 1;
-                        gloo_timers::future::sleep(std::time::Duration::from_millis(retry_delay(
-                            &e,
-                            attempt,
-                            jitter(),
-                        )))
-                        .await;
-                    }
-                    Err(ApiError::ConnectionLost) => {
-                        api.dry_run.set(DryRunState::Failed(diagnose(&conn).await.to_string()));
-                        return;
-                    }
-                    Err(e) => {
-                        api.dry_run.set(DryRunState::Failed(e.to_string()));
-                        return;
-                    }
+            match send_with_retry(&conn, &request).await.and_then(|body| parse_fetch(entity, &body)) {
+                Ok(keys) => found.extend(keys),
+                Err(ApiError::NotFound { .. }) => {
+                    api.dry_run.set(DryRunState::Unavailable(format!(
+                        "This site cannot look up {} before importing, so the app cannot tell new from existing \
+                         ones in advance. The import still reports every row's result.",
+                        entity.noun()
+                    )));
+                    return;
+                }
+                Err(e) => {
+                    api.dry_run.set(DryRunState::Failed(e.to_string()));
+                    return;
                 }
             }
         }

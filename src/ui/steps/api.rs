@@ -102,6 +102,9 @@ pub fn ApiStep() -> impl IntoView {
     find_resumable(api, import);
     let connected =
         move || matches!(api.status.get(), ConnStatus::Connected { .. }) && api.connection.with(Option::is_some);
+    // Open unless already connected when the step opened; it never snaps shut under the admin's hands.
+    let form_open = !(matches!(api.status.get_untracked(), ConnStatus::Connected { .. })
+        && api.connection.with_untracked(Option::is_some));
     let valid = move || import.prepared.with(|p| p.report.valid);
     let invalid = move || import.prepared.with(|p| p.report.invalid);
     let covered = move || api.run.with(|r| r.batches.iter().map(|b| b.batch.first + b.batch.len).max().unwrap_or(0));
@@ -121,7 +124,7 @@ pub fn ApiStep() -> impl IntoView {
                 "Only the rows and your token go to the API address you enter; nothing else leaves this computer."
             </p>
             <ResumeOffer/>
-            <details class="panel" open=move || !connected()>
+            <details class="panel" open=form_open>
                 <summary class="panel__title">{move || if connected() { "Connection: connected (change)" } else { "Connect to your CSM site" }}</summary>
                 <ConnectionForm/>
             </details>
