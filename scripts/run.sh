@@ -5,10 +5,11 @@
 # exactly like the deployed static files).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-bash scripts/setup.sh
+# SKIP_SETUP=1 skips the setup step (scripts/demo.sh has just run it).
+[ "${SKIP_SETUP:-0}" = 1 ] || bash scripts/setup.sh
 export PATH="$PWD/scripts/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 # Trunk: no network at all (Trunk.toml has offline = true; the env var also turns off its crates.io update check).
 export TRUNK_OFFLINE=true TRUNK_SKIP_VERSION_CHECK=true
 PORT="${PORT:-8080}"
 echo "== serving on http://127.0.0.1:$PORT/"
-exec trunk serve --release --no-autoreload --address 127.0.0.1 --port "$PORT"
+trunk serve --release --no-autoreload --address 127.0.0.1 --port "$PORT"

@@ -62,7 +62,7 @@ pub fn ConnectionForm() -> impl IntoView {
                 <input id="api-base" class="input" type="text" data-testid="api-base" aria-describedby="api-base-hint"
                     prop:value=move || api.api_base.get() on:input=move |ev| api.api_base.set(event_target_value(&ev))/>
                 <span id="api-base-hint" class="choice__hint">
-                    "Usually https://api.atlassian.com. If your IT team set up a relay on this site, enter its path, such as /csm-api."
+                    "Usually https://api.atlassian.com. If the test below says the browser blocked it (CORS), ask your IT team for a relay on this site and enter its path, such as /csm-api."
                 </span>
             </div>
             <div class="form-row">

@@ -95,6 +95,17 @@ fn ResumeOffer() -> impl IntoView {
     }
 }
 
+/// "Connected to cloud ID … through … (show or change)" once connected.
+fn connection_title(api: ApiState, connected: bool) -> String {
+    match api.connection.get() {
+        Some(c) if connected => {
+            let via = if c.api_base().is_empty() { "this site" } else { c.api_base() };
+            format!("Connected to cloud ID {} through {via} (show or change)", c.cloud_id())
+        }
+        _ => "Connect to your CSM site".to_owned(),
+    }
+}
+
 #[component]
 pub fn ApiStep() -> impl IntoView {
     let api = expect_context::<ApiState>();
@@ -125,7 +136,7 @@ pub fn ApiStep() -> impl IntoView {
             </p>
             <ResumeOffer/>
             <details class="panel" open=form_open>
-                <summary class="panel__title">{move || if connected() { "Connection: connected (change)" } else { "Connect to your CSM site" }}</summary>
+                <summary class="panel__title">{move || connection_title(api, connected())}</summary>
                 <ConnectionForm/>
             </details>
             {move || api.warning.get().map(|w| view! { <Notice tone=Tone::Warning title="Note">{w}</Notice> })}

@@ -22,6 +22,11 @@ test('every step passes an accessibility audit', async ({ page }) => {
   await audit(page, 'review');
   await app.next(page);
   await audit(page, 'download');
+  await app.next(page);
+  await audit(page, 'import via API (not connected)');
+  await page.getByTestId('api-test-connection').click();
+  await expect(page.getByTestId('api-error')).toBeVisible();
+  await audit(page, 'import via API (form error)');
 });
 
 /** Presses Tab until the focused element's accessible text matches, failing after `limit` presses. */
