@@ -106,3 +106,26 @@ async fn a_missing_sample_is_a_plain_error_not_a_panic() {
     assert!(matches!(err, WebError::Sample(ref d) if d.contains("404")), "{err}");
     assert!(err.to_string().contains("Reload the page"));
 }
+
+#[wasm_bindgen_test]
+async fn a_server_that_is_not_there_is_a_lost_connection_then_diagnosed_as_unreachable() {
+    use csm_import::domain::api::connection::{Auth, Connection, Secret};
+    use csm_import::domain::api::error::ApiError;
+    use csm_import::domain::api::requests::field_catalogue;
+    use csm_import::domain::schema::Entity;
+    use csm_import::web::http::{diagnose, send};
+    // Nothing listens on this loopback port in the test browser.
+    let conn =
+        Connection::new("http://127.0.0.1:59999", "cloud", Auth::Bearer { token: Secret::new("t") }).expect("valid");
+    let sent = send(&field_catalogue(&conn, Entity::Customers)).await;
+    assert_eq!(sent, Err(ApiError::ConnectionLost));
+    assert_eq!(diagnose(&conn).await, ApiError::Unreachable { base: "http://127.0.0.1:59999".into() });
+}
+
+#[wasm_bindgen_test]
+fn a_same_origin_relay_cannot_be_refused_by_cors() {
+    use csm_import::domain::api::connection::{Auth, Connection, Secret};
+    let relay = Connection::new("/csm-api", "cloud", Auth::Bearer { token: Secret::new("t") }).expect("valid");
+    assert_eq!(relay.api_origin(), None);
+    assert!(relay.api_root().starts_with("/csm-api/jsm/csm/cloudid/cloud/"));
+}
