@@ -241,13 +241,19 @@ pub fn find_resumable(api: ApiState, import: ImportState) {
     api.resumable.set(found);
 }
 
-/// Interrupted imports of the file with this hash (for the hint on the first step).
-pub fn journals_for_file(hash: &str) -> Vec<Journal> {
-    storage::values_with_prefix(Area::Local, STORAGE_PREFIX)
+/// Interrupted imports of this file (for the hint on the first step). The file is hashed only when some journal
+/// is stored, so loading a large file costs nothing extra in the usual case.
+pub fn journals_for_file(bytes: &[u8]) -> Vec<Journal> {
+    let stored: Vec<Journal> = storage::values_with_prefix(Area::Local, STORAGE_PREFIX)
         .iter()
         .filter_map(|s| Journal::from_json(s))
-        .filter(|j| j.file_hash == hash && !j.is_complete())
-        .collect()
+        .filter(|j| !j.is_complete())
+        .collect();
+    if stored.is_empty() {
+        return stored;
+    }
+    let hash = file_hash(bytes);
+    stored.into_iter().filter(|j| j.file_hash == hash).collect()
 }
 
 pub fn pause(api: ApiState) {

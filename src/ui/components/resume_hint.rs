@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 
-use crate::domain::api::plan::file_hash;
 use crate::ui::api_driver::journals_for_file;
 use crate::ui::components::notice::{Notice, Tone};
 use crate::ui::state::{count, ImportState, Step};
@@ -10,9 +9,8 @@ use crate::ui::state::{count, ImportState, Step};
 #[component]
 pub fn ResumeHint() -> impl IntoView {
     let state = expect_context::<ImportState>();
-    let journals = Memo::new(move |_| {
-        state.loaded.with(|l| l.as_ref().map(|l| journals_for_file(&file_hash(&l.bytes))).unwrap_or_default())
-    });
+    let journals =
+        Memo::new(move |_| state.loaded.with(|l| l.as_ref().map(|l| journals_for_file(&l.bytes)).unwrap_or_default()));
     move || {
         let on_first_steps = matches!(state.step.get(), Step::Upload | Step::Map);
         journals.with(|js| js.first().cloned()).filter(|_| on_first_steps).map(|j| {
