@@ -274,6 +274,15 @@ pub fn cancel(api: ApiState) {
     save_journal(api);
 }
 
+/// After a finished import: forget its run (its journal is already complete or removed) so the admin can send
+/// again, e.g. with "Create or update" after fixing rows.
+pub fn start_over(api: ApiState) {
+    api.run.set(Default::default());
+    api.identity.set(None);
+    api.dry_run.set(DryRunState::NotRun);
+    api.warning.set(None);
+}
+
 /// Starts every request that is due and arranges to look again when the next one will be.
 fn tick(api: ApiState) {
     let Some(conn) = api.connection.get_untracked() else { return };

@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 
 use crate::domain::api::run::Phase;
-use crate::ui::api_driver::{cancel, pause, resume};
+use crate::ui::api_driver::{cancel, pause, resume, start_over};
 use crate::ui::api_state::ApiState;
 use crate::ui::components::notice::{Notice, Tone};
 use crate::ui::state::count;
@@ -87,6 +87,11 @@ pub fn RunProgress() -> impl IntoView {
                 </Show>
                 <Show when=can_resume>
                     <button type="button" class="button button--primary" data-testid="api-resume" on:click=move |_| resume(api)>"Resume"</button>
+                </Show>
+                <Show when=move || phase.get() == Phase::Finished>
+                    <button type="button" class="button button--secondary" data-testid="api-start-over" on:click=move |_| start_over(api)>
+                        "Start a new import"
+                    </button>
                 </Show>
                 <Show when=can_cancel>
                     <button type="button" class="button button--secondary" data-testid="api-cancel" on:click=move |_| cancel(api)>"Cancel"</button>

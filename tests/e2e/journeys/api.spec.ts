@@ -151,3 +151,18 @@ test.describe('a server that refuses this page (CORS)', () => {
     expect((await sandbox.state()).customers).toHaveLength(0);
   });
 });
+
+test.describe('a token without the Administer Jira permission', () => {
+  test.use({ sandboxArgs: ['--task-ms', '300', '--readonly-token', 'read-only-token'] });
+
+  test('reads work, the import stops with the permission explained, and nothing is written', async ({ page, sandbox }) => {
+    await app.open(page);
+    await toApiStep(page, customersFile(20));
+    await connect(page, sandbox, { token: 'read-only-token' });
+    await expect(page.getByTestId('api-connection-status')).toContainText("Using your site's fields");
+    await page.getByTestId('api-import-all').click();
+    await expect(page.getByTestId('api-run-error')).toContainText('Administer Jira');
+    await expect(page.getByTestId('api-resume')).toBeVisible();
+    expect((await sandbox.state()).customers).toHaveLength(0);
+  });
+});
