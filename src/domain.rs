@@ -3,7 +3,8 @@
 //! No browser crate is reachable from here (they are wasm32-only dependencies). Time, randomness and I/O come in
 //! as arguments, so every function is deterministic and tested with plain `cargo test`.
 //!
-//! The pipeline: [`read`] bytes → [`table::Table`]; [`suggest`] a [`mapping::Mapping`] onto a [`schema::Schema`];
+//! The pipeline: [`read`] bytes (CSV text, or an .xlsx through [`xlsx`]) → [`table::Table`], the table found by
+//! [`structure`] under any report title rows; [`suggest`] a [`mapping::Mapping`] onto a [`schema::Schema`];
 //! [`prepare`] validates every row into a [`report::Report`] and output rows; [`export`] writes the files.
 
 pub mod api;
@@ -21,7 +22,9 @@ pub mod read;
 pub mod report;
 pub mod schema;
 pub mod sniff;
+pub mod structure;
 pub mod suggest;
 pub mod synonyms;
 pub mod table;
 pub mod values;
+pub mod xlsx;

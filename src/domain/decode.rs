@@ -1,9 +1,13 @@
 //! Bytes to text: refuses what is not a text file, finds the encoding and decodes without mojibake.
 //!
-//! Owns the encoding decision (BOM, then valid UTF-8, then a chardetng guess, unless the admin forced one) and the
-//! picker's list of encodings with plain-words labels. It does not split text into records or columns (`read`,
-//! `sniff`). Invariant: a returned `Decoded` holds non-blank text with no leading BOM, and `encoding` is the one
-//! that produced it; `guessed` is true only when chardetng chose it.
+//! Owns the encoding decision (BOM, then the NUL-byte pattern of UTF-16 without a BOM, then valid UTF-8, then a
+//! chardetng guess, unless the admin forced one) and the picker's list of encodings with plain-words labels. It does
+//! not split text into records or columns (`read`, `sniff`) and does not open workbooks (`xlsx`). Invariants: a
+//! returned `Decoded` holds non-blank text with no leading BOM, and `encoding` is the one that produced it;
+//! `guessed` is true only when the encoding was told from the content (chardetng, or UTF-16 from its NUL bytes).
+//! The whole file is decoded in one call, so no character is ever split across two pieces (a UTF-16 surrogate pair
+//! or a multi-byte sequence stays whole); a future chunked reader must keep that by using encoding_rs's streaming
+//! `Decoder`, never by decoding chunks on their own.
 
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{
@@ -13,6 +17,10 @@ use encoding_rs::{
 };
 
 use super::read::ReadError;
+
+mod utf16;
+
+use utf16::utf16_without_bom;
 
 /// Text decoded from a file, and how.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,7 +58,7 @@ pub const ENCODING_CHOICES: &[&Encoding] = &[
     EUC_KR,
 ];
 
-/// How far into the file NUL bytes mean "not text".
+/// How far into the file NUL bytes mean "not text" (or, in a pattern, UTF-16 without a BOM).
 const BINARY_SNIFF_BYTES: usize = 8 * 1024;
 /// Every .xlsx, .docx and .zip file starts with this.
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
@@ -63,12 +71,15 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
         return Err(ReadError::Empty);
     }
     let bom = Encoding::for_bom(bytes);
-    let utf16_declared = [bom.map(|(e, _)| e), forced].into_iter().flatten().any(|e| e == UTF_16LE || e == UTF_16BE);
+    let utf16_seen = if forced.is_none() && bom.is_none() { utf16_without_bom(bytes) } else { None };
+    let utf16_declared =
+        [bom.map(|(e, _)| e), forced, utf16_seen].into_iter().flatten().any(|e| e == UTF_16LE || e == UTF_16BE);
     refuse_non_text(bytes, utf16_declared)?;
     let body = &bytes[bom.map_or(0, |(_, len)| len)..];
-    let (encoding, guessed) = match (forced, bom) {
-        (Some(e), _) | (None, Some((e, _))) => (e, false),
-        (None, None) => detect(body),
+    let (encoding, guessed) = match (forced, bom, utf16_seen) {
+        (Some(e), _, _) | (None, Some((e, _)), _) => (e, false),
+        (None, None, Some(e)) => (e, true),
+        (None, None, None) => detect(body),
     };
     let text = decode_body(body, encoding);
     if is_blank(&text) {

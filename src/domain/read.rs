@@ -1,28 +1,33 @@
-//! Bytes to a `Table`: decode, pick the delimiter, parse with the `csv` crate, clean the header, square the rows.
+//! Bytes to a `Table`: decode, pick the delimiter, parse with the `csv` crate, find the table, clean the header,
+//! square the rows. A workbook (.xlsx) takes the same road from its rows on.
 //!
 //! Owns `read`, its options and outcome, and `ReadError` (everything that stops reading); the steps live in child
-//! files: `records` (the non-blank records and their positions, with `lines` counting physical lines), `headers`
-//! (cleaning and renaming the header row) and `square` (ragged rows). It does not guess encodings (`decode`) or
-//! delimiters (`sniff`), and it gives cells no meaning (mapping and validation do). Invariants: every record has
+//! files: `records` (the non-blank records and their positions, with `lines` counting physical lines), `assemble`
+//! (title and footer rows out, header cleaned by `headers`, ragged rows squared by `square`). It does not guess
+//! encodings (`decode`), delimiters (`sniff`) or where the table starts and ends (`structure`), does not open
+//! workbooks (`xlsx`), and it gives cells no meaning (mapping and validation do). Invariants: every record has
 //! exactly `headers.len()` cells, and headers are non-empty and unique; a ragged row is an `Issue`, never an
-//! `Err`. A record's `line` is the physical line it starts on and its `row` the row a spreadsheet shows (see
-//! `records` for how both are counted).
+//! `Err`, and title and footer rows left out make none. A record's `line` is the physical line it starts on and
+//! its `row` the row a spreadsheet shows, counting the title rows above the header (see `records` for how both are
+//! counted; in a workbook both are the worksheet row).
 
 use encoding_rs::Encoding;
 
 use super::decode::decode;
 use super::report::Issue;
 use super::sniff::sniff_delimiter;
+use super::structure::Structure;
 use super::table::Table;
+use super::xlsx::{is_workbook, read_workbook, Workbook};
 
+mod assemble;
 mod headers;
 mod lines;
 mod records;
 mod square;
 
-use headers::clean_headers;
+pub(super) use assemble::{assemble, Assembled, Rows};
 use records::Records;
-use square::square;
 
 /// What stops reading. Messages are sentences an admin can act on.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -38,10 +43,35 @@ pub enum ReadError {
     )]
     HeaderOnly,
     #[error(
-        "This is an Excel workbook, not a CSV file. In Excel choose File › Save As › CSV UTF-8 (Comma delimited), \
-         then load that file."
+        "This Excel workbook could not be opened: it may be damaged, or not really an .xlsx file. Open it in Excel \
+         and choose File › Save As › CSV UTF-8 (Comma delimited), then load that file."
     )]
     Spreadsheet,
+    #[error(
+        "This is an older Excel workbook (.xls), which cannot be read here. Open it in Excel and choose \
+         File › Save As › Excel Workbook (.xlsx) or CSV UTF-8 (Comma delimited), then load that file."
+    )]
+    OldExcel,
+    #[error(
+        "This workbook is protected with a password, so it cannot be read. Open it in Excel, remove the password \
+         (File › Info › Protect Workbook › Encrypt with Password, then clear it) and save, or save a copy as \
+         CSV UTF-8 (Comma delimited), then load that file."
+    )]
+    PasswordProtected,
+    #[error(
+        "The workbook has no sheet with any values in it. Check that you exported the right report, \
+         then load the new file."
+    )]
+    EmptyWorkbook,
+    #[error("The workbook has {count} sheets, so there is no sheet number {wanted}. Pick one of its sheets.")]
+    NoSuchSheet { wanted: usize, count: usize },
+    #[error("The sheet “{name}” is empty. Pick another sheet of the workbook.")]
+    EmptySheet { name: String },
+    #[error(
+        "Row {row} is below the last row with values (row {last}), so it cannot be the header. \
+         Pick a header row from 1 to {last}."
+    )]
+    HeaderRowPastEnd { row: u64, last: u64 },
     #[error(
         "This file is not text, so it cannot be a CSV file. Choose the CSV export from your CRM, or open the file \
          in Excel and choose File › Save As › CSV UTF-8 (Comma delimited)."
@@ -55,49 +85,60 @@ pub enum ReadError {
 }
 
 /// The admin's choices; `None` means "detect".
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReadOptions {
+    /// Text files only.
     pub encoding: Option<&'static Encoding>,
+    /// Text files only.
     pub delimiter: Option<u8>,
+    /// The row a spreadsheet shows for the header (1-based); rows above it are left out as title rows.
+    /// `None` detects it: the first row, or the header below a report's title rows.
+    pub header_row: Option<u64>,
+    /// Keep the rows found after the data (totals, copyright) as data rows; by default they are left out.
+    pub keep_footer: bool,
+    /// Workbooks only: which sheet to read (0-based, in workbook order). `None` reads the first sheet
+    /// (or, when it is empty, the first sheet with values).
+    pub sheet: Option<usize>,
 }
 
 /// A read file and what was decided and found while reading it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReadOutcome {
     pub table: Table,
+    /// For a workbook: UTF-8, not guessed (a workbook has no text encoding to choose).
     pub encoding: &'static Encoding,
     pub encoding_guessed: bool,
+    /// For a workbook: a comma, not sniffed (a workbook has no delimiter to choose).
     pub delimiter: u8,
     pub delimiter_sniffed: bool,
-    /// Ragged rows, one issue per record.
+    /// Ragged rows (one issue per record) and, in a workbook, cells holding an Excel error.
     pub issues: Vec<Issue>,
     /// One sentence per renamed header (empty or duplicate).
     pub header_notes: Vec<String>,
+    /// Where the table sits: its header row, the title rows skipped above it, the footer rows found below it.
+    pub structure: Structure,
+    /// For a workbook: its sheet names and which one was read. `None` for a text file.
+    pub workbook: Option<Workbook>,
+    /// The options this was read with, so the admin can change one and read the file again.
+    pub options: ReadOptions,
 }
 
-/// Reads a whole CSV file into a table.
+/// Reads a whole CSV (or tab-separated, or Excel) file into a table.
 pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<ReadOutcome, ReadError> {
+    if is_workbook(bytes) {
+        return read_workbook(bytes, options);
+    }
     let decoded = decode(bytes, options.encoding)?;
     let (delimiter, delimiter_sniffed) = match options.delimiter {
         Some(d) => (d, false),
         None => (sniff_delimiter(&decoded.text), true),
     };
     let mut records = Records::new(&decoded.text, delimiter);
-    let header = records.next_record()?.ok_or(ReadError::Empty)?;
-    let (headers, header_notes) = clean_headers(header.cells);
-    let mut table = Table { headers, records: Vec::new() };
-    let mut issues = Vec::new();
+    let mut all = Vec::new();
     while let Some(record) = records.next_record()? {
-        let index = table.records.len();
-        let (record, problem) = square(record, table.headers.len());
-        if let Some(problem) = problem {
-            issues.push(Issue { record: index, pos: record.pos, column: None, field: None, problem, fix: None });
-        }
-        table.records.push(record);
+        all.push(record);
     }
-    if table.records.is_empty() {
-        return Err(ReadError::HeaderOnly);
-    }
+    let Assembled { table, issues, header_notes, structure } = assemble(all, options, Rows::Text)?;
     Ok(ReadOutcome {
         table,
         encoding: decoded.encoding,
@@ -106,6 +147,9 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<ReadOutcome, ReadErro
         delimiter_sniffed,
         issues,
         header_notes,
+        structure,
+        workbook: None,
+        options: options.clone(),
     })
 }
 

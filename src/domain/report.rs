@@ -59,12 +59,18 @@ pub enum Problem {
     },
     /// A Salesforce person account the admin chose to leave out of an organizations import.
     PersonAccountLeftOut,
+    /// A workbook cell held an Excel error (`#N/A`, `#REF!`…); it is read as empty.
+    ExcelError {
+        value: String,
+    },
 }
 
 impl Problem {
     pub fn severity(&self) -> Severity {
         match self {
-            Problem::TooFewValues { .. } | Problem::ExtraEmptyValues { .. } => Severity::Warning,
+            Problem::TooFewValues { .. } | Problem::ExtraEmptyValues { .. } | Problem::ExcelError { .. } => {
+                Severity::Warning
+            }
             _ => Severity::Error,
         }
     }
@@ -87,6 +93,7 @@ impl Problem {
             Problem::NotAnOption { .. } => "Not one of the field's options".into(),
             Problem::ValueContainsPipe { .. } => "Value contains the | separator".into(),
             Problem::PersonAccountLeftOut => "Person account left out".into(),
+            Problem::ExcelError { .. } => "Cell shows an Excel error".into(),
         }
     }
 
@@ -131,6 +138,10 @@ impl Problem {
             Problem::PersonAccountLeftOut => "This row is a Salesforce person account (a person, not a company), and \
                  you chose to leave person accounts out. Import the rejected-rows file as customers to bring them in."
                 .into(),
+            Problem::ExcelError { value } => format!(
+                "In the workbook this cell shows the Excel error {value}, so it is read as empty. Fix the formula in \
+                 Excel and load the file again, or type the value here."
+            ),
         }
     }
 
@@ -152,6 +163,7 @@ impl Problem {
             Problem::NotAnOption { .. } => ProblemKind::NotAnOption,
             Problem::ValueContainsPipe { .. } => ProblemKind::ValueContainsPipe,
             Problem::PersonAccountLeftOut => ProblemKind::PersonAccountLeftOut,
+            Problem::ExcelError { .. } => ProblemKind::ExcelError,
         }
     }
 }
@@ -174,6 +186,7 @@ pub enum ProblemKind {
     NotAnOption,
     ValueContainsPipe,
     PersonAccountLeftOut,
+    ExcelError,
 }
 
 /// One finding: where, which source column and target field, what, and a suggested replacement value.

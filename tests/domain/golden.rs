@@ -26,7 +26,17 @@ pub struct Run {
 impl Run {
     /// Reads `bytes` and suggests a mapping onto `schema`; `decide` plays the admin's choices.
     pub fn new(bytes: &[u8], schema: Schema, decide: impl FnOnce(&mut Mapping, &ReadOutcome)) -> Run {
-        let outcome = read(bytes, &ReadOptions::default()).expect("fixture reads");
+        Run::with_options(bytes, &ReadOptions::default(), schema, decide)
+    }
+
+    /// As `new`, with the admin's reading choices (sheet, header row, footer).
+    pub fn with_options(
+        bytes: &[u8],
+        options: &ReadOptions,
+        schema: Schema,
+        decide: impl FnOnce(&mut Mapping, &ReadOutcome),
+    ) -> Run {
+        let outcome = read(bytes, options).expect("fixture reads");
         let mut mapping = suggest(&schema, &outcome.table);
         decide(&mut mapping, &outcome);
         let prepared = prepare(&outcome.table, &schema, &mapping, &Edits::new(), &outcome.issues);
@@ -87,6 +97,53 @@ impl Run {
             out.push_str(&format!("{} <- {} [{}]\n", f.name, source, how));
         }
         out
+    }
+
+    /// The table as read: the headers, then one line per record with its row and line and its cells in brackets.
+    pub fn table_text(&self) -> String {
+        let t = &self.outcome.table;
+        let mut out = format!("headers: {}\n", t.headers.iter().map(|h| format!("[{h}]")).collect::<String>());
+        for r in &t.records {
+            let cells: String = r.cells.iter().map(|c| format!("[{c}]")).collect();
+            out.push_str(&format!("row {} line {}: {cells}\n", r.pos.row, r.pos.line));
+        }
+        out
+    }
+
+    /// Where the table sat in the file: the sheet, the header row, and the title and footer rows left out.
+    pub fn structure_text(&self) -> String {
+        let o = &self.outcome;
+        let s = &o.structure;
+        let mut out = String::new();
+        if let Some(w) = &o.workbook {
+            out.push_str(&format!("sheets: {} (read: {})\n", w.sheets.join(" | "), w.sheets[w.sheet]));
+        } else {
+            out.push_str(&format!("encoding: {} (guessed: {})\n", o.encoding.name(), o.encoding_guessed));
+            out.push_str(&format!("delimiter: {:?} (sniffed: {})\n", o.delimiter as char, o.delimiter_sniffed));
+        }
+        out.push_str(&format!("header: row {} (chosen: {})\n", s.header_row, s.header_chosen));
+        for r in &s.title_rows {
+            out.push_str(&format!("title row {}: {}\n", r.row, r.text));
+        }
+        for r in &s.footer_rows {
+            out.push_str(&format!(
+                "footer row {} ({}): {}\n",
+                r.row,
+                if s.footer_kept { "kept" } else { "left out" },
+                r.text
+            ));
+        }
+        for n in &o.header_notes {
+            out.push_str(&format!("header note: {n}\n"));
+        }
+        out
+    }
+
+    /// Compares the table and its place in the file with `golden/<case>/`, besides the pipeline's outputs.
+    pub fn check_reading(&self, case: &str) {
+        assert_golden(case, "table.txt", &self.table_text());
+        assert_golden(case, "structure.txt", &self.structure_text());
+        self.check(case);
     }
 
     /// Compares all outputs with `golden/<case>/`.

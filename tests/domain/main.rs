@@ -9,5 +9,7 @@
 mod golden;
 mod pipeline;
 mod reading;
+mod reports;
 mod sources;
 mod splitting;
+mod workbooks;

@@ -7,8 +7,8 @@
 use crate::domain::report::Problem;
 use crate::domain::table::Record;
 
-/// Truncates or pads the cells to `width`, saying which when it had to.
-pub(super) fn square(mut record: Record, width: usize) -> (Record, Option<Problem>) {
+/// Truncates or pads the cells to `width` in place, saying which when it had to.
+pub(super) fn square(record: &mut Record, width: usize) -> Option<Problem> {
     let found = record.cells.len();
     let problem = match found.cmp(&width) {
         // Extra cells that are all empty (a trailing delimiter) lose nothing: a warning, not a rejected row.
@@ -22,7 +22,7 @@ pub(super) fn square(mut record: Record, width: usize) -> (Record, Option<Proble
         std::cmp::Ordering::Equal => None,
     };
     record.cells.resize(width, String::new());
-    (record, problem)
+    problem
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! Step 1: what the file holds (customers or organizations) and the file itself, chosen, dropped or the sample.
-//! Shows how the file was read (encoding, delimiter, both changeable) and a preview, so a wrong guess is visible.
+//! Shows how the file was read (encoding and delimiter of a text file, the sheet of a workbook, the row with the
+//! column names and the footer rows left out, all changeable) and a preview, so a wrong guess is visible.
+//! Child files: `sheet_picker`, `table_bounds`.
 
 use std::sync::Arc;
 
@@ -8,6 +10,7 @@ use leptos::task::spawn_local;
 
 use crate::domain::decode::{encoding_label, ENCODING_CHOICES};
 use crate::domain::read::ReadOptions;
+use crate::domain::report::ProblemKind;
 use crate::domain::schema::Entity;
 use crate::domain::sniff::DELIMITERS;
 use crate::ui::components::notice::{Notice, Tone};
@@ -15,6 +18,12 @@ use crate::ui::components::step_section::StepSection;
 use crate::ui::state::{plural, ImportState};
 use crate::web::file::{first_file, read_file};
 use crate::web::sample::fetch_bytes;
+
+mod sheet_picker;
+mod table_bounds;
+
+use sheet_picker::SheetPicker;
+use table_bounds::TableBounds;
 
 /// Where the bundled sample lives, relative to the page (Trunk copies `public/` there).
 const SAMPLE_PATH: &str = "public/sample-contacts.csv";
@@ -107,16 +116,16 @@ fn FilePicker() -> impl IntoView {
             on:drop=on_drop
         >
             <label class="dropzone__label" for="file-input">
-                <span class="dropzone__title">"Choose a CSV file"</span>
+                <span class="dropzone__title">"Choose a CSV or Excel file"</span>
                 <span class="dropzone__hint">
-                    "or drag it here. Exports from Salesforce, HubSpot, Zendesk, Freshdesk or Excel (saved as CSV) all work."
+                    "or drag it here. Exports from Salesforce, HubSpot, Zendesk, Freshdesk or Excel (.xlsx, CSV or Unicode text) all work."
                 </span>
             </label>
             <input
                 id="file-input"
                 class="dropzone__input"
                 type="file"
-                accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values"
+                accept=".csv,.tsv,.txt,.xlsx,text/csv,text/tab-separated-values,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 data-testid="file-input"
                 on:change=on_change
             />
@@ -144,17 +153,19 @@ fn ReadSettings() -> impl IntoView {
             )
         })
     };
+    let is_text = move || outcome().is_some_and(|o| o.workbook.is_none());
+    let options = move || outcome().map(|o| o.options.clone()).unwrap_or_default();
     let on_encoding = move |ev: leptos::ev::Event| {
         let label = event_target_value(&ev);
         let encoding = encoding_rs::Encoding::for_label(label.as_bytes());
         let delimiter = outcome().map(|o| o.delimiter);
-        state.reread(ReadOptions { encoding, delimiter });
+        state.reread(ReadOptions { encoding, delimiter, ..options() });
     };
     let on_delimiter = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
         let delimiter = value.bytes().next();
         let encoding = outcome().map(|o| o.encoding);
-        state.reread(ReadOptions { encoding, delimiter });
+        state.reread(ReadOptions { encoding, delimiter, ..options() });
     };
     let encodings = move || {
         let current = encoding_name();
@@ -178,14 +189,18 @@ fn ReadSettings() -> impl IntoView {
     };
     view! {
         <div class="read-settings">
-            <div class="form-row">
-                <label for="encoding">"Text encoding"</label>
-                <select id="encoding" class="select" on:change=on_encoding>{encodings}</select>
-            </div>
-            <div class="form-row">
-                <label for="delimiter">"Values are separated by"</label>
-                <select id="delimiter" class="select" on:change=on_delimiter>{delimiters}</select>
-            </div>
+            <SheetPicker/>
+            <Show when=is_text>
+                <div class="form-row">
+                    <label for="encoding">"Text encoding"</label>
+                    <select id="encoding" class="select" on:change=on_encoding>{encodings}</select>
+                </div>
+                <div class="form-row">
+                    <label for="delimiter">"Values are separated by"</label>
+                    <select id="delimiter" class="select" on:change=on_delimiter>{delimiters}</select>
+                </div>
+            </Show>
+            <TableBounds/>
         </div>
         {move || guessed_note().map(|n| view! { <Notice tone=Tone::Info title="Encoding detected">{n}</Notice> })}
     }
@@ -215,13 +230,19 @@ fn Preview() -> impl IntoView {
                 t.headers.len(),
                 plural(t.headers.len())
             );
-            let ragged = l.outcome.issues.len();
+            let excel_errors = l.outcome.issues.iter().filter(|i| i.problem.kind() == ProblemKind::ExcelError).count();
+            let ragged = l.outcome.issues.len() - excel_errors;
             let ragged_note = (ragged > 0).then(|| {
                 format!(
                     "{ragged} row{} have a different number of values than the header. You will see which on the Fix problems step.",
                     plural(ragged)
                 )
             });
+            let excel_note = match excel_errors {
+                0 => None,
+                1 => Some("1 cell shows an Excel error such as #N/A, so it is read as empty. You will see which on the Fix problems step.".to_owned()),
+                n => Some(format!("{n} cells show an Excel error such as #N/A, so they are read as empty. You will see which on the Fix problems step.")),
+            };
             let notes = l.outcome.header_notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view();
             view! {
                 <section class="panel" aria-labelledby="preview-title">
@@ -229,6 +250,7 @@ fn Preview() -> impl IntoView {
                     <ReadSettings/>
                     <ul class="plain-list">{notes}</ul>
                     {ragged_note.map(|n| view! { <Notice tone=Tone::Warning title="Some rows look uneven">{n}</Notice> })}
+                    {excel_note.map(|n| view! { <Notice tone=Tone::Warning title="Some cells show Excel errors">{n}</Notice> })}
                     <p>{summary}</p>
                     <div class="table-scroll" tabindex="0" role="region" aria-label="Preview of the first rows">
                         <table class="grid grid--preview">

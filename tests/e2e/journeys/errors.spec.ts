@@ -11,7 +11,7 @@ test('unreadable files are explained and the previous file is kept', async ({ pa
   const cases: [string, RegExp][] = [
     ['read/empty.csv', /The file is empty\. Export it again/],
     ['read/header-only.csv', /header row but no data rows/],
-    ['read/workbook.xlsx.csv', /Excel workbook, not a CSV file\. In Excel choose File › Save As › CSV UTF-8/],
+    ['read/workbook.xlsx.csv', /Excel workbook could not be opened: it may be damaged.* File › Save As › CSV UTF-8/],
   ];
   for (const [file, message] of cases) {
     await app.upload(page, app.fixture(file));
