@@ -38,15 +38,18 @@ impl Source {
 
     /// The source value of one record: the cell, or the non-empty trimmed cells joined.
     pub fn value(&self, table: &Table, record: usize) -> String {
+        table.records.get(record).map_or_else(String::new, |r| self.value_of(&r.cells))
+    }
+
+    /// The source value from one record's cells (out-of-range columns read as empty).
+    pub fn value_of(&self, cells: &[String]) -> String {
+        let cell = |c: &usize| cells.get(*c).map_or("", String::as_str);
         match self {
             Source::Unmapped => String::new(),
-            Source::Column(c) => table.cell(record, *c).to_owned(),
-            Source::Combine { columns, separator } => columns
-                .iter()
-                .map(|c| table.cell(record, *c).trim())
-                .filter(|v| !v.is_empty())
-                .collect::<Vec<_>>()
-                .join(separator),
+            Source::Column(c) => cell(c).to_owned(),
+            Source::Combine { columns, separator } => {
+                columns.iter().map(|c| cell(c).trim()).filter(|v| !v.is_empty()).collect::<Vec<_>>().join(separator)
+            }
         }
     }
 

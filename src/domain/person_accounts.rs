@@ -20,6 +20,11 @@ pub fn is_person(table: &Table, record: usize, column: usize) -> bool {
     check_boolean(table.cell(record, column)) == Checked::Valid("true".into())
 }
 
+/// Whether a record with these cells is a person account, given the marker column.
+pub fn is_person_cells(cells: &[String], column: usize) -> bool {
+    check_boolean(cells.get(column).map_or("", String::as_str)) == Checked::Valid("true".into())
+}
+
 /// How many rows are person accounts (0 when the file has no marker column).
 pub fn count(table: &Table) -> usize {
     column(table).map_or(0, |c| (0..table.records.len()).filter(|r| is_person(table, *r, c)).count())

@@ -15,7 +15,7 @@ use super::mapping::Mapping;
 use super::person_accounts;
 use super::report::{Issue, Problem, Report, Severity};
 use super::schema::{Entity, Field, FieldRole, FieldType, Schema};
-use super::table::Table;
+use super::table::{Record, Table};
 use super::values::{split_cell, suggest_option};
 
 /// A column of the import file.
@@ -88,64 +88,102 @@ enum DatePlan {
 /// Validates every record of `table` against `schema` through `mapping`, with `edits` overlaid.
 /// `read_issues` (ragged rows from reading) are carried into the report.
 pub fn prepare(table: &Table, schema: &Schema, mapping: &Mapping, edits: &Edits, read_issues: &[Issue]) -> Prepared {
-    let fields = mapping.mapped_fields(schema);
-    let columns: Vec<OutColumn> = fields
-        .iter()
-        .map(|f| OutColumn {
-            field: f.name.clone(),
-            kind: f.kind,
-            source: mapping.source(&f.name).describe(&table.headers).unwrap_or_default(),
-        })
-        .collect();
-    let raw = |r: usize, f: &Field| -> (String, bool) {
-        match edits.get(&(r, f.name.clone())) {
-            Some(v) => (v.clone(), true),
-            None => (mapping.source(&f.name).value(table, r), false),
-        }
-    };
-
-    let mut date_questions = Vec::new();
-    let plans: Vec<Option<DatePlan>> = fields
-        .iter()
-        .map(|f| {
-            (f.kind == FieldType::Date).then(|| {
-                let values: Vec<String> = (0..table.records.len()).map(|r| raw(r, f).0).collect();
-                date_plan(f, mapping, &table.headers, &values, &mut date_questions)
-            })
-        })
-        .collect();
-
-    let mut issues: Vec<Issue> = read_issues.to_vec();
-    let mut rows = Vec::with_capacity(table.records.len());
-    let mut first_key: HashMap<String, u64> = HashMap::new();
     let person_column = (schema.entity == Entity::Organizations && mapping.leave_out_person_accounts)
         .then(|| person_accounts::column(table))
         .flatten();
-    for (r, record) in table.records.iter().enumerate() {
+    let (mut checker, date_questions) = RowChecker::new(schema, mapping, &table.headers, person_column, |f| {
+        (0..table.records.len())
+            .map(|r| {
+                edits.get(&(r, f.name.clone())).cloned().unwrap_or_else(|| mapping.source(&f.name).value(table, r))
+            })
+            .collect()
+    });
+    let mut issues: Vec<Issue> = read_issues.to_vec();
+    let rows: Vec<OutRow> =
+        table.records.iter().enumerate().map(|(r, record)| checker.check(r, record, edits, &mut issues)).collect();
+    finish(schema, checker.columns(), rows, issues, date_questions)
+}
+
+/// Everything decided once per validation pass (fields, date plans, the keys seen so far), so rows can be checked
+/// one at a time in file order — the whole table at once (`prepare`) or a stream of records.
+pub struct RowChecker<'a> {
+    schema: &'a Schema,
+    mapping: &'a Mapping,
+    fields: Vec<&'a Field>,
+    plans: Vec<Option<DatePlan>>,
+    /// Each field's source as the admin knows it ("FirstName + LastName").
+    described: Vec<Option<String>>,
+    /// Key identity → the row it was first seen on.
+    first_key: HashMap<String, u64>,
+    person_column: Option<(usize, Option<String>)>,
+}
+
+impl<'a> RowChecker<'a> {
+    /// `date_values(field)` gives every raw value of a date field (edits included), so the column's day/month
+    /// order is decided from all of them; the questions that raises are returned beside the checker.
+    pub fn new(
+        schema: &'a Schema,
+        mapping: &'a Mapping,
+        headers: &[String],
+        person_column: Option<usize>,
+        mut date_values: impl FnMut(&Field) -> Vec<String>,
+    ) -> (RowChecker<'a>, Vec<DateQuestion>) {
+        let fields = mapping.mapped_fields(schema);
+        let mut questions = Vec::new();
+        let plans = fields
+            .iter()
+            .map(|f| {
+                (f.kind == FieldType::Date).then(|| date_plan(f, mapping, headers, &date_values(f), &mut questions))
+            })
+            .collect();
+        let described = fields.iter().map(|f| mapping.source(&f.name).describe(headers)).collect();
+        let person_column = person_column.map(|c| (c, headers.get(c).cloned()));
+        let checker =
+            RowChecker { schema, mapping, fields, plans, described, first_key: HashMap::new(), person_column };
+        (checker, questions)
+    }
+
+    /// The columns of the import file.
+    pub fn columns(&self) -> Vec<OutColumn> {
+        self.fields
+            .iter()
+            .zip(&self.described)
+            .map(|(f, d)| OutColumn { field: f.name.clone(), kind: f.kind, source: d.clone().unwrap_or_default() })
+            .collect()
+    }
+
+    /// Checks record number `r`, appending its findings to `issues`. Rows must come in file order (the first of
+    /// two equal keys is the one kept).
+    pub fn check(&mut self, r: usize, record: &Record, edits: &Edits, issues: &mut Vec<Issue>) -> OutRow {
+        let raw = |f: &Field| -> (String, bool) {
+            match edits.get(&(r, f.name.clone())) {
+                Some(v) => (v.clone(), true),
+                None => (self.mapping.source(&f.name).value_of(&record.cells), false),
+            }
+        };
         // A person account left out is not checked further: its only finding is why it is left out.
-        if let Some(c) = person_column.filter(|c| person_accounts::is_person(table, r, *c)) {
-            let column = table.headers.get(c).cloned();
+        if let Some((_, column)) =
+            self.person_column.as_ref().filter(|(c, _)| person_accounts::is_person_cells(&record.cells, *c))
+        {
             issues.push(Issue {
                 record: r,
                 pos: record.pos,
-                column,
+                column: column.clone(),
                 field: None,
                 problem: Problem::PersonAccountLeftOut,
                 fix: None,
             });
-            let cells = fields.iter().map(|f| {
-                let (input, edited) = raw(r, f);
+            let cells = self.fields.iter().map(|f| {
+                let (input, edited) = raw(f);
                 OutCell { input, output: String::new(), has_issue: false, edited }
             });
-            rows.push(OutRow { record: r, row: record.pos.row, cells: cells.collect(), rejected: false });
-            continue;
+            return OutRow { record: r, row: record.pos.row, cells: cells.collect(), rejected: false };
         }
-        let mut cells = Vec::with_capacity(fields.len());
-        for (f, plan) in fields.iter().zip(&plans) {
-            let (input, edited) = raw(r, f);
-            let source = mapping.source(&f.name);
+        let mut cells = Vec::with_capacity(self.fields.len());
+        for ((f, plan), described) in self.fields.iter().zip(&self.plans).zip(&self.described) {
+            let (input, edited) = raw(f);
             let mut found: Vec<(Problem, Option<String>)> = Vec::new();
-            let output = match check_value(f, &input, plan.as_ref(), mapping) {
+            let output = match check_value(f, &input, plan.as_ref(), self.mapping) {
                 Ok(v) => v,
                 Err(problems) => {
                     found = problems;
@@ -153,12 +191,13 @@ pub fn prepare(table: &Table, schema: &Schema, mapping: &Mapping, edits: &Edits,
                 }
             };
             if f.role == FieldRole::Key && found.is_empty() {
+                let identity = key_identity(self.schema.entity, &output);
                 if output.is_empty() {
                     found.push((Problem::MissingKey, None));
-                } else if let Some(first_row) = first_key.get(&key_identity(schema.entity, &output)) {
+                } else if let Some(first_row) = self.first_key.get(&identity) {
                     found.push((Problem::DuplicateKey { first_row: *first_row }, None));
                 } else {
-                    first_key.insert(key_identity(schema.entity, &output), record.pos.row);
+                    self.first_key.insert(identity, record.pos.row);
                 }
             }
             let has_issue = !found.is_empty();
@@ -166,7 +205,7 @@ pub fn prepare(table: &Table, schema: &Schema, mapping: &Mapping, edits: &Edits,
                 issues.push(Issue {
                     record: r,
                     pos: record.pos,
-                    column: source.describe(&table.headers),
+                    column: described.clone(),
                     field: Some(f.name.clone()),
                     problem,
                     fix,
@@ -174,9 +213,18 @@ pub fn prepare(table: &Table, schema: &Schema, mapping: &Mapping, edits: &Edits,
             }
             cells.push(OutCell { input, output, has_issue, edited });
         }
-        rows.push(OutRow { record: r, row: record.pos.row, cells, rejected: false });
+        OutRow { record: r, row: record.pos.row, cells, rejected: false }
     }
+}
 
+/// Marks the rows with an error as rejected and counts: the `Prepared` of checked rows and their findings.
+pub fn finish(
+    schema: &Schema,
+    columns: Vec<OutColumn>,
+    mut rows: Vec<OutRow>,
+    mut issues: Vec<Issue>,
+    date_questions: Vec<DateQuestion>,
+) -> Prepared {
     issues.sort_by_key(|i| i.record);
     for issue in issues.iter().filter(|i| i.severity() == Severity::Error) {
         if let Some(row) = rows.get_mut(issue.record) {
@@ -322,6 +370,22 @@ mod tests {
     fn run(t: &Table, schema: &Schema, edits: &Edits) -> Prepared {
         let m = suggest(schema, t);
         prepare(t, schema, &m, edits, &[])
+    }
+
+    #[test]
+    fn rows_checked_one_at_a_time_give_exactly_what_prepare_gives() {
+        let t = table(
+            &["Email", "Title", "Type"],
+            &[&["a@x.io", "CTO", "customer"], &["A@X.io", "", "Partner"], &["broken", "Ops", ""], &["", "x", "y"]],
+        );
+        let schema = Schema::defaults(Entity::Customers);
+        let m = suggest(&schema, &t);
+        let whole = prepare(&t, &schema, &m, &Edits::new(), &[]);
+        let (mut checker, questions) = RowChecker::new(&schema, &m, &t.headers, None, |_| Vec::new());
+        let mut issues = Vec::new();
+        let rows =
+            t.records.iter().enumerate().map(|(r, rec)| checker.check(r, rec, &Edits::new(), &mut issues)).collect();
+        assert_eq!(finish(&schema, checker.columns(), rows, issues, questions), whole);
     }
 
     #[test]
