@@ -6,7 +6,7 @@
 pub mod api_driver;
 pub mod api_state;
 mod app;
-mod components;
+pub mod components;
 pub mod state;
 pub mod steps;
 

@@ -1,18 +1,70 @@
-//! The review grid: the rows as they will be imported, a page at a time, problem cells highlighted and every cell
-//! editable in place (an edit is re-validated at once). Can be filtered to the rows with problems.
+//! The review grid: the rows as they will be imported, virtualised — only the rows in view are on the page, so
+//! scrolling through hundreds of thousands of rows stays smooth — with problem cells highlighted and every cell
+//! editable in place (an edit is re-validated at once). It can jump to a spreadsheet row and be filtered to the
+//! rows with problems.
+//!
+//! Owns the scroll arithmetic (`window_for`): rows have a fixed height; when the full height would exceed what a
+//! browser can lay out, the scrollbar is scaled and the rows in view are computed proportionally. Invariant: the
+//! rendered rows are always the ones whose positions the scrollbar shows, and a finding's cell is scrolled into
+//! view before it is focused. The spacer heights are set through the CSSOM (`style:height`), which the page's CSP
+//! allows; a `style="…"` attribute would be blocked by `style-src 'self'`.
 
+use leptos::html::Div;
 use leptos::prelude::*;
 
-use crate::ui::state::ImportState;
+use crate::ui::state::{count, ImportState};
 
-/// Rows per page.
-const PAGE: usize = 50;
+/// Height of one row in CSS pixels (`.grid--virtual tr` in style/main.css must match).
+const ROW_PX: f64 = 36.0;
+/// Rows rendered beyond the viewport on each side, so fast scrolling shows no blank band.
+const OVERSCAN: usize = 8;
+/// Tallest scroll area we ask the browser for (browsers cap element heights at roughly 33 million pixels).
+const MAX_PX: f64 = 8_000_000.0;
+/// Height of the scroll viewport in CSS pixels (`.grid-viewport`).
+const VIEW_PX: f64 = 480.0;
+
+/// Which rows to render for a scroll position: (first index, count, space above, space below), in pixels.
+pub fn window_for(total: usize, scroll_top: f64) -> (usize, usize, f64, f64) {
+    let per_view = (VIEW_PX / ROW_PX).ceil() as usize;
+    let full = total as f64 * ROW_PX;
+    let height = full.min(MAX_PX);
+    let scroll_top = scroll_top.clamp(0.0, (height - VIEW_PX).max(0.0));
+    let (first_in_view, above) = if full <= MAX_PX {
+        ((scroll_top / ROW_PX).floor() as usize, None)
+    } else {
+        // Scaled: the scrollbar's fraction picks the row; the rows are drawn where the viewport is.
+        let fraction = scroll_top / (height - VIEW_PX).max(1.0);
+        let first = (fraction * total.saturating_sub(per_view) as f64).round() as usize;
+        (first, Some(scroll_top))
+    };
+    let start = first_in_view.saturating_sub(OVERSCAN).min(total);
+    let end = (first_in_view + per_view + OVERSCAN).min(total);
+    let count = end - start;
+    let above = above.map_or(start as f64 * ROW_PX, |top| (top - (first_in_view - start) as f64 * ROW_PX).max(0.0));
+    let below = (height - above - count as f64 * ROW_PX).max(0.0);
+    (start, count, above, below)
+}
+
+/// The scroll position that shows row `index` at the top.
+pub fn scroll_for(total: usize, index: usize) -> f64 {
+    let full = total as f64 * ROW_PX;
+    if full <= MAX_PX {
+        index as f64 * ROW_PX
+    } else {
+        let per_view = (VIEW_PX / ROW_PX).ceil() as usize;
+        let fraction = index as f64 / total.saturating_sub(per_view).max(1) as f64;
+        fraction.min(1.0) * (MAX_PX - VIEW_PX)
+    }
+}
 
 #[component]
 pub fn Grid() -> impl IntoView {
     let state = expect_context::<ImportState>();
     let only_problems = RwSignal::new(false);
-    let page = RwSignal::new(0usize);
+    let scroll_top = RwSignal::new(0.0f64);
+    let jump_error = RwSignal::new(None::<String>);
+    let jump_value = RwSignal::new(String::new());
+    let viewport: NodeRef<Div> = NodeRef::new();
     let visible = Memo::new(move |_| {
         let only = only_problems.get();
         state.prepared.with(|p| {
@@ -24,7 +76,15 @@ pub fn Grid() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    // A finding asked to show a cell: show every row, turn to its page, then focus the cell's input.
+    let scroll_to = move |index: usize| {
+        let total = visible.with_untracked(Vec::len);
+        let top = scroll_for(total, index);
+        if let Some(el) = viewport.get_untracked() {
+            el.set_scroll_top(top as i32);
+        }
+        scroll_top.set(top);
+    };
+    // A finding asked to show a cell: show every row, scroll it into view, then focus the cell's input.
     Effect::new(move |_| {
         let Some((record, field)) = state.grid_focus.get() else { return };
         state.grid_focus.set(None);
@@ -38,19 +98,50 @@ pub fn Grid() -> impl IntoView {
         });
         let Some(label) = target else { return };
         only_problems.set(false);
-        page.set(record / PAGE);
+        let index = visible.with_untracked(|v| v.binary_search(&record).unwrap_or_else(|i| i));
+        scroll_to(index.saturating_sub(2));
         set_timeout(move || focus_input(&label), std::time::Duration::from_millis(0));
     });
-    let pages = move || visible.with(|v| v.len().div_ceil(PAGE)).max(1);
+    let window = move || window_for(visible.with(Vec::len), scroll_top.get());
     let range_text = move || {
         let total = visible.with(Vec::len);
-        let start = (page.get() * PAGE).min(total);
-        let end = (start + PAGE).min(total);
         if total == 0 {
-            "No rows to show".to_owned()
-        } else {
-            format!("Rows {}–{} of {}", start + 1, end, total)
+            return "No rows to show".to_owned();
         }
+        let per_view = (VIEW_PX / ROW_PX).ceil() as usize;
+        let (start, count_, _, _) = window();
+        let first = (start + OVERSCAN.min(start)).min(total - 1);
+        let shown_first = if start == 0 { 0 } else { first };
+        let last = (shown_first + per_view).min(start + count_).min(total);
+        state.prepared.with(|p| {
+            let row_of = |i: usize| visible.with(|v| v.get(i).and_then(|r| p.rows.get(*r)).map_or(0, |r| r.row));
+            format!(
+                "Showing rows {}–{} · {} row{} in all",
+                row_of(shown_first),
+                row_of(last.saturating_sub(1)),
+                count(total),
+                if total == 1 { "" } else { "s" }
+            )
+        })
+    };
+    let jump = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let wanted = jump_value.get_untracked().trim().parse::<u64>().ok();
+        let Some(wanted) = wanted else {
+            jump_error.set(Some("Enter a row number, such as 1250.".into()));
+            return;
+        };
+        // The first shown row at or after the wanted spreadsheet row.
+        let index = state.prepared.with_untracked(|p| {
+            visible.with_untracked(|v| v.partition_point(|r| p.rows.get(*r).is_some_and(|row| row.row < wanted)))
+        });
+        let total = visible.with_untracked(Vec::len);
+        if index >= total {
+            jump_error.set(Some(format!("There is no row {wanted} among the rows shown.")));
+            return;
+        }
+        jump_error.set(None);
+        scroll_to(index);
     };
     let head = move || {
         state.prepared.with(|p| {
@@ -60,14 +151,16 @@ pub fn Grid() -> impl IntoView {
                 .collect_view()
         })
     };
+    let columns = move || state.prepared.with(|p| p.columns.len()) + 2;
     let body = move || {
-        let start = page.get() * PAGE;
-        let indexes: Vec<usize> = visible.with(|v| v.iter().skip(start).take(PAGE).copied().collect());
-        state.prepared.with(|p| {
+        let (start, n, above, below) = window();
+        let indexes: Vec<usize> = visible.with(|v| v.iter().skip(start).take(n).copied().collect());
+        let rows = state.prepared.with(|p| {
             indexes
                 .into_iter()
-                .filter_map(|i| p.rows.get(i))
-                .map(|row| {
+                .enumerate()
+                .filter_map(|(k, i)| p.rows.get(i).map(|r| (start + k, r)))
+                .map(|(position, row)| {
                     let cells = row
                         .cells
                         .iter()
@@ -89,7 +182,7 @@ pub fn Grid() -> impl IntoView {
                         .collect_view();
                     let status = if row.rejected { "Needs fixing" } else { "Ready" };
                     view! {
-                        <tr class:grid__row--rejected=row.rejected>
+                        <tr class:grid__row--rejected=row.rejected aria-rowindex=(position + 2).to_string()>
                             <th scope="row" class="grid__rownum">{row.row}</th>
                             <td class="grid__status">{status}</td>
                             {cells}
@@ -97,7 +190,12 @@ pub fn Grid() -> impl IntoView {
                     }
                 })
                 .collect_view()
-        })
+        });
+        view! {
+            <tr class="grid__spacer" aria-hidden="true" style:height=format!("{above}px")><td colspan=columns()></td></tr>
+            {rows}
+            <tr class="grid__spacer" aria-hidden="true" style:height=format!("{below}px")><td colspan=columns()></td></tr>
+        }
     };
     view! {
         <section class="panel" aria-labelledby="grid-title">
@@ -106,18 +204,26 @@ pub fn Grid() -> impl IntoView {
             <div class="grid-tools">
                 <label class="check">
                     <input type="checkbox" prop:checked=move || only_problems.get()
-                        on:change=move |ev| { only_problems.set(event_target_checked(&ev)); page.set(0); } />
+                        on:change=move |ev| { only_problems.set(event_target_checked(&ev)); scroll_to(0); } />
                     "Show only rows with problems"
                 </label>
                 <span class="grid-tools__range" aria-live="polite">{range_text}</span>
-                <button type="button" class="button button--secondary" disabled=move || page.get() == 0
-                    on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous page"</button>
-                <button type="button" class="button button--secondary" disabled=move || { page.get() + 1 >= pages() }
-                    on:click=move |_| page.update(|p| *p += 1)>"Next page"</button>
+                <form class="grid-tools__jump" on:submit=jump>
+                    <label for="grid-jump">"Go to row"</label>
+                    <input id="grid-jump" class="input input--short" type="number" min="1" inputmode="numeric"
+                        prop:value=move || jump_value.get() on:input=move |ev| jump_value.set(event_target_value(&ev))/>
+                    <button type="submit" class="button button--secondary">"Go"</button>
+                </form>
             </div>
-            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="grid-title">
-                <table class="grid">
-                    <thead><tr><th scope="col">"Row"</th><th scope="col">"Status"</th>{head}</tr></thead>
+            {move || jump_error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            <div class="table-scroll grid-viewport" tabindex="0" role="region" aria-labelledby="grid-title" node_ref=viewport
+                on:scroll=move |_| {
+                    if let Some(el) = viewport.get_untracked() {
+                        scroll_top.set(f64::from(el.scroll_top()));
+                    }
+                }>
+                <table class="grid grid--virtual" aria-rowcount=move || (visible.with(Vec::len) + 1).to_string()>
+                    <thead><tr aria-rowindex="1"><th scope="col">"Row"</th><th scope="col">"Status"</th>{head}</tr></thead>
                     <tbody>{body}</tbody>
                 </table>
             </div>
