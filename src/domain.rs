@@ -22,6 +22,7 @@ pub mod read;
 pub mod report;
 pub mod schema;
 pub mod sniff;
+pub mod stream;
 pub mod structure;
 pub mod suggest;
 pub mod synonyms;

@@ -23,7 +23,7 @@ use super::xlsx::{is_workbook, read_workbook, Workbook};
 mod assemble;
 mod headers;
 mod lines;
-mod records;
+pub(crate) mod records;
 mod square;
 
 pub(super) use assemble::{assemble, Assembled, Rows};

@@ -15,7 +15,7 @@ use super::ReadError;
 use crate::domain::table::{Position, Record};
 
 /// The non-blank records of the text, with spreadsheet rows and physical lines.
-pub(super) struct Records<'a> {
+pub(crate) struct Records<'a> {
     reader: Reader<&'a [u8]>,
     lines: LineCounter<'a>,
     record: StringRecord,
@@ -24,7 +24,7 @@ pub(super) struct Records<'a> {
 }
 
 impl<'a> Records<'a> {
-    pub(super) fn new(text: &'a str, delimiter: u8) -> Self {
+    pub(crate) fn new(text: &'a str, delimiter: u8) -> Self {
         let reader = ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -36,7 +36,7 @@ impl<'a> Records<'a> {
     }
 
     /// The next record with at least one non-blank cell, or `None` at the end.
-    pub(super) fn next_record(&mut self) -> Result<Option<Record>, ReadError> {
+    pub(crate) fn next_record(&mut self) -> Result<Option<Record>, ReadError> {
         loop {
             let start_byte = self.reader.position().byte();
             match self.reader.read_record(&mut self.record) {

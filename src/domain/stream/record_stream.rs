@@ -1,0 +1,251 @@
+//! Incremental CSV records: UTF-8 text arrives in chunks of any size and every complete record comes out with
+//! its cells and position, exactly as the whole-file reader (`read::records`) gives them.
+//!
+//! Owns driving `csv_core` (the push parser under the `csv` crate) and counting positions on the fly: `line` is the
+//! physical line a record's content starts on (`\r\n`, a lone `\r` or `\n` each end a line) and `row` the row a
+//! spreadsheet shows (the line minus the line breaks inside quoted fields of earlier records). Records whose cells
+//! are all blank are skipped but still count as rows. Memory: one record's bytes, whatever the file size.
+
+use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
+
+use crate::domain::table::Position;
+
+/// One record, borrowed until the next one is read.
+pub struct StreamRecord<'a> {
+    pub pos: Position,
+    output: &'a [u8],
+    ends: &'a [usize],
+}
+
+impl<'a> StreamRecord<'a> {
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The cells, unquoted and unescaped.
+    pub fn cells(&self) -> impl Iterator<Item = &'a str> + 'a {
+        let (output, ends) = (self.output, self.ends);
+        ends.iter().enumerate().map(move |(i, end)| {
+            let start = if i == 0 { 0 } else { ends[i - 1] };
+            // Delimiters and quotes are ASCII, so a cell of UTF-8 input is UTF-8.
+            std::str::from_utf8(&output[start..*end]).unwrap_or("\u{FFFD}")
+        })
+    }
+}
+
+/// Line breaks seen so far and where the current record stands.
+#[derive(Default)]
+struct Lines {
+    /// Line breaks before the current record's content.
+    before: u64,
+    /// The previous byte was `\r` (so a `\n` now completes `\r\n`, one break).
+    after_cr: bool,
+    /// The current record has content (a byte that is not a line break).
+    started: bool,
+    /// Breaks inside the current record's content so far, and breaks since its last content byte.
+    inner: u64,
+    trailing: u64,
+}
+
+impl Lines {
+    fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            let is_break = b == b'\r' || (b == b'\n' && !self.after_cr);
+            self.after_cr = b == b'\r';
+            if b == b'\r' || b == b'\n' {
+                if is_break {
+                    if self.started {
+                        self.trailing += 1;
+                    } else {
+                        self.before += 1;
+                    }
+                }
+            } else if self.started {
+                self.inner += self.trailing;
+                self.trailing = 0;
+            } else {
+                self.started = true;
+            }
+        }
+    }
+
+    /// Ends the current record: (its first line, breaks inside it); its trailing breaks move before the next one.
+    fn end_record(&mut self) -> (u64, u64) {
+        let line = self.before + 1;
+        let inner = self.inner;
+        self.before += self.inner + self.trailing;
+        self.inner = 0;
+        self.trailing = 0;
+        self.started = false;
+        (line, inner)
+    }
+}
+
+pub struct RecordStream {
+    parser: Reader,
+    output: Vec<u8>,
+    out_len: usize,
+    ends: Vec<usize>,
+    ends_len: usize,
+    lines: Lines,
+    /// Breaks inside quoted fields of the records so far (row = line − this).
+    inner_breaks: u64,
+    records: u64,
+}
+
+impl RecordStream {
+    pub fn new(delimiter: u8) -> RecordStream {
+        RecordStream {
+            parser: ReaderBuilder::new().delimiter(delimiter).quoting(true).double_quote(true).build(),
+            output: vec![0; 4096],
+            out_len: 0,
+            ends: vec![0; 64],
+            ends_len: 0,
+            lines: Lines::default(),
+            inner_breaks: 0,
+            records: 0,
+        }
+    }
+
+    /// Records read so far, blank ones included.
+    pub fn records_seen(&self) -> u64 {
+        self.records
+    }
+
+    /// Parses `text` (the next piece of the file) and calls `on_record` for every complete non-blank record.
+    pub fn push(&mut self, text: &[u8], on_record: impl FnMut(&StreamRecord<'_>)) {
+        self.run(text, false, on_record);
+    }
+
+    /// Ends the file: a last record without a line break is completed.
+    pub fn finish(&mut self, on_record: impl FnMut(&StreamRecord<'_>)) {
+        self.run(&[], true, on_record);
+    }
+
+    fn run(&mut self, mut input: &[u8], end: bool, mut on_record: impl FnMut(&StreamRecord<'_>)) {
+        loop {
+            let (result, nin, nout, nend) =
+                self.parser.read_record(input, &mut self.output[self.out_len..], &mut self.ends[self.ends_len..]);
+            self.lines.feed(&input[..nin]);
+            input = &input[nin..];
+            // csv_core counts `ends` from the start of the record's output, across calls.
+            self.out_len += nout;
+            self.ends_len += nend;
+            match result {
+                // All of this piece is parsed; at the end, keep calling until the parser says End.
+                ReadRecordResult::InputEmpty if !end => return,
+                ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull => {
+                    let grown = self.output.len() * 2;
+                    self.output.resize(grown, 0);
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    let grown = self.ends.len() * 2;
+                    self.ends.resize(grown, 0);
+                }
+                ReadRecordResult::Record => {
+                    self.records += 1;
+                    let (line, inner) = self.lines.end_record();
+                    let pos = Position { row: line - self.inner_breaks, line };
+                    self.inner_breaks += inner;
+                    let record =
+                        StreamRecord { pos, output: &self.output[..self.out_len], ends: &self.ends[..self.ends_len] };
+                    if record.cells().any(|c| !c.trim().is_empty()) {
+                        on_record(&record);
+                    }
+                    self.out_len = 0;
+                    self.ends_len = 0;
+                }
+                ReadRecordResult::End => return,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::decode::decode;
+    use crate::domain::read::records::Records;
+    use crate::domain::sniff::sniff_delimiter;
+    use crate::domain::stream::ChunkDecoder;
+    use crate::domain::table::Record;
+
+    fn stream(text: &str, delimiter: u8, size: usize) -> Vec<Record> {
+        let mut s = RecordStream::new(delimiter);
+        let mut out = Vec::new();
+        let mut keep =
+            |r: &StreamRecord<'_>| out.push(Record { pos: r.pos, cells: r.cells().map(str::to_owned).collect() });
+        for chunk in text.as_bytes().chunks(size.max(1)) {
+            s.push(chunk, &mut keep);
+        }
+        s.finish(&mut keep);
+        out
+    }
+
+    fn whole(text: &str, delimiter: u8) -> Vec<Record> {
+        let mut records = Records::new(text, delimiter);
+        let mut out = Vec::new();
+        while let Ok(Some(r)) = records.next_record() {
+            out.push(r);
+        }
+        out
+    }
+
+    #[test]
+    fn positions_match_the_whole_file_reader_for_every_kind_of_line_break() {
+        for text in [
+            "Name,Address\nAda,\"1 Main St\nFlat 2\"\nGrace,\"5 \"\"Oak\"\" Rd\"\n",
+            "Name,Address\r\nAda,\"1 Main St\r\nFlat 2\r\nLondon\"\r\nGrace,Boston\r\n",
+            "A,B\r\n1,2\r\n3,4\r\n",
+            "A,B\r1,2\r3,4\r",
+            "A,B\n1,2\r\n3,4",
+            "A,B\n1,2\n\n , \n,\n3,4\n",
+            "\r\n\r\nA,B\r\n1,2\r\n",
+            "a,\"\"\"quoted\"\"\r\n\r\nstill\",b\n\n\nlast",
+        ] {
+            for size in [1, 2, 3, 5, 16, 4096] {
+                assert_eq!(stream(text, b',', size), whole(text, b','), "{text:?} in chunks of {size}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_read_fixture_streams_to_the_same_records_through_the_chunk_decoder() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/domain/fixtures/read");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(dir).expect("fixtures") {
+            let path = entry.expect("entry").path();
+            let bytes = std::fs::read(&path).expect("read");
+            let Ok(decoded) = decode(&bytes, None) else { continue };
+            let delimiter = sniff_delimiter(&decoded.text);
+            let expected = whole(&decoded.text, delimiter);
+            for size in [1, 7, 64, 1000] {
+                let mut text = String::new();
+                let mut d = ChunkDecoder::new(decoded.encoding);
+                let chunks: Vec<&[u8]> = bytes.chunks(size).collect();
+                for (i, c) in chunks.iter().enumerate() {
+                    d.push(c, i + 1 == chunks.len(), &mut text);
+                }
+                assert_eq!(text, decoded.text, "{path:?} decoded in chunks of {size}");
+                assert_eq!(stream(&text, delimiter, size), expected, "{path:?} parsed in chunks of {size}");
+            }
+            checked += 1;
+        }
+        assert!(checked >= 6, "only {checked} fixtures checked");
+    }
+
+    #[test]
+    fn a_record_longer_than_the_buffers_grows_them() {
+        let long = "x".repeat(10_000);
+        let cells: Vec<String> = (0..200).map(|i| i.to_string()).collect();
+        let text = format!("A,B\n{long},1\n{}\n", cells.join(","));
+        let records = stream(&text, b',', 333);
+        assert_eq!(records[1].cells[0].len(), 10_000);
+        assert_eq!(records[2].cells.len(), 200);
+    }
+}
