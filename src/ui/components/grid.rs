@@ -152,49 +152,67 @@ pub fn Grid() -> impl IntoView {
         })
     };
     let columns = move || state.prepared.with(|p| p.columns.len()) + 2;
-    let body = move || {
-        let (start, n, above, below) = window();
+    // Bumped whenever validation produces new rows, so a row's DOM is rebuilt only when its content may have
+    // changed — never merely because the admin scrolled (which would drop a value being typed).
+    let version = Memo::new(move |previous: Option<&u64>| {
+        state.prepared.track();
+        previous.map_or(0, |v| v + 1)
+    });
+    // The rows in the window: (position among shown rows, the row), keyed by record, version and filter.
+    let rows_in_view = move || {
+        let (start, n, _, _) = window();
         let indexes: Vec<usize> = visible.with(|v| v.iter().skip(start).take(n).copied().collect());
-        let rows = state.prepared.with(|p| {
+        state.prepared.with(|p| {
             indexes
                 .into_iter()
                 .enumerate()
-                .filter_map(|(k, i)| p.rows.get(i).map(|r| (start + k, r)))
-                .map(|(position, row)| {
-                    let cells = row
-                        .cells
-                        .iter()
-                        .zip(&p.columns)
-                        .map(|(cell, col)| {
-                            let shown = if cell.has_issue || cell.output.is_empty() { cell.input.clone() } else { cell.output.clone() };
-                            let label = format!("{}, row {}", col.field, row.row);
-                            // Wide enough for the value, within reason: the table scrolls sideways.
-                            let size = shown.chars().count().clamp(10, 40) + 1;
-                            let (record, field) = (row.record, col.field.clone());
-                            view! {
-                                <td class="grid__cell" class:grid__cell--issue=cell.has_issue class:grid__cell--edited=cell.edited>
-                                    <input class="grid__input" type="text" aria-label=label aria-invalid=cell.has_issue.to_string()
-                                        size=size prop:value=shown
-                                        on:change=move |ev| state.edit(record, &field, event_target_value(&ev)) />
-                                </td>
-                            }
-                        })
-                        .collect_view();
-                    let status = if row.rejected { "Needs fixing" } else { "Ready" };
+                .filter_map(|(k, i)| p.rows.get(i).map(|r| (start + k, r.clone())))
+                .collect::<Vec<_>>()
+        })
+    };
+    let row_view = move |(position, row): (usize, crate::domain::prepare::OutRow)| {
+        let cells = state.prepared.with_untracked(|p| {
+            row.cells
+                .iter()
+                .zip(&p.columns)
+                .map(|(cell, col)| {
+                    let shown = if cell.has_issue || cell.output.is_empty() { cell.input.clone() } else { cell.output.clone() };
+                    let label = format!("{}, row {}", col.field, row.row);
+                    // Wide enough for the value, within reason: the table scrolls sideways.
+                    let size = shown.chars().count().clamp(10, 40) + 1;
+                    let (record, field) = (row.record, col.field.clone());
                     view! {
-                        <tr class:grid__row--rejected=row.rejected aria-rowindex=(position + 2).to_string()>
-                            <th scope="row" class="grid__rownum">{row.row}</th>
-                            <td class="grid__status">{status}</td>
-                            {cells}
-                        </tr>
+                        <td class="grid__cell" class:grid__cell--issue=cell.has_issue class:grid__cell--edited=cell.edited>
+                            <input class="grid__input" type="text" aria-label=label aria-invalid=cell.has_issue.to_string()
+                                size=size prop:value=shown
+                                on:change=move |ev| state.edit(record, &field, event_target_value(&ev)) />
+                        </td>
                     }
                 })
                 .collect_view()
         });
+        let status = if row.rejected { "Needs fixing" } else { "Ready" };
         view! {
-            <tr class="grid__spacer" aria-hidden="true" style:height=format!("{above}px")><td colspan=columns()></td></tr>
-            {rows}
-            <tr class="grid__spacer" aria-hidden="true" style:height=format!("{below}px")><td colspan=columns()></td></tr>
+            <tr class:grid__row--rejected=row.rejected aria-rowindex=(position + 2).to_string()>
+                <th scope="row" class="grid__rownum">{row.row}</th>
+                <td class="grid__status">{status}</td>
+                {cells}
+            </tr>
+        }
+    };
+    let above = move || format!("{}px", window().2);
+    let below = move || format!("{}px", window().3);
+    let body = move || {
+        view! {
+            <tr class="grid__spacer" aria-hidden="true" style:height=above><td colspan=columns></td></tr>
+            <For
+                each=rows_in_view
+                key=move |(position, row): &(usize, crate::domain::prepare::OutRow)| {
+                    (row.record, *position, version.get_untracked(), only_problems.get_untracked())
+                }
+                children=row_view
+            />
+            <tr class="grid__spacer" aria-hidden="true" style:height=below><td colspan=columns></td></tr>
         }
     };
     view! {
