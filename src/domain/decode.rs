@@ -18,6 +18,7 @@ use encoding_rs::{
 
 use super::read::ReadError;
 
+pub mod candidates;
 mod utf16;
 
 use utf16::utf16_without_bom;

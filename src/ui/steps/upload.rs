@@ -19,9 +19,11 @@ use crate::ui::state::{plural, ImportState};
 use crate::web::file::{first_file, read_file};
 use crate::web::sample::fetch_bytes;
 
+mod encoding_compare;
 mod sheet_picker;
 mod table_bounds;
 
+use encoding_compare::EncodingCompare;
 use sheet_picker::SheetPicker;
 use table_bounds::TableBounds;
 
@@ -203,6 +205,7 @@ fn ReadSettings() -> impl IntoView {
             <TableBounds/>
         </div>
         {move || guessed_note().map(|n| view! { <Notice tone=Tone::Info title="Encoding detected">{n}</Notice> })}
+        <EncodingCompare/>
     }
 }
 
