@@ -11,19 +11,19 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::api_state::{ApiState, ConnStatus, DryRunState, RunIdentity};
+use super::api_state::{ApiState, ConnStatus, DryRunState};
 use super::state::ImportState;
 use crate::domain::api::backoff::{retry_delay, MAX_ATTEMPTS};
 use crate::domain::api::connection::Connection;
 use crate::domain::api::dry_run::{lookup_chunks, DryRun};
 use crate::domain::api::error::ApiError;
 use crate::domain::api::http::HttpRequest;
-use crate::domain::api::journal::{Journal, JournalInfo, STORAGE_PREFIX};
+use crate::domain::api::journal::{Journal, RunIdentity, STORAGE_PREFIX};
 use crate::domain::api::payload::Operation;
 use crate::domain::api::plan::{batches, file_hash, fingerprint, idempotency_key, send_rows, SendRow};
 use crate::domain::api::requests;
 use crate::domain::api::responses::{parse_catalogue, parse_fetch, parse_submit, parse_task};
-use crate::domain::api::run::{Action, Phase};
+use crate::domain::api::run::{Action, Phase, Run};
 use crate::domain::api::{MAX_BATCH, TEST_BATCH};
 use crate::domain::schema::Entity;
 use crate::web::http::{diagnose, send};
@@ -179,7 +179,7 @@ pub fn start_run(api: ApiState, import: ImportState, test: bool) {
         api.run.set(Default::default());
     }
     let total = api.rows.with_untracked(|r| r.len());
-    let covered = api.run.with_untracked(|r| r.batches.iter().map(|b| b.batch.first + b.batch.len).max().unwrap_or(0));
+    let covered = api.run.with_untracked(Run::rows_planned);
     let (end, size) = if test { ((covered + TEST_BATCH).min(total), TEST_BATCH) } else { (total, MAX_BATCH) };
     let planned = batches(covered, end, size, key_bytes);
     api.run.update(|r| {
@@ -201,20 +201,14 @@ pub fn resume_journal(api: ApiState, import: ImportState, journal: Journal) {
         }
     }
     let rows = current_rows(&import);
-    if fingerprint(journal.entity, journal.operation, &rows) != journal.fingerprint {
+    let identity = journal.identity.clone();
+    if fingerprint(identity.entity, identity.operation, &rows) != identity.fingerprint {
         api.warning
             .set(Some("This file or your choices differ from the interrupted import, so it cannot be resumed.".into()));
         return;
     }
-    api.operation.set(journal.operation);
-    api.identity.set(Some(RunIdentity {
-        fingerprint: journal.fingerprint.clone(),
-        file_hash: journal.file_hash.clone(),
-        file_name: journal.file_name.clone(),
-        entity: journal.entity,
-        operation: journal.operation,
-        started_at: journal.started_at,
-    }));
+    api.operation.set(identity.operation);
+    api.identity.set(Some(identity));
     api.rows.set(Arc::new(rows));
     api.run.set(journal.resume(now()));
     api.resumable.set(None);
@@ -253,7 +247,7 @@ pub fn journals_for_file(bytes: &[u8]) -> Vec<Journal> {
         return stored;
     }
     let hash = file_hash(bytes);
-    stored.into_iter().filter(|j| j.file_hash == hash).collect()
+    stored.into_iter().filter(|j| j.identity.file_hash == hash).collect()
 }
 
 pub fn pause(api: ApiState) {
@@ -338,16 +332,7 @@ async fn perform(api: ApiState, conn: Connection, action: Action) {
 fn save_journal(api: ApiState) {
     let Some(id) = api.identity.get_untracked() else { return };
     let rows = api.rows.with_untracked(|r| r.len());
-    let info = JournalInfo {
-        fingerprint: &id.fingerprint,
-        file_hash: &id.file_hash,
-        file_name: &id.file_name,
-        entity: id.entity,
-        operation: id.operation,
-        started_at: id.started_at,
-        rows,
-    };
-    let journal = api.run.with_untracked(|r| Journal::record(&info, r));
+    let journal = api.run.with_untracked(|r| Journal::record(&id, rows, r));
     let finished = api.run.with_untracked(|r| r.phase() == Phase::Finished);
     if finished && journal.is_complete() {
         storage::remove(Area::Local, &journal.storage_key());

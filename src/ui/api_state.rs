@@ -12,12 +12,11 @@ use leptos::prelude::*;
 
 use crate::domain::api::connection::{Auth, Connection, ConnectionError, Secret, DIRECT_API_BASE};
 use crate::domain::api::dry_run::DryRun;
-use crate::domain::api::journal::Journal;
+use crate::domain::api::journal::{Journal, RunIdentity};
 use crate::domain::api::payload::Operation;
 use crate::domain::api::plan::SendRow;
 use crate::domain::api::results::{results, Results};
 use crate::domain::api::run::Run;
-use crate::domain::schema::Entity;
 use crate::web::storage::{self, Area};
 
 const SETTINGS_KEY: &str = "csm-import.connection";
@@ -52,17 +51,6 @@ pub enum DryRunState {
     /// The site cannot say which profiles exist (no lookup endpoint): the import still works.
     Unavailable(String),
     Failed(String),
-}
-
-/// What the journal of the current run is keyed by and says about it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RunIdentity {
-    pub fingerprint: String,
-    pub file_hash: String,
-    pub file_name: String,
-    pub entity: Entity,
-    pub operation: Operation,
-    pub started_at: f64,
 }
 
 /// Non-secret connection settings remembered on this computer.

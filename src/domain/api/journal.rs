@@ -40,10 +40,11 @@ pub struct JournalBatch {
     pub state: Remembered,
 }
 
+/// Which import a run is: exactly these rows and choices, from this file, since then. The running import (ui) and
+/// its journal share it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Journal {
-    pub version: u32,
+pub struct RunIdentity {
     /// `plan::fingerprint` of what is sent: the journal applies only to exactly these rows and choices.
     pub fingerprint: String,
     /// `plan::file_hash`: recognises the file on the first step.
@@ -53,24 +54,21 @@ pub struct Journal {
     pub operation: Operation,
     /// Milliseconds since 1970, for "started on …".
     pub started_at: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Journal {
+    pub version: u32,
+    #[serde(flatten)]
+    pub identity: RunIdentity,
     pub rows: usize,
     pub batches: Vec<JournalBatch>,
 }
 
-/// The identity of a journal, chosen by the caller.
-pub struct JournalInfo<'a> {
-    pub fingerprint: &'a str,
-    pub file_hash: &'a str,
-    pub file_name: &'a str,
-    pub entity: Entity,
-    pub operation: Operation,
-    pub started_at: f64,
-    pub rows: usize,
-}
-
 impl Journal {
-    /// What the run has done so far.
-    pub fn record(info: &JournalInfo<'_>, run: &Run) -> Journal {
+    /// What the run of `rows` send rows has done so far.
+    pub fn record(identity: &RunIdentity, rows: usize, run: &Run) -> Journal {
         let batches = run
             .batches
             .iter()
@@ -90,17 +88,7 @@ impl Journal {
                 },
             })
             .collect();
-        Journal {
-            version: VERSION,
-            fingerprint: info.fingerprint.to_owned(),
-            file_hash: info.file_hash.to_owned(),
-            file_name: info.file_name.to_owned(),
-            entity: info.entity,
-            operation: info.operation,
-            started_at: info.started_at,
-            rows: info.rows,
-            batches,
-        }
+        Journal { version: VERSION, identity: identity.clone(), rows, batches }
     }
 
     /// A run that carries on from here at `now`: accepted and finished batches are polled again (to learn their
@@ -150,7 +138,7 @@ impl Journal {
     }
 
     pub fn storage_key(&self) -> String {
-        format!("{STORAGE_PREFIX}{}", self.fingerprint)
+        format!("{STORAGE_PREFIX}{}", self.identity.fingerprint)
     }
 
     pub fn to_json(&self) -> String {
@@ -169,15 +157,14 @@ mod tests {
     use crate::domain::api::plan::batches;
     use crate::domain::api::responses::{ItemFailure, TaskRef, TaskState, TaskStatus};
 
-    fn info() -> JournalInfo<'static> {
-        JournalInfo {
-            fingerprint: "fp",
-            file_hash: "fh",
-            file_name: "contacts.csv",
+    fn identity() -> RunIdentity {
+        RunIdentity {
+            fingerprint: "fp".into(),
+            file_hash: "fh".into(),
+            file_name: "contacts.csv".into(),
             entity: Entity::Customers,
             operation: Operation::Create,
             started_at: 1.0,
-            rows: 300,
         }
     }
 
@@ -209,7 +196,7 @@ mod tests {
             0.0,
             String::new,
         );
-        let journal = Journal::record(&info(), &run);
+        let journal = Journal::record(&identity(), 300, &run);
         let json = journal.to_json();
         assert!(!json.contains("secret@example.com") && !json.contains("Invalid email"), "{json}");
         assert_eq!(journal.batches[0].state, Remembered::Finished { task_id: Some("t0".into()), failed: 1 });
@@ -224,7 +211,7 @@ mod tests {
         let keys: Vec<String> = run.batches.iter().map(|b| b.batch.key.clone()).collect();
         run.actions(0);
         run.on_submit(0, Ok(TaskRef { id: "t0".into() }), 0, 0.0);
-        let journal = Journal::record(&info(), &run);
+        let journal = Journal::record(&identity(), 300, &run);
         let mut resumed = journal.resume(50);
         let actions = resumed.actions(50);
         use crate::domain::api::run::Action;
@@ -242,7 +229,7 @@ mod tests {
     #[test]
     fn an_unreadable_or_old_journal_is_ignored() {
         assert_eq!(Journal::from_json("{"), None);
-        let mut j = Journal::record(&info(), &Run::new());
+        let mut j = Journal::record(&identity(), 300, &Run::new());
         j.version = 0;
         assert_eq!(Journal::from_json(&j.to_json()), None);
     }

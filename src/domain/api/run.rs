@@ -344,6 +344,16 @@ impl Run {
         }
     }
 
+    /// Send rows covered by a batch so far (batches are cut in order, so the next batch starts here).
+    pub fn rows_planned(&self) -> usize {
+        self.batches.iter().map(|b| b.batch.first + b.batch.len).max().unwrap_or(0)
+    }
+
+    /// Batches exist and not all of them are done.
+    pub fn is_busy(&self) -> bool {
+        !self.batches.is_empty() && self.phase() != Phase::Finished
+    }
+
     /// (batches done, batches in all, rows in finished batches, rows in all).
     pub fn progress(&self) -> (usize, usize, usize, usize) {
         let done = self.batches.iter().filter(|b| matches!(b.state, BatchState::Done(_)));

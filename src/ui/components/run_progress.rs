@@ -10,7 +10,7 @@ use crate::domain::api::run::Phase;
 use crate::ui::api_driver::{cancel, pause, resume, start_over};
 use crate::ui::api_state::ApiState;
 use crate::ui::components::notice::{Notice, Tone};
-use crate::ui::state::count;
+use crate::ui::state::{count, plural};
 use crate::web::random::now_ms;
 
 /// "about 2 min left" from the rows done so far and the time taken.
@@ -37,7 +37,7 @@ pub fn RunProgress() -> impl IntoView {
         let started = api.identity.with(|i| i.as_ref().map_or(0.0, |i| i.started_at));
         let stats = api.run.with(|r| r.stats);
         let retries = if stats.retries > 0 {
-            format!(" · {} request{} repeated", stats.retries, if stats.retries == 1 { "" } else { "s" })
+            format!(" · {} request{} repeated", stats.retries, plural(stats.retries as usize))
         } else {
             String::new()
         };

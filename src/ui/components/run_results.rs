@@ -7,7 +7,7 @@ use crate::domain::api::results::{failed_rows, RowResult};
 use crate::domain::export::rows_with_reasons;
 use crate::ui::api_state::ApiState;
 use crate::ui::components::notice::{Notice, Tone};
-use crate::ui::state::{count, ImportState};
+use crate::ui::state::{count, plural, ImportState};
 use crate::web::download::save;
 
 const PAGE: usize = 50;
@@ -109,7 +109,7 @@ pub fn RunResults() -> impl IntoView {
             {counts}
             {unattributed}
             <Show when=move || { failed() > 0 }>
-                <p>{move || format!("{} row{} failed. Download them in your own columns with CSM's reason, fix them, and import that file again.", count(failed()), if failed() == 1 { "" } else { "s" })}</p>
+                <p>{move || format!("{} row{} failed. Download them in your own columns with CSM's reason, fix them, and import that file again.", count(failed()), plural(failed()))}</p>
                 <button type="button" class="button button--primary" data-testid="download-failed" on:click=download_failed>
                     {move || format!("Download failed rows ({})", count(failed()))}
                 </button>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::domain::api::dry_run::DryRun;
 use crate::domain::api::payload::Operation;
-use crate::domain::api::run::Phase;
+use crate::domain::api::run::Run;
 use crate::domain::api::TEST_BATCH;
 use crate::ui::api_driver::{find_resumable, resume_journal, start_dry_run, start_run};
 use crate::ui::api_state::{ApiState, ConnStatus, DryRunState};
@@ -20,7 +20,7 @@ use crate::ui::state::{count, plural, ImportState};
 #[component]
 fn OperationChoice() -> impl IntoView {
     let api = expect_context::<ApiState>();
-    let busy = move || api.run.with(|r| !r.batches.is_empty() && !matches!(r.phase(), Phase::Finished));
+    let busy = move || api.run.with(Run::is_busy);
     let option = move |op: Operation, id: &'static str, hint: &'static str| {
         view! {
             <label class="choice">
@@ -79,10 +79,10 @@ fn ResumeOffer() -> impl IntoView {
     move || {
         api.resumable.get().map(|j| {
             let done = j.rows_done();
-            let when = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(j.started_at)).to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED);
+            let when = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(j.identity.started_at)).to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED);
             let text = format!(
                 "An import of “{}” ({}) started {} did not finish: {} of {} rows have a result. Resuming sends the rest; batches CSM already received are not sent twice.",
-                j.file_name, j.operation.label(), String::from(when), count(done), count(j.rows)
+                j.identity.file_name, j.identity.operation.label(), String::from(when), count(done), count(j.rows)
             );
             view! {
                 <Notice tone=Tone::Info title="Resume the interrupted import?">
@@ -118,8 +118,8 @@ pub fn ApiStep() -> impl IntoView {
         && api.connection.with_untracked(Option::is_some));
     let valid = move || import.prepared.with(|p| p.report.valid);
     let invalid = move || import.prepared.with(|p| p.report.invalid);
-    let covered = move || api.run.with(|r| r.batches.iter().map(|b| b.batch.first + b.batch.len).max().unwrap_or(0));
-    let busy = move || api.run.with(|r| !r.batches.is_empty() && !matches!(r.phase(), Phase::Finished));
+    let covered = move || api.run.with(Run::rows_planned);
+    let busy = move || api.run.with(Run::is_busy);
     let remaining = move || valid().saturating_sub(if api.has_run() { covered() } else { 0 });
     let all_label = move || {
         if api.has_run() && covered() > 0 {

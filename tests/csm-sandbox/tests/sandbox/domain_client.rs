@@ -21,7 +21,7 @@ use axum::body::Body;
 use csm_import::domain::api::connection::{Auth, Connection, Secret};
 use csm_import::domain::api::error::ApiError;
 use csm_import::domain::api::http::{HttpRequest, HttpResponse, Method};
-use csm_import::domain::api::journal::{Journal, JournalInfo, Remembered};
+use csm_import::domain::api::journal::{Journal, Remembered, RunIdentity};
 use csm_import::domain::api::payload::{Detail, Operation, Profile};
 use csm_import::domain::api::plan::{self, SendRow};
 use csm_import::domain::api::requests;
@@ -354,16 +354,15 @@ async fn a_journal_recorded_mid_run_resumes_to_the_end_without_creating_any_extr
     // The app stores the journal (as JSON, like localStorage) and the tab goes away.
     let fingerprint = plan::fingerprint(ENTITY, Operation::Create, &rows);
     let file_hash = plan::file_hash(b"250 customers");
-    let info = JournalInfo {
-        fingerprint: &fingerprint,
-        file_hash: &file_hash,
-        file_name: "customers.csv",
+    let identity = RunIdentity {
+        fingerprint,
+        file_hash,
+        file_name: "customers.csv".into(),
         entity: ENTITY,
         operation: Operation::Create,
         started_at: 0.0,
-        rows: rows.len(),
     };
-    let stored = Journal::record(&info, &run).to_json();
+    let stored = Journal::record(&identity, rows.len(), &run).to_json();
     drop(run);
     let journal = Journal::from_json(&stored).expect("the stored journal reads back");
     let remembered: Vec<&Remembered> = journal.batches.iter().map(|b| &b.state).collect();
