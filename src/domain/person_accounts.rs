@@ -17,7 +17,7 @@ pub fn column(table: &Table) -> Option<usize> {
 
 /// Whether `record` is a person account, given the marker column.
 pub fn is_person(table: &Table, record: usize, column: usize) -> bool {
-    check_boolean(table.cell(record, column)) == Checked::Valid("true".into())
+    table.records.get(record).is_some_and(|r| is_person_cells(&r.cells, column))
 }
 
 /// Whether a record with these cells is a person account, given the marker column.

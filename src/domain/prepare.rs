@@ -92,11 +92,7 @@ pub fn prepare(table: &Table, schema: &Schema, mapping: &Mapping, edits: &Edits,
         .then(|| person_accounts::column(table))
         .flatten();
     let (mut checker, date_questions) = RowChecker::new(schema, mapping, &table.headers, person_column, |f| {
-        (0..table.records.len())
-            .map(|r| {
-                edits.get(&(r, f.name.clone())).cloned().unwrap_or_else(|| mapping.source(&f.name).value(table, r))
-            })
-            .collect()
+        table.records.iter().enumerate().map(|(r, record)| raw_value(mapping, edits, r, record, f).0).collect()
     });
     let mut issues: Vec<Issue> = read_issues.to_vec();
     let rows: Vec<OutRow> =
@@ -155,12 +151,7 @@ impl<'a> RowChecker<'a> {
     /// Checks record number `r`, appending its findings to `issues`. Rows must come in file order (the first of
     /// two equal keys is the one kept).
     pub fn check(&mut self, r: usize, record: &Record, edits: &Edits, issues: &mut Vec<Issue>) -> OutRow {
-        let raw = |f: &Field| -> (String, bool) {
-            match edits.get(&(r, f.name.clone())) {
-                Some(v) => (v.clone(), true),
-                None => (self.mapping.source(&f.name).value_of(&record.cells), false),
-            }
-        };
+        let raw = |f: &Field| raw_value(self.mapping, edits, r, record, f);
         // A person account left out is not checked further: its only finding is why it is left out.
         if let Some((_, column)) =
             self.person_column.as_ref().filter(|(c, _)| person_accounts::is_person_cells(&record.cells, *c))
@@ -214,6 +205,15 @@ impl<'a> RowChecker<'a> {
             cells.push(OutCell { input, output, has_issue, edited });
         }
         OutRow { record: r, row: record.pos.row, cells, rejected: false }
+    }
+}
+
+/// The value field `f` gets from record number `r` before checking: the admin's edit if there is one (then
+/// `true`), else the mapped source.
+fn raw_value(mapping: &Mapping, edits: &Edits, r: usize, record: &Record, f: &Field) -> (String, bool) {
+    match edits.get(&(r, f.name.clone())) {
+        Some(v) => (v.clone(), true),
+        None => (mapping.source(&f.name).value_of(&record.cells), false),
     }
 }
 
