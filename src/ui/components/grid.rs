@@ -12,7 +12,7 @@
 use leptos::html::Div;
 use leptos::prelude::*;
 
-use crate::ui::state::{count, ImportState};
+use crate::ui::state::{count, plural, ImportState};
 
 /// Height of one row in CSS pixels (`.grid--virtual tr` in style/main.css must match).
 const ROW_PX: f64 = 36.0;
@@ -23,8 +23,22 @@ const MAX_PX: f64 = 8_000_000.0;
 /// Height of the scroll viewport in CSS pixels (`.grid-viewport`).
 const VIEW_PX: f64 = 480.0;
 
-/// Which rows to render for a scroll position: (first index, count, space above, space below), in pixels.
-pub fn window_for(total: usize, scroll_top: f64) -> (usize, usize, f64, f64) {
+/// The rows to render for a scroll position, as indexes into the rows shown.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Window {
+    /// The first row the viewport shows, and how many it shows.
+    pub first_in_view: usize,
+    pub in_view: usize,
+    /// The rows rendered (those in view plus `OVERSCAN` on each side).
+    pub start: usize,
+    pub count: usize,
+    /// Empty space above and below the rendered rows, in CSS pixels.
+    pub above: f64,
+    pub below: f64,
+}
+
+/// Which rows to render for a scroll position.
+pub fn window_for(total: usize, scroll_top: f64) -> Window {
     let per_view = (VIEW_PX / ROW_PX).ceil() as usize;
     let full = total as f64 * ROW_PX;
     let height = full.min(MAX_PX);
@@ -42,7 +56,9 @@ pub fn window_for(total: usize, scroll_top: f64) -> (usize, usize, f64, f64) {
     let count = end - start;
     let above = above.map_or(start as f64 * ROW_PX, |top| (top - (first_in_view - start) as f64 * ROW_PX).max(0.0));
     let below = (height - above - count as f64 * ROW_PX).max(0.0);
-    (start, count, above, below)
+    let first_in_view = first_in_view.min(total);
+    let in_view = per_view.min(total - first_in_view);
+    Window { first_in_view, in_view, start, count, above, below }
 }
 
 /// The scroll position that shows row `index` at the top.
@@ -102,25 +118,22 @@ pub fn Grid() -> impl IntoView {
         scroll_to(index.saturating_sub(2));
         set_timeout(move || focus_input(&label), std::time::Duration::from_millis(0));
     });
-    let window = move || window_for(visible.with(Vec::len), scroll_top.get());
+    // A memo, so scrolling within the same rows changes nothing downstream.
+    let window = Memo::new(move |_| window_for(visible.with(Vec::len), scroll_top.get()));
     let range_text = move || {
         let total = visible.with(Vec::len);
         if total == 0 {
             return "No rows to show".to_owned();
         }
-        let per_view = (VIEW_PX / ROW_PX).ceil() as usize;
-        let (start, count_, _, _) = window();
-        let first = (start + OVERSCAN.min(start)).min(total - 1);
-        let shown_first = if start == 0 { 0 } else { first };
-        let last = (shown_first + per_view).min(start + count_).min(total);
+        let w = window.get();
         state.prepared.with(|p| {
             let row_of = |i: usize| visible.with(|v| v.get(i).and_then(|r| p.rows.get(*r)).map_or(0, |r| r.row));
             format!(
                 "Showing rows {}–{} · {} row{} in all",
-                row_of(shown_first),
-                row_of(last.saturating_sub(1)),
+                row_of(w.first_in_view),
+                row_of((w.first_in_view + w.in_view).saturating_sub(1)),
                 count(total),
-                if total == 1 { "" } else { "s" }
+                plural(total)
             )
         })
     };
@@ -160,8 +173,8 @@ pub fn Grid() -> impl IntoView {
     });
     // The rows in the window: (position among shown rows, the row), keyed by record, version and filter.
     let rows_in_view = move || {
-        let (start, n, _, _) = window();
-        let indexes: Vec<usize> = visible.with(|v| v.iter().skip(start).take(n).copied().collect());
+        let Window { start, count, .. } = window.get();
+        let indexes: Vec<usize> = visible.with(|v| v.iter().skip(start).take(count).copied().collect());
         state.prepared.with(|p| {
             indexes
                 .into_iter()
@@ -200,8 +213,8 @@ pub fn Grid() -> impl IntoView {
             </tr>
         }
     };
-    let above = move || format!("{}px", window().2);
-    let below = move || format!("{}px", window().3);
+    let above = move || format!("{}px", window.get().above);
+    let below = move || format!("{}px", window.get().below);
     let body = move || {
         view! {
             <tr class="grid__spacer" aria-hidden="true" style:height=above><td colspan=columns></td></tr>
