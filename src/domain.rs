@@ -13,6 +13,7 @@ pub mod checklist;
 pub mod dates;
 pub mod decode;
 pub mod edits;
+pub mod engine;
 pub mod export;
 pub mod limits;
 pub mod mapping;

@@ -10,6 +10,7 @@ pub mod http;
 pub mod random;
 pub mod sample;
 pub mod storage;
+pub mod yield_now;
 
 use thiserror::Error;
 use wasm_bindgen::JsCast;

@@ -68,6 +68,27 @@ const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
 /// Decodes a whole file. `forced` (the admin's choice) overrides detection; a BOM is stripped either way.
 pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded, ReadError> {
+    let first = first_look(bytes, forced)?;
+    let body = &bytes[first.bom_len..];
+    let (encoding, guessed) = first.encoding.unwrap_or_else(|| detect(body));
+    let text = decode_body(body, encoding);
+    if is_blank(&text) {
+        return Err(ReadError::Empty);
+    }
+    Ok(Decoded { text, encoding, guessed, had_bom: first.bom_len > 0 })
+}
+
+/// What the first bytes of a file tell: the BOM's length, and the encoding when it is decided without reading the
+/// whole body (forced, a BOM, or UTF-16's NUL-byte pattern). `None` means: valid UTF-8, else chardetng's guess.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct FirstLook {
+    pub bom_len: usize,
+    pub encoding: Option<(&'static Encoding, bool)>,
+}
+
+/// Looks at the head of a file, refusing workbooks and binary files (the first step of `decode`, shared with the
+/// big-file reader, which then tells UTF-8 from a legacy encoding a slice at a time).
+pub(crate) fn first_look(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<FirstLook, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Empty);
     }
@@ -76,17 +97,12 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
     let utf16_declared =
         [bom.map(|(e, _)| e), forced, utf16_seen].into_iter().flatten().any(|e| e == UTF_16LE || e == UTF_16BE);
     refuse_non_text(bytes, utf16_declared)?;
-    let body = &bytes[bom.map_or(0, |(_, len)| len)..];
-    let (encoding, guessed) = match (forced, bom, utf16_seen) {
-        (Some(e), _, _) | (None, Some((e, _)), _) => (e, false),
-        (None, None, Some(e)) => (e, true),
-        (None, None, None) => detect(body),
+    let encoding = match (forced, bom, utf16_seen) {
+        (Some(e), _, _) | (None, Some((e, _)), _) => Some((e, false)),
+        (None, None, Some(e)) => Some((e, true)),
+        (None, None, None) => None,
     };
-    let text = decode_body(body, encoding);
-    if is_blank(&text) {
-        return Err(ReadError::Empty);
-    }
-    Ok(Decoded { text, encoding, guessed, had_bom: bom.is_some() })
+    Ok(FirstLook { bom_len: bom.map_or(0, |(_, len)| len), encoding })
 }
 
 /// A picker label in plain words, e.g. "Windows-1252 (Western European, Excel on Windows)".
@@ -142,14 +158,24 @@ fn refuse_non_text(bytes: &[u8], utf16_declared: bool) -> Result<(), ReadError> 
     Ok(())
 }
 
+/// chardetng set up as `decode` uses it (ISO-2022-JP is never guessed).
+pub(crate) fn new_detector() -> EncodingDetector {
+    EncodingDetector::new(Iso2022JpDetection::Deny)
+}
+
+/// chardetng's answer once it has seen the whole body (never UTF-8: that was ruled out first).
+pub(crate) fn legacy_guess(detector: &EncodingDetector) -> &'static Encoding {
+    detector.guess(None, Utf8Detection::Deny)
+}
+
 /// Valid UTF-8 is UTF-8; anything else is chardetng's guess among legacy encodings.
 fn detect(body: &[u8]) -> (&'static Encoding, bool) {
     if std::str::from_utf8(body).is_ok() {
         return (UTF_8, false);
     }
-    let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
+    let mut detector = new_detector();
     detector.feed(body, true);
-    (detector.guess(None, Utf8Detection::Deny), true)
+    (legacy_guess(&detector), true)
 }
 
 /// Decodes with `encoding` exactly (no second BOM sniffing); malformed bytes become U+FFFD.

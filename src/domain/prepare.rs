@@ -102,29 +102,30 @@ pub fn prepare(table: &Table, schema: &Schema, mapping: &Mapping, edits: &Edits,
 
 /// Everything decided once per validation pass (fields, date plans, the keys seen so far), so rows can be checked
 /// one at a time in file order — the whole table at once (`prepare`) or a stream of records.
-pub struct RowChecker<'a> {
-    schema: &'a Schema,
-    mapping: &'a Mapping,
-    fields: Vec<&'a Field>,
+pub struct RowChecker {
+    schema: Schema,
+    mapping: Mapping,
+    fields: Vec<Field>,
     plans: Vec<Option<DatePlan>>,
     /// Each field's source as the admin knows it ("FirstName + LastName").
     described: Vec<Option<String>>,
-    /// Key identity → the row it was first seen on.
-    first_key: HashMap<String, u64>,
+    /// Hash of a key's identity → the row it was first seen on. A 64-bit hash instead of the key itself keeps this
+    /// at a few bytes a row for a 2-million-row file (a collision between two different keys is about 1 in 10^7).
+    first_key: HashMap<u64, u64>,
     person_column: Option<(usize, Option<String>)>,
 }
 
-impl<'a> RowChecker<'a> {
+impl RowChecker {
     /// `date_values(field)` gives every raw value of a date field (edits included), so the column's day/month
     /// order is decided from all of them; the questions that raises are returned beside the checker.
     pub fn new(
-        schema: &'a Schema,
-        mapping: &'a Mapping,
+        schema: &Schema,
+        mapping: &Mapping,
         headers: &[String],
         person_column: Option<usize>,
         mut date_values: impl FnMut(&Field) -> Vec<String>,
-    ) -> (RowChecker<'a>, Vec<DateQuestion>) {
-        let fields = mapping.mapped_fields(schema);
+    ) -> (RowChecker, Vec<DateQuestion>) {
+        let fields: Vec<Field> = mapping.mapped_fields(schema).into_iter().cloned().collect();
         let mut questions = Vec::new();
         let plans = fields
             .iter()
@@ -134,8 +135,15 @@ impl<'a> RowChecker<'a> {
             .collect();
         let described = fields.iter().map(|f| mapping.source(&f.name).describe(headers)).collect();
         let person_column = person_column.map(|c| (c, headers.get(c).cloned()));
-        let checker =
-            RowChecker { schema, mapping, fields, plans, described, first_key: HashMap::new(), person_column };
+        let checker = RowChecker {
+            schema: schema.clone(),
+            mapping: mapping.clone(),
+            fields,
+            plans,
+            described,
+            first_key: HashMap::new(),
+            person_column,
+        };
         (checker, questions)
     }
 
@@ -151,7 +159,7 @@ impl<'a> RowChecker<'a> {
     /// Checks record number `r`, appending its findings to `issues`. Rows must come in file order (the first of
     /// two equal keys is the one kept).
     pub fn check(&mut self, r: usize, record: &Record, edits: &Edits, issues: &mut Vec<Issue>) -> OutRow {
-        let raw = |f: &Field| raw_value(self.mapping, edits, r, record, f);
+        let raw = |f: &Field| raw_value(&self.mapping, edits, r, record, f);
         // A person account left out is not checked further: its only finding is why it is left out.
         if let Some((_, column)) =
             self.person_column.as_ref().filter(|(c, _)| person_accounts::is_person_cells(&record.cells, *c))
@@ -174,7 +182,7 @@ impl<'a> RowChecker<'a> {
         for ((f, plan), described) in self.fields.iter().zip(&self.plans).zip(&self.described) {
             let (input, edited) = raw(f);
             let mut found: Vec<(Problem, Option<String>)> = Vec::new();
-            let output = match check_value(f, &input, plan.as_ref(), self.mapping) {
+            let output = match check_value(f, &input, plan.as_ref(), &self.mapping) {
                 Ok(v) => v,
                 Err(problems) => {
                     found = problems;
@@ -182,13 +190,16 @@ impl<'a> RowChecker<'a> {
                 }
             };
             if f.role == FieldRole::Key && found.is_empty() {
-                let identity = key_identity(self.schema.entity, &output);
                 if output.is_empty() {
                     found.push((Problem::MissingKey, None));
-                } else if let Some(first_row) = self.first_key.get(&identity) {
-                    found.push((Problem::DuplicateKey { first_row: *first_row }, None));
                 } else {
-                    self.first_key.insert(identity, record.pos.row);
+                    let identity = key_hash(&key_identity(self.schema.entity, &output));
+                    match self.first_key.get(&identity) {
+                        Some(first_row) => found.push((Problem::DuplicateKey { first_row: *first_row }, None)),
+                        None => {
+                            self.first_key.insert(identity, record.pos.row);
+                        }
+                    }
                 }
             }
             let has_issue = !found.is_empty();
@@ -210,7 +221,7 @@ impl<'a> RowChecker<'a> {
 
 /// The value field `f` gets from record number `r` before checking: the admin's edit if there is one (then
 /// `true`), else the mapped source.
-fn raw_value(mapping: &Mapping, edits: &Edits, r: usize, record: &Record, f: &Field) -> (String, bool) {
+pub(crate) fn raw_value(mapping: &Mapping, edits: &Edits, r: usize, record: &Record, f: &Field) -> (String, bool) {
     match edits.get(&(r, f.name.clone())) {
         Some(v) => (v.clone(), true),
         None => (mapping.source(&f.name).value_of(&record.cells), false),
@@ -244,6 +255,14 @@ pub fn key_identity(entity: Entity, key: &str) -> String {
         Entity::Customers => key.trim().to_lowercase(),
         Entity::Organizations => key.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase(),
     }
+}
+
+/// A stable 64-bit hash of a key identity (SipHash with fixed keys: the same in every run and browser).
+fn key_hash(identity: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    identity.hash(&mut h);
+    h.finish()
 }
 
 fn date_plan(

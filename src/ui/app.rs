@@ -6,6 +6,8 @@ use super::api_driver::test_connection;
 use super::api_state::ApiState;
 use super::components::resume_hint::ResumeHint;
 use super::components::step_nav::{StepIndicator, StepNav};
+use super::components::step_section::StepSection;
+use super::components::work_status::WorkStatus;
 use super::state::{ImportState, Step};
 use super::steps::{api::ApiStep, export::ExportStep, map::MapStep, review::ReviewStep, upload::UploadStep};
 
@@ -27,9 +29,13 @@ pub fn App() -> impl IntoView {
         }
         step
     });
+    // A big file's first check has no results yet: the later steps wait for it (the progress is shown above).
+    let first_check =
+        Memo::new(move |_| state.checking.with(Option::is_some) && state.prepared.with(|p| p.entity.is_none()));
     let current = move || match state.step.get() {
         Step::Upload => view! { <UploadStep/> }.into_any(),
         Step::Map => view! { <MapStep/> }.into_any(),
+        Step::Review | Step::Export | Step::Send if first_check.get() => view! { <FirstCheck/> }.into_any(),
         Step::Review => view! { <ReviewStep/> }.into_any(),
         Step::Export => view! { <ExportStep/> }.into_any(),
         Step::Send => view! { <ApiStep/> }.into_any(),
@@ -47,9 +53,23 @@ pub fn App() -> impl IntoView {
         <StepIndicator/>
         <main id="main" class="app-main" tabindex="-1">
             <ResumeHint/>
+            <WorkStatus/>
             {current}
         </main>
         <StepNav/>
+    }
+}
+
+/// In place of a step that needs every row checked, while a big file's first check runs.
+#[component]
+fn FirstCheck() -> impl IntoView {
+    view! {
+        <StepSection title="Checking your rows">
+            <p class="step__intro">
+                "Every row of your file is being checked against CSM's rules. The counts, the problems found and your "
+                "files appear here as soon as the last row is checked."
+            </p>
+        </StepSection>
     }
 }
 

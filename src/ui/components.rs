@@ -12,3 +12,4 @@ pub mod schema_editor;
 pub mod step_nav;
 pub mod step_section;
 pub mod value_mapping;
+pub mod work_status;

@@ -2,18 +2,21 @@
 //! validation result. Intent methods here are the only writers; components read signals and call intents.
 
 use std::collections::BTreeMap;
+use std::ops::Deref;
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
 use crate::domain::dates::DateFormat;
 use crate::domain::edits::{apply_group_fixes, Edits};
+use crate::domain::engine::Work;
 use crate::domain::mapping::{Mapping, MappingProblem, Source};
 use crate::domain::prepare::{prepare, Prepared};
-use crate::domain::read::{read, ReadOptions, ReadOutcome};
+use crate::domain::read::{read, ReadError, ReadOptions, ReadOutcome};
 use crate::domain::report::Group;
 use crate::domain::schema::{Entity, Field, Schema};
 use crate::domain::suggest::{refresh_value_maps, suggest};
+use crate::ui::jobs;
 
 /// The wizard's steps, in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -66,6 +69,39 @@ impl PartialEq for Loaded {
     }
 }
 
+/// A validation result, shared rather than copied (a big file's result is large). Two are equal when they are the
+/// same result, or, for a small file, when their contents are equal (so an unchanged result changes nothing).
+#[derive(Clone, Debug, Default)]
+pub struct Validated(pub Arc<Prepared>);
+
+impl Validated {
+    pub fn new(prepared: Prepared) -> Validated {
+        Validated(Arc::new(prepared))
+    }
+}
+
+impl PartialEq for Validated {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || (self.0.rows.len() <= BACKGROUND_ROWS && self.0 == other.0)
+    }
+}
+
+impl Deref for Validated {
+    type Target = Prepared;
+    fn deref(&self) -> &Prepared {
+        &self.0
+    }
+}
+
+/// Files with more data rows than this are checked in slices in the background (`jobs`), with progress and a
+/// Stop button; smaller ones are checked at once, as the admin changes something.
+pub const BACKGROUND_ROWS: usize = 20_000;
+
+/// Whether `outcome` is checked in the background.
+pub fn checks_in_background(outcome: &ReadOutcome) -> bool {
+    outcome.table.records.len() > BACKGROUND_ROWS
+}
+
 /// All signals of the app. `Copy`, so closures can capture it freely.
 #[derive(Clone, Copy)]
 pub struct ImportState {
@@ -86,7 +122,20 @@ pub struct ImportState {
     pub grid_focus: RwSignal<Option<(usize, String)>>,
     /// A message after an action (saved, fixed N values…), announced politely.
     pub notice: RwSignal<Option<String>>,
-    pub prepared: Memo<Prepared>,
+    /// While a big file is read in slices: how far it is.
+    pub reading: RwSignal<Option<Work>>,
+    /// While a big file's rows are checked in slices: how far it is.
+    pub checking: RwSignal<Option<Work>>,
+    /// The admin stopped checking, so the results are out of date until checked again.
+    pub check_stopped: RwSignal<bool>,
+    /// Bumped by "Check again" to check the current file and choices once more.
+    pub recheck: RwSignal<u64>,
+    /// The last background check's result and the file it belongs to.
+    pub checked: RwSignal<Option<(Arc<ReadOutcome>, Validated)>>,
+    /// A running read or check goes on only while its generation is current: bumping one stops it.
+    pub read_generation: StoredValue<u64>,
+    pub check_generation: StoredValue<u64>,
+    pub prepared: Memo<Validated>,
     /// Problems with the mapping itself (required field unmapped, column used twice), for the map step and Next.
     pub mapping_problems: Memo<Vec<MappingProblem>>,
     /// How many findings each target field has, counted once per validation pass.
@@ -99,13 +148,20 @@ impl ImportState {
         let schema = RwSignal::new(Schema::defaults(Entity::Customers));
         let mapping = RwSignal::new(Mapping::default());
         let edits = RwSignal::new(Edits::new());
-        let prepared = Memo::new(move |_| {
-            loaded.with(|l| match l {
-                Some(l) => schema
-                    .with(|s| mapping.with(|m| edits.with(|e| prepare(&l.outcome.table, s, m, e, &l.outcome.issues)))),
-                None => Prepared::default(),
-            })
-        });
+        let checked: RwSignal<Option<(Arc<ReadOutcome>, Validated)>> = RwSignal::new(None);
+        let prepared =
+            Memo::new(move |_| {
+                loaded.with(|l| match l {
+                    // A big file: the background check's result for this very file (empty until the first one ends).
+                    Some(l) if checks_in_background(&l.outcome) => checked
+                        .with(|c| c.as_ref().filter(|(o, _)| Arc::ptr_eq(o, &l.outcome)).map(|(_, v)| v.clone()))
+                        .unwrap_or_default(),
+                    Some(l) => Validated::new(schema.with(|s| {
+                        mapping.with(|m| edits.with(|e| prepare(&l.outcome.table, s, m, e, &l.outcome.issues)))
+                    })),
+                    None => Validated::default(),
+                })
+            });
         let mapping_problems = Memo::new(move |_| {
             loaded.with(|l| {
                 l.as_ref()
@@ -122,7 +178,7 @@ impl ImportState {
                 counts
             })
         });
-        ImportState {
+        let state = ImportState {
             step: RwSignal::new(Step::Upload),
             entity: RwSignal::new(Entity::Customers),
             loaded,
@@ -135,16 +191,50 @@ impl ImportState {
             legacy: RwSignal::new(false),
             grid_focus: RwSignal::new(None),
             notice: RwSignal::new(None),
+            reading: RwSignal::new(None),
+            checking: RwSignal::new(None),
+            check_stopped: RwSignal::new(false),
+            recheck: RwSignal::new(0),
+            checked,
+            read_generation: StoredValue::new(0),
+            check_generation: StoredValue::new(0),
             prepared,
             mapping_problems,
             issues_per_field,
+        };
+        // A big file is checked again in the background whenever the file or a choice changes.
+        Effect::new(move |_| {
+            state.recheck.track();
+            let outcome = state.loaded.with(|l| l.as_ref().map(|l| Arc::clone(&l.outcome)));
+            let inputs = (state.schema.get(), state.mapping.get(), state.edits.get());
+            match outcome {
+                Some(outcome) if checks_in_background(&outcome) => jobs::start_check(state, outcome, inputs),
+                _ => jobs::forget_check(state),
+            }
+        });
+        state
+    }
+
+    /// Whether the validation result belongs to the current file and choices: false while a big file is being
+    /// checked or after its check was stopped (downloads and the import wait until it is).
+    pub fn results_current(&self) -> bool {
+        self.checking.with(Option::is_none) && !self.check_stopped.get()
+    }
+
+    /// Reads `bytes` with `options`: a big file in slices in the background (`jobs::start_read`), else at once.
+    pub fn load(&self, name: String, bytes: Arc<Vec<u8>>, options: ReadOptions) {
+        if bytes.len() > jobs::BACKGROUND_READ_BYTES {
+            jobs::start_read(*self, name, bytes, options);
+        } else {
+            let result = read(&bytes, &options);
+            self.apply_read(name, bytes, result);
         }
     }
 
-    /// Reads `bytes` with `options`. On success replaces the file, re-suggests the mapping and clears edits;
-    /// on failure keeps everything as it was and shows why.
-    pub fn load(&self, name: String, bytes: Arc<Vec<u8>>, options: ReadOptions) {
-        match read(&bytes, &options) {
+    /// Takes what reading gave. On success replaces the file, re-suggests the mapping and clears edits; on failure
+    /// keeps everything as it was and shows why.
+    pub fn apply_read(&self, name: String, bytes: Arc<Vec<u8>>, result: Result<ReadOutcome, ReadError>) {
+        match result {
             Ok(outcome) => {
                 let outcome = Arc::new(outcome);
                 let mapping = self.schema.with_untracked(|s| suggest(s, &outcome.table));
@@ -289,18 +379,7 @@ impl Default for ImportState {
     }
 }
 
-/// A count with thousands separators, as people write it: 50,000.
-pub fn count(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::domain::engine::work::count;
 
 /// "s" when `n` is not 1.
 pub fn plural(n: usize) -> &'static str {

@@ -15,6 +15,11 @@ impl ChunkDecoder {
         ChunkDecoder { decoder: encoding.new_decoder_with_bom_removal() }
     }
 
+    /// A decoder for the middle of the file (at a character boundary): no BOM is looked for.
+    pub fn resume(encoding: &'static Encoding) -> ChunkDecoder {
+        ChunkDecoder { decoder: encoding.new_decoder_without_bom_handling() }
+    }
+
     /// Decodes `bytes` onto the end of `out`. `last` marks the final chunk (a cut-off character at the very end is
     /// then written as U+FFFD).
     pub fn push(&mut self, mut bytes: &[u8], last: bool, out: &mut String) {

@@ -42,7 +42,12 @@ fn blocker(state: &ImportState, step: Step) -> Option<String> {
     match step {
         Step::Upload => state.loaded.with(|l| l.is_none()).then(|| "Choose a file to continue.".to_owned()),
         Step::Map => state.mapping_problems.with(|p| p.iter().find(|p| p.blocks()).map(|p| p.message())),
-        Step::Review | Step::Export | Step::Send => None,
+        Step::Review => {
+            state.checking.with(Option::is_some).then(|| "Wait until every row is checked.".to_owned()).or_else(|| {
+                state.check_stopped.get().then(|| "Checking was stopped: choose “Check again” first.".to_owned())
+            })
+        }
+        Step::Export | Step::Send => None,
     }
 }
 

@@ -150,12 +150,12 @@ pub fn ApiStep() -> impl IntoView {
                     <h3 id="send-title" class="panel__title">"2. Import"</h3>
                     <p>{format!("Start with a test: the first {TEST_BATCH} rows. Check them in CSM, then import the rest.")}</p>
                     <button type="button" class="button button--secondary" data-testid="api-test-run"
-                        disabled=move || busy() || api.has_run() || valid() == 0
+                        disabled=move || busy() || api.has_run() || valid() == 0 || !import.results_current()
                         on:click=move |_| start_run(api, import, true)>
                         {format!("Test with the first {TEST_BATCH} rows")}
                     </button>
                     <button type="button" class="button button--primary" data-testid="api-import-all"
-                        disabled=move || busy() || remaining() == 0
+                        disabled=move || busy() || remaining() == 0 || !import.results_current()
                         on:click=move |_| start_run(api, import, false)>
                         {all_label}
                     </button>

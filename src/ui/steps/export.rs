@@ -145,11 +145,12 @@ pub fn ExportStep() -> impl IntoView {
                 {preview}
                 <p>{limits_note}</p>
                 <button type="button" class="button button--primary button--large" data-testid="download-import"
-                    disabled=move || counts.get().0 == 0 on:click=download_import>
+                    disabled=move || counts.get().0 == 0 || !state.results_current() on:click=download_import>
                     {move || format!("Download import file ({} row{})", count(counts.get().0), plural(counts.get().0))}
                 </button>
                 <Show when=move || { counts.get().1 > 0 }>
-                    <button type="button" class="button button--secondary button--large" data-testid="download-rejects" on:click=download_rejects>
+                    <button type="button" class="button button--secondary button--large" data-testid="download-rejects"
+                        disabled=move || !state.results_current() on:click=download_rejects>
                         {move || format!("Download rejected rows ({})", counts.get().1)}
                     </button>
                 </Show>

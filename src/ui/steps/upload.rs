@@ -270,8 +270,9 @@ fn Preview() -> impl IntoView {
 #[component]
 pub fn UploadStep() -> impl IntoView {
     let state = expect_context::<ImportState>();
+    // A big file shows its progress (with Stop) above the step instead.
     let busy = move || {
-        state.busy.get().map(|name| {
+        state.busy.get().filter(|_| state.reading.with(Option::is_none)).map(|name| {
             view! {
                 <div class="busy" role="status">
                     <progress data-testid="progress" max="1" value="0" aria-label="Reading the file"></progress>

@@ -1,0 +1,21 @@
+//! Long work in slices: reading a big file and validating every row, advanced a little at a time so the page stays
+//! responsive, shows progress and can stop between two slices.
+//!
+//! Owns the jobs (`ReadJob`: bytes → the same `ReadOutcome` as `read::read`; `ValidateJob`: a table, schema,
+//! mapping and edits → the same `Prepared` as `prepare::prepare`) and the chunked `Cursor` they parse with. Each
+//! job is a state machine: `step()` does one bounded unit of work (one chunk of bytes, a batch of rows) and says
+//! whether it is finished; `progress()` says how far it is. Time, yielding and cancelling belong to the caller
+//! (the `ui` drives a job between frames), so every job is tested natively. Invariant, tested on every reading
+//! fixture and at many chunk sizes: a job's result equals the whole-at-once function's result.
+
+pub mod cursor;
+pub mod read_job;
+pub mod source;
+pub mod validate_job;
+pub mod work;
+
+pub use cursor::{Cursor, CHUNK_BYTES};
+pub use read_job::{ReadJob, ReadProgress, ReadStage};
+pub use source::{ByteSource, EngineError, SliceSource};
+pub use validate_job::ValidateJob;
+pub use work::{Unit, Work};

@@ -1,0 +1,194 @@
+//! Reading records from a `ByteSource` one chunk at a time.
+//!
+//! The source is the file's body: any BOM has been stepped over (`decode::first_look` measures it), so no BOM
+//! handling happens here. Owns chunking: each chunk is cut just after its last line break (a `\n` byte in
+//! ASCII-compatible encodings, an aligned `\n` code unit in UTF-16), so a step ends between records whenever it can;
+//! a chunk with no line break at all is read whole. A character split by a cut is kept whole by the streaming
+//! decoder. Invariant: records and their positions are exactly those `stream::RecordStream` gives for the whole
+//! text (and so those `read` gives); `emitted` counts non-blank records, as `read` numbers them.
+
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
+
+use super::source::{ByteSource, EngineError};
+use crate::domain::stream::{ChunkDecoder, RecordStream, StreamRecord};
+
+/// Bytes read per step: small enough that a step takes a few milliseconds (so Stop and progress are prompt).
+pub const CHUNK_BYTES: u64 = 512 * 1024;
+
+pub struct Cursor {
+    encoding: &'static Encoding,
+    decoder: ChunkDecoder,
+    stream: RecordStream,
+    offset: u64,
+    emitted: u64,
+    /// Bytes read per step.
+    chunk: u64,
+    done: bool,
+    text: String,
+}
+
+impl Cursor {
+    /// A cursor at the start of the body.
+    pub fn new(encoding: &'static Encoding, delimiter: u8) -> Cursor {
+        Cursor {
+            encoding,
+            decoder: ChunkDecoder::resume(encoding),
+            stream: RecordStream::new(delimiter),
+            offset: 0,
+            emitted: 0,
+            chunk: CHUNK_BYTES,
+            done: false,
+            text: String::new(),
+        }
+    }
+
+    /// Reads `bytes` per step instead of `CHUNK_BYTES` (at least 1).
+    pub fn with_chunk(mut self, bytes: u64) -> Cursor {
+        self.chunk = bytes.max(1);
+        self
+    }
+
+    /// Bytes consumed so far.
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// Non-blank records emitted so far.
+    pub fn emitted(&self) -> u64 {
+        self.emitted
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Reads, decodes and parses the next chunk, calling `on_record(index, record)` for each non-blank record
+    /// (`index` counts from 0 at the start of the file).
+    pub fn step(
+        &mut self,
+        source: &mut impl ByteSource,
+        mut on_record: impl FnMut(u64, &StreamRecord<'_>),
+    ) -> Result<(), EngineError> {
+        if self.done {
+            return Ok(());
+        }
+        let size = source.size();
+        let end = (self.offset + self.chunk).min(size);
+        let mut bytes = source.read(self.offset, end)?;
+        if bytes.len() as u64 != end - self.offset {
+            return Err(EngineError::Changed(format!("{} bytes expected at byte {}", end - self.offset, self.offset)));
+        }
+        let last = end == size;
+        if !last {
+            if let Some(cut) = self.cut(&bytes) {
+                bytes.truncate(cut);
+            }
+        }
+        self.offset += bytes.len() as u64;
+        self.text.clear();
+        self.decoder.push(&bytes, last, &mut self.text);
+        let emitted = &mut self.emitted;
+        let mut emit = |r: &StreamRecord<'_>| {
+            on_record(*emitted, r);
+            *emitted += 1;
+        };
+        // Empty input means "end of file" to csv_core: a chunk that only began a character adds nothing yet.
+        if !self.text.is_empty() {
+            self.stream.push(self.text.as_bytes(), &mut emit);
+        }
+        if last {
+            self.stream.finish(&mut emit);
+            self.done = true;
+        }
+        Ok(())
+    }
+
+    /// Just after the chunk's last line break, if it has one.
+    fn cut(&self, bytes: &[u8]) -> Option<usize> {
+        let unit = |hi: u8, lo: u8| {
+            (0..bytes.len().saturating_sub(1))
+                .rev()
+                .find(|&i| (self.offset + i as u64).is_multiple_of(2) && bytes[i] == hi && bytes[i + 1] == lo)
+        };
+        let found = if self.encoding == UTF_16LE {
+            unit(b'\n', 0).map(|i| i + 2)
+        } else if self.encoding == UTF_16BE {
+            unit(0, b'\n').map(|i| i + 2)
+        } else {
+            bytes.iter().rposition(|&b| b == b'\n').map(|i| i + 1)
+        };
+        found.filter(|&cut| cut > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::engine::source::SliceSource;
+    use crate::domain::read::{read, ReadOptions};
+    use crate::domain::table::{Position, Record};
+    use encoding_rs::{SHIFT_JIS, UTF_8};
+
+    fn all(encoding: &'static Encoding, bytes: &[u8], delimiter: u8, chunk: u64) -> Vec<Record> {
+        let mut source = SliceSource(bytes);
+        let mut cursor = Cursor::new(encoding, delimiter).with_chunk(chunk);
+        let mut out = Vec::new();
+        while !cursor.is_done() {
+            cursor
+                .step(&mut source, |i, r| {
+                    assert_eq!(i as usize, out.len());
+                    out.push(Record { pos: r.pos, cells: r.cells().map(str::to_owned).collect() })
+                })
+                .expect("reads");
+        }
+        assert_eq!(cursor.emitted() as usize, out.len());
+        assert_eq!(cursor.offset(), bytes.len() as u64);
+        out
+    }
+
+    fn text(rows: usize) -> String {
+        let mut s = String::from("Name,Note,City\r\n");
+        for i in 0..rows {
+            s.push_str(&format!("Zoë {i},\"line one\nline two, 😀\",Köln\r\n"));
+            if i % 100 == 0 {
+                s.push_str(",,\r\n");
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn chunked_records_equal_the_whole_text_at_every_chunk_size() {
+        let text = text(2_000);
+        let whole = read(text.as_bytes(), &ReadOptions::default()).expect("reads");
+        for chunk in [1, 2, 3, 7, 100, 4096, CHUNK_BYTES] {
+            let records = all(UTF_8, text.as_bytes(), b',', chunk);
+            assert_eq!(records.len(), whole.table.records.len() + 1, "chunk {chunk}");
+            assert_eq!(&records[1..], whole.table.records.as_slice(), "chunk {chunk}");
+        }
+    }
+
+    #[test]
+    fn utf16_and_shift_jis_read_the_same_records() {
+        let text = text(500);
+        let utf8 = all(UTF_8, text.as_bytes(), b',', 4096);
+        let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        for chunk in [3, 1001, 4096] {
+            assert_eq!(all(UTF_16LE, &utf16, b',', chunk), utf8, "chunk {chunk}");
+        }
+        let sjis = SHIFT_JIS.encode(&text.replace('😀', "データ").replace(['ë', 'ö'], "e")).0.into_owned();
+        let records = all(SHIFT_JIS, &sjis, b',', 999);
+        assert_eq!(records.len(), utf8.len());
+        assert_eq!(records[3].cells[1], "line one\nline two, データ");
+        assert_eq!(records[3].pos, utf8[3].pos);
+        assert_eq!(records[3].pos, Position { row: 5, line: 7 });
+    }
+
+    #[test]
+    fn a_file_without_line_breaks_is_read_whole() {
+        let text = "a,".repeat(400_000);
+        let records = all(UTF_8, text.as_bytes(), b',', CHUNK_BYTES);
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].cells.len(), 400_001);
+    }
+}

@@ -1,0 +1,190 @@
+//! Validating every row in slices: the same `Prepared` as `prepare::prepare`, a batch of rows at a time.
+//!
+//! Owns the order of the work: first the raw values of each date column whose day/month order is not chosen (the
+//! order is decided from all of them, as `prepare` does), then every row through one `RowChecker` in file order,
+//! then `finish`. It owns clones of the schema, mapping and edits and shares the read outcome, so the admin may go
+//! on changing things while it runs: the caller drops a job whose inputs changed and starts a new one.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::domain::edits::Edits;
+use crate::domain::mapping::Mapping;
+use crate::domain::person_accounts;
+use crate::domain::prepare::{finish, raw_value, DateQuestion, OutRow, Prepared, RowChecker};
+use crate::domain::read::ReadOutcome;
+use crate::domain::report::Issue;
+use crate::domain::schema::{Entity, Field, FieldType, Schema};
+
+enum Stage {
+    /// Collecting the raw values of `fields[field]`, up to row `row`.
+    Dates {
+        fields: Vec<Field>,
+        field: usize,
+        row: usize,
+        values: HashMap<String, Vec<String>>,
+    },
+    Rows(Box<Rows>),
+    Finished,
+}
+
+struct Rows {
+    checker: RowChecker,
+    date_questions: Vec<DateQuestion>,
+    rows: Vec<OutRow>,
+    issues: Vec<Issue>,
+}
+
+/// One validation pass over a read file. `step` until it returns the result.
+pub struct ValidateJob {
+    outcome: Arc<ReadOutcome>,
+    schema: Schema,
+    mapping: Mapping,
+    edits: Edits,
+    stage: Stage,
+}
+
+impl ValidateJob {
+    pub fn new(outcome: Arc<ReadOutcome>, schema: Schema, mapping: Mapping, edits: Edits) -> ValidateJob {
+        let fields: Vec<Field> = mapping
+            .mapped_fields(&schema)
+            .into_iter()
+            .filter(|f| f.kind == FieldType::Date && !mapping.date_formats.contains_key(&f.name))
+            .cloned()
+            .collect();
+        let stage = Stage::Dates { fields, field: 0, row: 0, values: HashMap::new() };
+        ValidateJob { outcome, schema, mapping, edits, stage }
+    }
+
+    /// Rows of work in the whole pass (date values collected, then rows checked).
+    pub fn total(&self) -> usize {
+        let rows = self.outcome.table.records.len();
+        match &self.stage {
+            Stage::Dates { fields, .. } => rows * (fields.len() + 1),
+            _ => rows,
+        }
+    }
+
+    /// Rows of work done, out of `total()` (which shrinks once the dates are collected; the fraction is what counts).
+    pub fn done(&self) -> usize {
+        let rows = self.outcome.table.records.len();
+        match &self.stage {
+            Stage::Dates { field, row, .. } => field * rows + row,
+            Stage::Rows(r) => r.rows.len(),
+            Stage::Finished => rows,
+        }
+    }
+
+    /// Rows checked so far.
+    pub fn rows_checked(&self) -> usize {
+        match &self.stage {
+            Stage::Rows(r) => r.rows.len(),
+            Stage::Finished => self.outcome.table.records.len(),
+            Stage::Dates { .. } => 0,
+        }
+    }
+
+    /// Does at most `batch` rows of work. `Some` once finished, with exactly what `prepare` returns.
+    pub fn step(&mut self, batch: usize) -> Option<Prepared> {
+        let batch = batch.max(1);
+        let table = &self.outcome.table;
+        match std::mem::replace(&mut self.stage, Stage::Finished) {
+            Stage::Dates { fields, mut field, mut row, mut values } => {
+                if let Some(f) = fields.get(field) {
+                    let end = (row + batch).min(table.records.len());
+                    let list = values.entry(f.name.clone()).or_default();
+                    for (r, record) in table.records.iter().enumerate().take(end).skip(row) {
+                        list.push(raw_value(&self.mapping, &self.edits, r, record, f).0);
+                    }
+                    row = end;
+                    if row == table.records.len() {
+                        (field, row) = (field + 1, 0);
+                    }
+                    self.stage = Stage::Dates { fields, field, row, values };
+                } else {
+                    self.stage = Stage::Rows(Box::new(self.start_rows(values)));
+                }
+                None
+            }
+            Stage::Rows(mut rows) => {
+                let start = rows.rows.len();
+                let end = (start + batch).min(table.records.len());
+                for (r, record) in table.records.iter().enumerate().take(end).skip(start) {
+                    let row = rows.checker.check(r, record, &self.edits, &mut rows.issues);
+                    rows.rows.push(row);
+                }
+                if end < table.records.len() {
+                    self.stage = Stage::Rows(rows);
+                    return None;
+                }
+                let Rows { checker, date_questions, rows, issues } = *rows;
+                Some(finish(&self.schema, checker.columns(), rows, issues, date_questions))
+            }
+            Stage::Finished => None,
+        }
+    }
+
+    fn start_rows(&self, mut values: HashMap<String, Vec<String>>) -> Rows {
+        let table = &self.outcome.table;
+        let person_column = (self.schema.entity == Entity::Organizations && self.mapping.leave_out_person_accounts)
+            .then(|| person_accounts::column(table))
+            .flatten();
+        let (checker, date_questions) =
+            RowChecker::new(&self.schema, &self.mapping, &table.headers, person_column, |f| {
+                values.remove(&f.name).unwrap_or_default()
+            });
+        Rows {
+            checker,
+            date_questions,
+            rows: Vec::with_capacity(table.records.len()),
+            issues: self.outcome.issues.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::dates::DateFormat;
+    use crate::domain::prepare::prepare;
+    use crate::domain::read::{read, ReadOptions};
+    use crate::domain::suggest::suggest;
+
+    fn run(outcome: &Arc<ReadOutcome>, schema: &Schema, mapping: &Mapping, edits: &Edits, batch: usize) -> Prepared {
+        let mut job = ValidateJob::new(Arc::clone(outcome), schema.clone(), mapping.clone(), edits.clone());
+        let mut last_fraction = 0.0;
+        for _ in 0..1_000_000 {
+            if let Some(p) = job.step(batch) {
+                return p;
+            }
+            let fraction = job.done() as f64 / job.total().max(1) as f64;
+            assert!(fraction <= 1.0, "{fraction}");
+            last_fraction = fraction;
+        }
+        panic!("never finished ({last_fraction})");
+    }
+
+    #[test]
+    fn equals_prepare_with_dates_duplicates_edits_and_ragged_rows() {
+        let text = "Email,Name,Signed up,Phone\n\
+                    ada@example.com,Ada,03/04/2024,+44 20 7946 0000\n\
+                    ADA@example.com,Ada again,05/06/2024,\n\
+                    not-an-email,Bob,13/01/2024,12\n\
+                    grace@example.com,Grace,,555,extra\n\
+                    ,Nobody,01/02/2024\n";
+        let outcome = Arc::new(read(text.as_bytes(), &ReadOptions::default()).expect("reads"));
+        let mut schema = Schema::defaults(Entity::Customers);
+        schema.upsert_field(Field::new("Signed up", FieldType::Date));
+        let mut mapping = suggest(&schema, &outcome.table);
+        let mut edits = Edits::new();
+        edits.insert((2, "Email".into()), "bob@example.com".into());
+        for batch in [1, 2, 5, 1000] {
+            let expected = prepare(&outcome.table, &schema, &mapping, &edits, &outcome.issues);
+            assert!(expected.report.invalid > 0 && !expected.report.issues.is_empty());
+            assert_eq!(run(&outcome, &schema, &mapping, &edits, batch), expected, "batch {batch}");
+        }
+        mapping.date_formats.insert("Signed up".into(), DateFormat::Iso);
+        let expected = prepare(&outcome.table, &schema, &mapping, &edits, &outcome.issues);
+        assert_eq!(run(&outcome, &schema, &mapping, &edits, 2), expected);
+    }
+}

@@ -1,0 +1,172 @@
+//! Drivers for the long work of a big file: reading it and checking every row, a slice at a time between frames.
+//!
+//! Owns the loop around a domain job (`ReadJob`, `ValidateJob`): run steps for about `SLICE_MS`, publish progress
+//! (at most every `PROGRESS_MS`), give the browser its turn (`yield_now`), and go on only while the job's
+//! generation is current — bumping it (Stop, a newer file, a changed choice) ends the loop at the next slice and
+//! leaves the app as it was. The jobs decide nothing here: results are exactly those of `read` and `prepare`.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::domain::edits::Edits;
+use crate::domain::engine::{ReadJob, ReadStage, Unit, ValidateJob, Work};
+use crate::domain::mapping::Mapping;
+use crate::domain::read::{ReadOptions, ReadOutcome};
+use crate::domain::schema::Schema;
+use crate::ui::state::{ImportState, Validated};
+use crate::web::yield_now::{now_ms, yield_now};
+
+/// Files bigger than this are read in slices with progress and Stop; smaller ones at once.
+pub const BACKGROUND_READ_BYTES: usize = 4 << 20;
+/// Work done between two turns of the browser: short enough that the page stays smooth.
+const SLICE_MS: f64 = 12.0;
+/// How often the progress line changes (more often only costs rendering).
+const PROGRESS_MS: f64 = 150.0;
+/// Rows per `ValidateJob::step`, so the clock is looked at often enough to keep to `SLICE_MS`.
+const CHECK_BATCH: usize = 256;
+
+/// Reads a big file in slices. The previous file, mapping and edits stay until the new file is read.
+pub fn start_read(state: ImportState, name: String, bytes: Arc<Vec<u8>>, options: ReadOptions) {
+    let generation = bump(state.read_generation);
+    state.busy.set(Some(name.clone()));
+    let title = format!("Reading “{name}”");
+    let started = now_ms();
+    let work = move |job: &ReadJob, phase_started: f64| {
+        let p = job.progress();
+        let phase = match p.stage {
+            ReadStage::Encoding => "Telling the text encoding",
+            ReadStage::Rows => "Reading rows",
+            ReadStage::Table => "Finding the header and the end of the table",
+        };
+        Work {
+            title: title.clone(),
+            phase: phase.to_owned(),
+            done: p.done as f64,
+            total: p.total as f64,
+            unit: Unit::Bytes,
+            rows: p.rows,
+            started_ms: phase_started,
+            now_ms: now_ms(),
+        }
+    };
+    spawn_local(async move {
+        let mut job = ReadJob::new(Arc::clone(&bytes), options);
+        state.reading.set(Some(work(&job, started)));
+        let (mut stage, mut phase_started, mut shown) = (job.progress().stage, started, started);
+        loop {
+            yield_now().await;
+            if state.read_generation.get_value() != generation {
+                return;
+            }
+            let slice = now_ms();
+            let finished = loop {
+                if let Some(result) = job.step() {
+                    break Some(result);
+                }
+                if now_ms() - slice >= SLICE_MS {
+                    break None;
+                }
+            };
+            if let Some(result) = finished {
+                state.reading.set(None);
+                state.apply_read(name, bytes, result);
+                return;
+            }
+            let now = now_ms();
+            if job.progress().stage != stage {
+                (stage, phase_started) = (job.progress().stage, now);
+            }
+            if now - shown >= PROGRESS_MS {
+                shown = now;
+                state.reading.set(Some(work(&job, phase_started)));
+            }
+        }
+    });
+}
+
+/// Stops reading: the file loaded before (if any) stays, with everything the admin did to it.
+pub fn cancel_read(state: ImportState) {
+    bump(state.read_generation);
+    state.reading.set(None);
+    state.busy.set(None);
+    let kept = state.loaded.with_untracked(|l| {
+        l.as_ref().map_or(String::new(), |l| format!(" Your previous file “{}” is still loaded.", l.name))
+    });
+    state.notice.set(Some(format!("Reading stopped.{kept}")));
+}
+
+/// Checks every row of a big file in slices; the result replaces the previous one when the last row is checked.
+pub fn start_check(state: ImportState, outcome: Arc<ReadOutcome>, inputs: (Schema, Mapping, Edits)) {
+    let generation = bump(state.check_generation);
+    state.check_stopped.set(false);
+    let (schema, mapping, edits) = inputs;
+    let started = now_ms();
+    let rows = outcome.table.records.len();
+    let work = move |job: &ValidateJob| Work {
+        title: "Checking every row".to_owned(),
+        phase: "Checking rows".to_owned(),
+        done: job.done() as f64,
+        total: job.total() as f64,
+        unit: Unit::Rows,
+        rows: job.rows_checked() as u64,
+        started_ms: started,
+        now_ms: now_ms(),
+    };
+    let mut job = ValidateJob::new(Arc::clone(&outcome), schema, mapping, edits);
+    state.checking.set(Some(Work { total: rows as f64, ..work(&job) }));
+    spawn_local(async move {
+        let mut shown = started;
+        loop {
+            // The first turn also lets a burst of changes (typing) end in one check: each starts a new generation.
+            yield_now().await;
+            if state.check_generation.get_value() != generation {
+                return;
+            }
+            let slice = now_ms();
+            let finished = loop {
+                if let Some(prepared) = job.step(CHECK_BATCH) {
+                    break Some(prepared);
+                }
+                if now_ms() - slice >= SLICE_MS {
+                    break None;
+                }
+            };
+            if let Some(prepared) = finished {
+                state.checked.set(Some((outcome, Validated::new(prepared))));
+                state.checking.set(None);
+                return;
+            }
+            let now = now_ms();
+            if now - shown >= PROGRESS_MS {
+                shown = now;
+                state.checking.set(Some(work(&job)));
+            }
+        }
+    });
+}
+
+/// Stops checking at the admin's request: the results shown are out of date until "Check again".
+pub fn cancel_check(state: ImportState) {
+    bump(state.check_generation);
+    state.checking.set(None);
+    state.check_stopped.set(true);
+}
+
+/// No background check applies (no file, or a small one checked at once): stop any that runs.
+pub fn forget_check(state: ImportState) {
+    if state.checking.with_untracked(Option::is_some) {
+        bump(state.check_generation);
+        state.checking.set(None);
+    }
+    if state.check_stopped.get_untracked() {
+        state.check_stopped.set(false);
+    }
+}
+
+/// Starts a new generation, which ends the running job of the old one; returns the new one.
+fn bump(generation: StoredValue<u64>) -> u64 {
+    generation.update_value(|g| *g += 1);
+    generation.get_value()
+}
