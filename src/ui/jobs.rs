@@ -16,6 +16,7 @@ use crate::domain::mapping::Mapping;
 use crate::domain::read::{ReadOptions, ReadOutcome};
 use crate::domain::schema::Schema;
 use crate::ui::state::{ImportState, Validated};
+use crate::web::file::read_file_in_slices;
 use crate::web::yield_now::{now_ms, yield_now};
 
 /// Files bigger than this are read in slices with progress and Stop; smaller ones at once.
@@ -27,9 +28,50 @@ const PROGRESS_MS: f64 = 150.0;
 /// Rows per `ValidateJob::step`, so the clock is looked at often enough to keep to `SLICE_MS`.
 const CHECK_BATCH: usize = 256;
 
+/// Loads a big file from the admin's computer in slices, with progress and Stop, then reads it (`start_read`).
+pub fn start_file(state: ImportState, file: web_sys::File) {
+    let generation = bump(state.read_generation);
+    state.read_stopped.set(None);
+    let name = file.name();
+    state.busy.set(Some(name.clone()));
+    let started = now_ms();
+    let work = move |done: u64, total: u64| Work {
+        title: format!("Reading “{name}”"),
+        phase: "Loading the file from your computer".to_owned(),
+        done: done as f64,
+        total: total as f64,
+        unit: Unit::Bytes,
+        rows: 0,
+        started_ms: started,
+        now_ms: now_ms(),
+    };
+    state.reading.set(Some(work(0, file.size() as u64)));
+    spawn_local(async move {
+        let current = move || state.read_generation.get_value() == generation;
+        let progress = |done, total| {
+            if current() {
+                state.reading.set(Some(work(done, total)));
+            }
+        };
+        match read_file_in_slices(file, progress, current).await {
+            Ok(Some(picked)) if current() => {
+                start_read(state, picked.name, Arc::new(picked.bytes), ReadOptions::default())
+            }
+            Ok(_) => {}
+            Err(e) if current() => {
+                state.reading.set(None);
+                state.busy.set(None);
+                state.load_error.set(Some(e.to_string()));
+            }
+            Err(_) => {}
+        }
+    });
+}
+
 /// Reads a big file in slices. The previous file, mapping and edits stay until the new file is read.
 pub fn start_read(state: ImportState, name: String, bytes: Arc<Vec<u8>>, options: ReadOptions) {
     let generation = bump(state.read_generation);
+    state.read_stopped.set(None);
     state.busy.set(Some(name.clone()));
     let title = format!("Reading “{name}”");
     let started = now_ms();
@@ -90,11 +132,13 @@ pub fn start_read(state: ImportState, name: String, bytes: Arc<Vec<u8>>, options
 pub fn cancel_read(state: ImportState) {
     bump(state.read_generation);
     state.reading.set(None);
+    let name = state.busy.get_untracked().unwrap_or_default();
     state.busy.set(None);
-    let kept = state.loaded.with_untracked(|l| {
-        l.as_ref().map_or(String::new(), |l| format!(" Your previous file “{}” is still loaded.", l.name))
+    let kept = state.loaded.with_untracked(|l| match l {
+        Some(l) => format!("Your previous file “{}” is still loaded, with your choices.", l.name),
+        None => "Choose a file again when you are ready.".to_owned(),
     });
-    state.notice.set(Some(format!("Reading stopped.{kept}")));
+    state.read_stopped.set(Some(format!("You stopped reading “{name}”. {kept}")));
 }
 
 /// Checks every row of a big file in slices; the result replaces the previous one when the last row is checked.

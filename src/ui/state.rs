@@ -124,6 +124,8 @@ pub struct ImportState {
     pub notice: RwSignal<Option<String>>,
     /// While a big file is read in slices: how far it is.
     pub reading: RwSignal<Option<Work>>,
+    /// After the admin stopped reading a file: what was kept, until the next file is chosen.
+    pub read_stopped: RwSignal<Option<String>>,
     /// While a big file's rows are checked in slices: how far it is.
     pub checking: RwSignal<Option<Work>>,
     /// The admin stopped checking, so the results are out of date until checked again.
@@ -192,6 +194,7 @@ impl ImportState {
             grid_focus: RwSignal::new(None),
             notice: RwSignal::new(None),
             reading: RwSignal::new(None),
+            read_stopped: RwSignal::new(None),
             checking: RwSignal::new(None),
             check_stopped: RwSignal::new(false),
             recheck: RwSignal::new(0),
@@ -241,6 +244,7 @@ impl ImportState {
                 self.mapping.set(mapping);
                 self.edits.set(Edits::new());
                 self.loaded.set(Some(Loaded { name, bytes, outcome }));
+                self.read_stopped.set(None);
                 self.load_error.set(None);
             }
             Err(e) => self.load_error.set(Some(format!("“{name}” could not be read. {e}"))),

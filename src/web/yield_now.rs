@@ -1,30 +1,35 @@
 //! Giving the browser its turn between two slices of long work, so the page paints, scrolls and answers clicks.
 //!
-//! Uses `scheduler.yield()` where the browser has it (Chromium since 129: the work resumes ahead of other queued
-//! tasks, without setTimeout's 4 ms clamp), else a `setTimeout(0)`. Never fails: a missing API falls back.
+//! Posts a message to ourselves through a `MessageChannel` and waits for it: the work resumes as an ordinary task,
+//! in turn with everything else queued (input, timers, rendering), without `setTimeout`'s 4 ms clamp. Not
+//! `scheduler.yield()`: its continuations run ahead of other tasks, which starves them while the work lasts.
+//! Never fails: without a `MessageChannel` the promise resolves at once (a microtask; the work still completes).
 
 use js_sys::{Function, Promise, Reflect};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 /// Returns after the browser has had a chance to run other tasks (input, rendering).
 pub async fn yield_now() {
-    if let Some(promise) = scheduler_yield() {
-        if JsFuture::from(promise).await.is_ok() {
+    let promise = Promise::new(&mut |resolve: Function, _reject| {
+        let Ok(channel) = web_sys::MessageChannel::new() else {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
             return;
+        };
+        let fallback = resolve.clone();
+        // The closure holds the channel, so it lives until its message has arrived.
+        let keep = channel.clone();
+        let on_message = Closure::once_into_js(move || {
+            keep.port1().set_onmessage(None);
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        });
+        channel.port1().set_onmessage(Some(on_message.unchecked_ref()));
+        if channel.port2().post_message(&JsValue::UNDEFINED).is_err() {
+            let _ = fallback.call0(&JsValue::UNDEFINED);
         }
-    }
-    gloo_timers::future::TimeoutFuture::new(0).await;
-}
-
-/// `scheduler.yield()` as a promise, if the browser has it.
-fn scheduler_yield() -> Option<Promise> {
-    let scheduler = Reflect::get(&js_sys::global(), &JsValue::from_str("scheduler")).ok()?;
-    if scheduler.is_undefined() || scheduler.is_null() {
-        return None;
-    }
-    let method = Reflect::get(&scheduler, &JsValue::from_str("yield")).ok()?.dyn_into::<Function>().ok()?;
-    method.call0(&scheduler).ok()?.dyn_into::<Promise>().ok()
+    });
+    let _ = JsFuture::from(promise).await;
 }
 
 /// A monotonic clock in milliseconds (`performance.now()`), or the wall clock where there is none.

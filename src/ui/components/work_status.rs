@@ -36,6 +36,8 @@ pub fn WorkStatus() -> impl IntoView {
             Some(panel(work, "Stop reading", cancel_read))
         } else if let Some(work) = state.checking.get() {
             Some(panel(work, "Stop checking", cancel_check))
+        } else if let Some(stopped) = state.read_stopped.get() {
+            Some(view! { <Notice tone=Tone::Info title="Reading stopped"><p>{stopped}</p></Notice> }.into_any())
         } else if state.check_stopped.get() {
             Some(
                 view! {

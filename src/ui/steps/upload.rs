@@ -15,6 +15,7 @@ use crate::domain::schema::Entity;
 use crate::domain::sniff::DELIMITERS;
 use crate::ui::components::notice::{Notice, Tone};
 use crate::ui::components::step_section::StepSection;
+use crate::ui::jobs;
 use crate::ui::state::{plural, ImportState};
 use crate::web::file::{first_file, read_file};
 use crate::web::sample::fetch_bytes;
@@ -31,6 +32,10 @@ use table_bounds::TableBounds;
 const SAMPLE_PATH: &str = "public/sample-contacts.csv";
 
 fn load_file(state: ImportState, file: web_sys::File) {
+    if file.size() > jobs::BACKGROUND_READ_BYTES as f64 {
+        jobs::start_file(state, file);
+        return;
+    }
     state.busy.set(Some(file.name()));
     spawn_local(async move {
         match read_file(file).await {

@@ -1,0 +1,112 @@
+// Journey: a 200,000-row export, read and checked in slices while the page stays usable. Progress is visible,
+// "Stop reading" keeps the file loaded before, "Stop checking" keeps the admin's choices and asks to check again,
+// the counts are exact, an edit is checked again in the background, and the downloaded .zip holds exactly the
+// valid rows. The CPU is slowed down (Chromium's CPU throttling, through CDP) only while a Stop button is to be
+// pressed, so the work is still running when the click lands, whatever the machine's speed.
+import { expect, test, type Page } from '@playwright/test';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { strFromU8, unzipSync } from 'fflate';
+import * as app from '../pages/app';
+
+const ROWS = 200_000;
+
+/** Row i (1-based) of the file; the spreadsheet row is i + 1. Every 1,000th email is broken (200 rows), and
+ *  40 rows (i % 5000 === 7) repeat the first row's email: 240 rows are rejected. */
+function bigFile(): string {
+  const lines = ['Id,FirstName,LastName,Email,Phone,Title,MailingCity,Description'];
+  for (let i = 1; i <= ROWS; i++) {
+    let email = `person${i}@example.com`;
+    if (i % 1000 === 0) email = `person${i} at example.com`;
+    else if (i % 5000 === 7) email = 'person1@example.com';
+    const note = i % 10_000 === 3 ? '"Met at a fair\nFollow up in May"' : 'Customer since 2019';
+    lines.push(`003${String(i).padStart(15, '0')},Zoë,Müller ${i},${email},+1 415 555 ${String(i % 10_000).padStart(4, '0')},Buyer,Köln,${note}`);
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+async function throttle(page: Page, rate: number): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+}
+
+test('200,000 rows: progress, stop, exact counts, a background re-check and the split download', async ({ page }) => {
+  test.setTimeout(300_000);
+  const big = test.info().outputPath('contacts-200000.csv');
+  writeFileSync(big, bigFile());
+  const small = test.info().outputPath('three.csv');
+  writeFileSync(small, 'Email,FirstName,LastName\na@example.com,Ann,One\nb@example.com,Ben,Two\nc@example.com,Cy,Three\n');
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+
+  await app.open(page);
+  await page.getByTestId('entity-customers').check();
+  await app.upload(page, small);
+  await expect(page.getByText('“three.csv”: 3 rows')).toBeVisible();
+
+  // Reading shows progress and can be stopped; the file loaded before stays.
+  await throttle(page, 20);
+  await app.upload(page, big);
+  const status = page.getByTestId('work-status');
+  await expect(status).toBeVisible();
+  await expect(status.getByTestId('progress')).toBeVisible();
+  await expect(status.getByTestId('progress-text')).toContainText(/MB/);
+  await page.getByTestId('work-stop').click();
+  await throttle(page, 1);
+  await expect(status).toBeHidden();
+  await expect(page.getByText('You stopped reading “contacts-200000.csv”. Your previous file “three.csv” is still loaded, with your choices.')).toBeVisible();
+  await expect(page.getByText('“three.csv”: 3 rows')).toBeVisible();
+
+  // Read it through.
+  await app.upload(page, big);
+  await expect(page.getByText(`“contacts-200000.csv”: 200,000 rows`).or(page.getByText(`“contacts-200000.csv”: 200000 rows`))).toBeVisible({ timeout: 120_000 });
+
+  // Checking runs in the background from here; stopping it keeps the choices and asks to check again.
+  await throttle(page, 20);
+  await app.next(page);
+  await expect(page.getByTestId('map-field').first()).toBeVisible();
+  await expect(status).toContainText('Checking every row');
+  await page.getByTestId('work-stop').click();
+  await throttle(page, 1);
+  await expect(page.getByTestId('check-again')).toBeVisible();
+  await expect(app.mappedColumn(page, 'Email')).toHaveText('Email');
+  await page.getByTestId('check-again').click();
+  await app.next(page);
+  await expect(page.getByTestId('summary-rows')).toHaveText(String(ROWS), { timeout: 120_000 });
+  await expect(page.getByTestId('summary-invalid')).toHaveText('240');
+  await expect(page.getByTestId('summary-valid')).toHaveText(String(ROWS - 240));
+
+  // An edit is checked again in the background; the counts follow.
+  await page.getByLabel('Show only rows with problems').check();
+  const broken = page.getByRole('textbox', { name: 'Email, row 1001' });
+  await expect(broken).toHaveValue('person1000 at example.com');
+  await broken.fill('person1000@example.com');
+  await broken.press('Tab');
+  await expect(page.getByTestId('summary-invalid')).toHaveText('239', { timeout: 120_000 });
+  await expect(status).toBeHidden({ timeout: 120_000 });
+
+  await app.next(page);
+  const zipPath = await app.download(page, 'download-import');
+  const files = unzipSync(new Uint8Array(readFileSync(zipPath)));
+  const names = Object.keys(files).sort();
+  expect(names).toEqual([1, 2, 3, 4].map((n) => `customers-import-part-0${n}-of-04.csv`));
+  const rows: string[] = [];
+  for (const name of names) {
+    const lines = strFromU8(files[name]).trimEnd().split('\r\n');
+    expect(lines[0].split(',')[0]).toBe('Email');
+    rows.push(...lines.slice(1));
+  }
+  expect(rows).toHaveLength(ROWS - 239);
+  const emails = rows.map((r) => r.split(',')[0]);
+  expect(new Set(emails).size).toBe(emails.length);
+  expect(emails).toContain('person1000@example.com');
+  expect(emails).not.toContain('person2000 at example.com');
+  // Row i = 7 (a repeated email) is the only one rejected before i = 123.
+  expect(emails[121]).toBe('person123@example.com');
+
+  const rejectsPath = await app.download(page, 'download-rejects');
+  const rejects = readFileSync(rejectsPath, 'utf8');
+  // One line per rejected row starts with its Id (a quoted note inside a row never does).
+  expect(rejects.match(/^"?003\d{15}/gm)).toHaveLength(239);
+  expect(rejects).toContain('person1@example.com');
+  expect(errors).toEqual([]);
+});
