@@ -93,9 +93,9 @@ pub fn start_read(state: ImportState, name: String, bytes: Arc<Vec<u8>>, options
             now_ms: now_ms(),
         }
     };
+    let mut job = ReadJob::new(Arc::clone(&bytes), options);
+    state.reading.set(Some(work(&job, started)));
     spawn_local(async move {
-        let mut job = ReadJob::new(Arc::clone(&bytes), options);
-        state.reading.set(Some(work(&job, started)));
         let (mut stage, mut phase_started, mut shown) = (job.progress().stage, started, started);
         loop {
             yield_now().await;

@@ -35,8 +35,15 @@ fn container() -> web_sys::HtmlElement {
     div
 }
 
+/// A state outside a mounted app: the effects in `ImportState` need the executor that mounting would start.
+fn new_state() -> ImportState {
+    // Mounting starts the executor (and nothing else needs it mounted).
+    drop(leptos::mount::mount_to(container(), || ()));
+    ImportState::new()
+}
+
 fn loaded_state() -> ImportState {
-    let state = ImportState::new();
+    let state = new_state();
     state.load("contacts.csv".into(), Arc::new(CONTACTS.as_bytes().to_vec()), ReadOptions::default());
     state
 }
@@ -149,4 +156,65 @@ fn the_grid_renders_only_the_rows_in_view_even_for_two_million_rows() {
     let last = window_for(total, f64::MAX);
     let (last_start, last_count) = (last.start, last.count);
     assert_eq!(last_start + last_count, total, "the end of the table is reachable");
+}
+
+/// A CSV of `rows` customers, every 100th with a broken email: over 4 MB from 60,000 rows on.
+fn big_csv(rows: usize) -> Vec<u8> {
+    let mut text = String::from("Email,FirstName,LastName,Title,MailingCity,Description\n");
+    for i in 1..=rows {
+        let email = if i % 100 == 0 { format!("person{i} at example.com") } else { format!("person{i}@example.com") };
+        text.push_str(&format!("{email},Zoë,Müller {i},Buyer,Köln,A customer since 2019 who likes long notes\n"));
+    }
+    text.into_bytes()
+}
+
+/// Waits (in 10 ms turns, at most `turns`) until `done()`.
+async fn until(turns: usize, done: impl Fn() -> bool) -> bool {
+    for _ in 0..turns {
+        if done() {
+            return true;
+        }
+        tick().await;
+    }
+    done()
+}
+
+#[wasm_bindgen_test]
+async fn a_big_file_is_read_and_checked_in_the_background_with_exactly_prepares_counts() {
+    let owner = Owner::new();
+    owner.set();
+    let state = new_state();
+    let bytes = big_csv(80_000);
+    assert!(bytes.len() > csm_import::ui::jobs::BACKGROUND_READ_BYTES);
+    state.load("big.csv".into(), Arc::new(bytes.clone()), ReadOptions::default());
+    assert!(state.loaded.with_untracked(Option::is_none), "read in the background, not at once");
+    assert!(state.reading.with_untracked(Option::is_some) || state.busy.with_untracked(Option::is_some));
+    assert!(until(3000, || state.loaded.with_untracked(Option::is_some)).await, "the file is read");
+    assert!(until(3000, || state.checking.with_untracked(Option::is_none)).await, "every row is checked");
+    let outcome = csm_import::domain::read::read(&bytes, &ReadOptions::default()).expect("reads");
+    let expected = state.schema.with_untracked(|s| {
+        state.mapping.with_untracked(|m| {
+            csm_import::domain::prepare::prepare(&outcome.table, s, m, &Default::default(), &outcome.issues)
+        })
+    });
+    state.prepared.with_untracked(|p| {
+        assert_eq!((p.report.rows, p.report.invalid), (80_000, 800));
+        assert_eq!(**p, expected);
+    });
+    assert!(state.results_current());
+}
+
+#[wasm_bindgen_test]
+async fn stopping_a_read_keeps_the_file_loaded_before() {
+    let owner = Owner::new();
+    owner.set();
+    let state = loaded_state();
+    state.load("big.csv".into(), Arc::new(big_csv(80_000)), ReadOptions::default());
+    csm_import::ui::jobs::cancel_read(state);
+    tick().await;
+    tick().await;
+    assert_eq!(state.loaded.with_untracked(|l| l.as_ref().map(|l| l.name.clone())), Some("contacts.csv".into()));
+    assert!(state.reading.with_untracked(Option::is_none));
+    let stopped = state.read_stopped.get_untracked().unwrap_or_default();
+    assert!(stopped.contains("“big.csv”") && stopped.contains("“contacts.csv” is still loaded"), "{stopped}");
 }
