@@ -4,7 +4,8 @@
 //! Owns suggestion of options and splitting of cells. Never invents an option: a suggestion is always one of the
 //! field's existing options, or none. The admin's choices live in `mapping::ValueMap`.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 use super::mapping::{Source, ValueMap};
 use super::schema::{Field, FieldType};
@@ -74,11 +75,23 @@ pub fn suggest_option(value: &str, options: &[String]) -> Option<String> {
 
 /// The distinct values of `source` over the table (after splitting), most frequent first.
 pub fn distinct_values(table: &Table, source: &Source, field: &Field, split: Option<char>) -> Vec<DistinctValue> {
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for r in 0..table.records.len() {
-        let raw = source.value(table, r);
-        for part in split_cell(&raw, split) {
-            *counts.entry(part.to_owned()).or_default() += 1;
+    // Runs over every row of files with millions: a column is read in place, and a value is copied only the first
+    // time it is seen.
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for record in &table.records {
+        let raw: Cow<'_, str> = match source {
+            Source::Column(c) => Cow::Borrowed(record.cells.get(*c).map_or("", String::as_str)),
+            other => Cow::Owned(other.value_of(&record.cells)),
+        };
+        let mut count = |part: &str| match counts.get_mut(part) {
+            Some(n) => *n += 1,
+            None => {
+                counts.insert(part.to_owned(), 1);
+            }
+        };
+        match split {
+            Some(sep) => raw.split(sep).map(str::trim).filter(|p| !p.is_empty()).for_each(&mut count),
+            None => Some(raw.trim()).filter(|p| !p.is_empty()).into_iter().for_each(&mut count),
         }
     }
     let mut out: Vec<DistinctValue> = counts
