@@ -12,7 +12,7 @@ use std::io::{Cursor, Write};
 use thiserror::Error;
 
 use super::limits::{LEGACY_MAX_BYTES_PER_FILE, LEGACY_MAX_ROWS_PER_FILE, MAX_BYTES_PER_FILE, MAX_ROWS_PER_FILE};
-use super::prepare::Prepared;
+use super::prepare::{OutRow, Prepared};
 use super::table::Table;
 
 pub const CSV_MIME: &str = "text/csv;charset=utf-8";
@@ -91,27 +91,51 @@ where
 
 /// The import CSV files, split at the limits. Each part repeats the header.
 pub fn import_parts(prepared: &Prepared, limits: Limits) -> Result<Vec<Vec<u8>>, ExportError> {
-    let header = csv_line(prepared.columns.iter().map(|c| c.field.as_str()))?;
-    let mut parts: Vec<Vec<u8>> = Vec::new();
-    let mut current = header.clone();
-    let mut rows_in_current = 0;
+    let mut parts = PartsBuilder::new(prepared, limits)?;
     for row in prepared.valid_rows() {
+        parts.push(row)?;
+    }
+    parts.finish()
+}
+
+/// The import CSV files built a row at a time (`import_parts`, and the big-file `engine::ExportJob`).
+pub struct PartsBuilder {
+    limits: Limits,
+    header: Vec<u8>,
+    parts: Vec<Vec<u8>>,
+    current: Vec<u8>,
+    rows_in_current: usize,
+}
+
+impl PartsBuilder {
+    pub fn new(prepared: &Prepared, limits: Limits) -> Result<PartsBuilder, ExportError> {
+        let header = csv_line(prepared.columns.iter().map(|c| c.field.as_str()))?;
+        Ok(PartsBuilder { limits, current: header.clone(), header, parts: Vec::new(), rows_in_current: 0 })
+    }
+
+    /// Adds a valid row, starting a new part when this one is full.
+    pub fn push(&mut self, row: &OutRow) -> Result<(), ExportError> {
         let line = csv_line(row.cells.iter().map(|c| c.output.as_str()))?;
-        if header.len() + line.len() > limits.bytes {
-            return Err(ExportError::RowTooLarge { row: row.row, limit: limits.bytes });
+        if self.header.len() + line.len() > self.limits.bytes {
+            return Err(ExportError::RowTooLarge { row: row.row, limit: self.limits.bytes });
         }
-        if rows_in_current == limits.rows || current.len() + line.len() > limits.bytes {
-            parts.push(std::mem::replace(&mut current, header.clone()));
-            rows_in_current = 0;
+        if self.rows_in_current == self.limits.rows || self.current.len() + line.len() > self.limits.bytes {
+            self.parts.push(std::mem::replace(&mut self.current, self.header.clone()));
+            self.rows_in_current = 0;
         }
-        current.extend_from_slice(&line);
-        rows_in_current += 1;
+        self.current.extend_from_slice(&line);
+        self.rows_in_current += 1;
+        Ok(())
     }
-    if rows_in_current == 0 {
-        return if parts.is_empty() { Err(ExportError::NoValidRows) } else { Ok(parts) };
+
+    /// The parts, each with the header first.
+    pub fn finish(mut self) -> Result<Vec<Vec<u8>>, ExportError> {
+        if self.rows_in_current == 0 {
+            return if self.parts.is_empty() { Err(ExportError::NoValidRows) } else { Ok(self.parts) };
+        }
+        self.parts.push(self.current);
+        Ok(self.parts)
     }
-    parts.push(current);
-    Ok(parts)
 }
 
 /// The import download: one CSV, or a .zip of numbered CSVs when the rows do not fit one file.
@@ -122,14 +146,23 @@ pub fn import_file(prepared: &Prepared, limits: Limits, stem: &str) -> Result<Ex
         return Ok(ExportFile { name: format!("{stem}.csv"), mime: CSV_MIME, bytes: only.clone(), rows, parts: 1 });
     }
     let count = parts.len();
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let mut zip = new_zip();
     for (i, part) in parts.iter().enumerate() {
-        zip.start_file(part_name(stem, i + 1, count), options)?;
+        zip.start_file(part_name(stem, i + 1, count), zip_options())?;
         zip.write_all(part)?;
     }
     let bytes = zip.finish()?.into_inner();
     Ok(ExportFile { name: format!("{stem}.zip"), mime: ZIP_MIME, bytes, rows, parts: count })
+}
+
+/// An empty .zip in memory.
+pub fn new_zip() -> zip::ZipWriter<Cursor<Vec<u8>>> {
+    zip::ZipWriter::new(Cursor::new(Vec::new()))
+}
+
+/// How each part is stored in the .zip: deflated.
+pub fn zip_options() -> zip::write::SimpleFileOptions {
+    zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated)
 }
 
 /// "customers-import-part-02-of-12.csv": sorts correctly in any file manager.
@@ -152,12 +185,13 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
 
 /// The rejected rows in the admin's original columns (as read, before edits), plus the row number and the reasons.
 pub fn rejects_file(prepared: &Prepared, table: &Table, stem: &str) -> Result<ExportFile, ExportError> {
+    // `prepare` sorts the findings by record, so each row's are found by bisection (not a scan per row).
+    let issues = &prepared.report.issues;
     let rows = prepared.rejected_rows().map(|row| {
-        let reasons: Vec<String> = prepared
-            .report
-            .issues
+        let first = issues.partition_point(|i| i.record < row.record);
+        let reasons: Vec<String> = issues[first..]
             .iter()
-            .filter(|i| i.record == row.record)
+            .take_while(|i| i.record == row.record)
             .map(|i| match &i.field {
                 Some(f) => format!("{f}: {}", i.message()),
                 None => i.message(),

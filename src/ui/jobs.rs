@@ -11,7 +11,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::domain::edits::Edits;
-use crate::domain::engine::{ReadJob, ReadStage, Unit, ValidateJob, Work};
+use crate::domain::engine::{ExportJob, ReadJob, ReadStage, Unit, ValidateJob, Work};
+use crate::domain::export::{ExportError, ExportFile, Limits};
 use crate::domain::mapping::Mapping;
 use crate::domain::read::{ReadOptions, ReadOutcome};
 use crate::domain::schema::Schema;
@@ -207,6 +208,77 @@ pub fn forget_check(state: ImportState) {
     if state.check_stopped.get_untracked() {
         state.check_stopped.set(false);
     }
+}
+
+/// Rows per `ExportJob::step`.
+const EXPORT_BATCH: usize = 512;
+
+/// Writes the import download of a big file in slices, then hands it to `done` (which saves it). The validation
+/// result is shared with the job, not copied.
+pub fn start_export(
+    state: ImportState,
+    limits: Limits,
+    stem: String,
+    done: impl FnOnce(Result<ExportFile, ExportError>) + 'static,
+) {
+    let generation = bump(state.export_generation);
+    let prepared = state.prepared.with_untracked(|p| Arc::clone(&p.0));
+    let mut job = match ExportJob::new(prepared, limits, &stem) {
+        Ok(job) => job,
+        Err(e) => return done(Err(e)),
+    };
+    let started = now_ms();
+    let work = move |job: &ExportJob, phase_started: f64| {
+        let (done, total, zipping) = job.progress();
+        Work {
+            title: "Writing your import file".to_owned(),
+            phase: if zipping { "Compressing the parts into a .zip" } else { "Writing rows" }.to_owned(),
+            done: done as f64,
+            total: total as f64,
+            unit: if zipping { Unit::Bytes } else { Unit::Rows },
+            rows: 0,
+            started_ms: phase_started,
+            now_ms: now_ms(),
+        }
+    };
+    state.exporting.set(Some(work(&job, started)));
+    spawn_local(async move {
+        let (mut zipping, mut phase_started, mut shown) = (false, started, started);
+        loop {
+            yield_now().await;
+            if state.export_generation.get_value() != generation {
+                return;
+            }
+            let slice = now_ms();
+            let finished = loop {
+                if let Some(result) = job.step(EXPORT_BATCH) {
+                    break Some(result);
+                }
+                if now_ms() - slice >= SLICE_MS {
+                    break None;
+                }
+            };
+            if let Some(result) = finished {
+                state.exporting.set(None);
+                done(result);
+                return;
+            }
+            let now = now_ms();
+            if job.progress().2 != zipping {
+                (zipping, phase_started) = (true, now);
+            }
+            if now - shown >= PROGRESS_MS {
+                shown = now;
+                state.exporting.set(Some(work(&job, phase_started)));
+            }
+        }
+    });
+}
+
+/// Stops writing the import file; nothing is saved.
+pub fn cancel_export(state: ImportState) {
+    bump(state.export_generation);
+    state.exporting.set(None);
 }
 
 /// Starts a new generation, which ends the running job of the old one; returns the new one.

@@ -124,6 +124,8 @@ pub struct ImportState {
     pub notice: RwSignal<Option<String>>,
     /// While a big file is read in slices: how far it is.
     pub reading: RwSignal<Option<Work>>,
+    /// While a big import file is written in slices: how far it is.
+    pub exporting: RwSignal<Option<Work>>,
     /// After the admin stopped reading a file: what was kept, until the next file is chosen.
     pub read_stopped: RwSignal<Option<String>>,
     /// While a big file's rows are checked in slices: how far it is.
@@ -137,6 +139,7 @@ pub struct ImportState {
     /// A running read or check goes on only while its generation is current: bumping one stops it.
     pub read_generation: StoredValue<u64>,
     pub check_generation: StoredValue<u64>,
+    pub export_generation: StoredValue<u64>,
     pub prepared: Memo<Validated>,
     /// Problems with the mapping itself (required field unmapped, column used twice), for the map step and Next.
     pub mapping_problems: Memo<Vec<MappingProblem>>,
@@ -195,6 +198,8 @@ impl ImportState {
             notice: RwSignal::new(None),
             reading: RwSignal::new(None),
             read_stopped: RwSignal::new(None),
+            exporting: RwSignal::new(None),
+            export_generation: StoredValue::new(0),
             checking: RwSignal::new(None),
             check_stopped: RwSignal::new(false),
             recheck: RwSignal::new(0),

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::domain::engine::Work;
 use crate::ui::components::notice::{Notice, Tone};
-use crate::ui::jobs::{cancel_check, cancel_read};
+use crate::ui::jobs::{cancel_check, cancel_export, cancel_read};
 use crate::ui::state::ImportState;
 
 #[component]
@@ -36,6 +36,8 @@ pub fn WorkStatus() -> impl IntoView {
             Some(panel(work, "Stop reading", cancel_read))
         } else if let Some(work) = state.checking.get() {
             Some(panel(work, "Stop checking", cancel_check))
+        } else if let Some(work) = state.exporting.get() {
+            Some(panel(work, "Stop writing", cancel_export))
         } else if let Some(stopped) = state.read_stopped.get() {
             Some(view! { <Notice tone=Tone::Info title="Reading stopped"><p>{stopped}</p></Notice> }.into_any())
         } else if state.check_stopped.get() {

@@ -4,11 +4,12 @@
 use leptos::prelude::*;
 
 use crate::domain::checklist::{checklist, checklist_text};
-use crate::domain::export::{import_file, rejects_file, Limits};
+use crate::domain::export::{import_file, rejects_file, ExportError, ExportFile, Limits};
 use crate::domain::limits::{LEGACY_MAX_ROWS_PER_FILE, MAX_ROWS_PER_FILE};
 use crate::ui::components::notice::{Notice, Tone};
 use crate::ui::components::step_section::StepSection;
-use crate::ui::state::{count, plural, ImportState};
+use crate::ui::jobs;
+use crate::ui::state::{count, plural, ImportState, BACKGROUND_ROWS};
 use crate::web::download::save;
 
 /// Rows of the import file shown before downloading.
@@ -45,19 +46,24 @@ pub fn ExportStep() -> impl IntoView {
     let state = expect_context::<ImportState>();
     let error = RwSignal::new(None::<String>);
     let stem = move || format!("{}-import", state.entity.get().noun());
+    let saved = move |result: Result<ExportFile, ExportError>| match result
+        .map_err(|e| e.to_string())
+        .and_then(|f| save(&f.name, f.mime, &f.bytes).map(|_| f).map_err(|e| e.to_string()))
+    {
+        Ok(f) => {
+            error.set(None);
+            let what = if f.parts > 1 { format!("a .zip of {} files", f.parts) } else { "one file".to_owned() };
+            state.notice.set(Some(format!("Saved “{}”: {} row{} in {what}.", f.name, f.rows, plural(f.rows))));
+        }
+        Err(e) => error.set(Some(e)),
+    };
+    // A big file's download is written in slices, with progress and Stop; a small one at once.
     let download_import = move |_| {
-        let result =
-            state.prepared.with_untracked(|p| import_file(p, Limits::for_site(state.legacy.get_untracked()), &stem()));
-        match result
-            .map_err(|e| e.to_string())
-            .and_then(|f| save(&f.name, f.mime, &f.bytes).map(|_| f).map_err(|e| e.to_string()))
-        {
-            Ok(f) => {
-                error.set(None);
-                let what = if f.parts > 1 { format!("a .zip of {} files", f.parts) } else { "one file".to_owned() };
-                state.notice.set(Some(format!("Saved “{}”: {} row{} in {what}.", f.name, f.rows, plural(f.rows))));
-            }
-            Err(e) => error.set(Some(e)),
+        let limits = Limits::for_site(state.legacy.get_untracked());
+        if state.prepared.with_untracked(|p| p.rows.len()) > BACKGROUND_ROWS {
+            jobs::start_export(state, limits, stem(), saved);
+        } else {
+            saved(state.prepared.with_untracked(|p| import_file(p, limits, &stem())));
         }
     };
     let download_rejects = move |_| {
@@ -145,7 +151,8 @@ pub fn ExportStep() -> impl IntoView {
                 {preview}
                 <p>{limits_note}</p>
                 <button type="button" class="button button--primary button--large" data-testid="download-import"
-                    disabled=move || counts.get().0 == 0 || !state.results_current() on:click=download_import>
+                    disabled=move || counts.get().0 == 0 || !state.results_current() || state.exporting.with(Option::is_some)
+                    on:click=download_import>
                     {move || format!("Download import file ({} row{})", count(counts.get().0), plural(counts.get().0))}
                 </button>
                 <Show when=move || { counts.get().1 > 0 }>
