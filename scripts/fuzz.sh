@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes the read path with cargo-fuzz (libFuzzer): `read_csv` (any bytes, with delimiter/encoding/header/footer
+# Fuzzes the read path with cargo-fuzz (libFuzzer): `read_job` (the big-file reader must equal `read` for any
+# bytes, choices and chunk size), `read_csv` (any bytes, with delimiter/encoding/header/footer
 # choices) and `read_xlsx` (workbooks, raw or built around fuzzed sheet XML). Not part of CI or scripts/test.sh.
 #
 #   bash scripts/fuzz.sh            # each target for 300 s
@@ -17,7 +18,7 @@ cd "$(dirname "$0")/.."
 
 seconds="${1:-300}"
 shift || true
-if [ $# -gt 0 ]; then targets=("$@"); else targets=(read_csv read_xlsx); fi
+if [ $# -gt 0 ]; then targets=("$@"); else targets=(read_csv read_xlsx read_job); fi
 
 for target in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$target"

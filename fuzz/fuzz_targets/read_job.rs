@@ -1,0 +1,37 @@
+//! Differential: the big-file reader (`engine::ReadJob`, a chunk at a time) must give exactly what the whole-file
+//! reader (`read::read`) gives, for any bytes and choices. Bytes 0 and 1 choose as in `read_csv`; byte 2 sets the
+//! chunk size (1 to 256 bytes, so every character and record boundary gets cut somewhere).
+#![no_main]
+
+use std::sync::Arc;
+
+use csm_import::domain::decode::ENCODING_CHOICES;
+use csm_import::domain::engine::ReadJob;
+use csm_import::domain::read::{read, ReadOptions};
+use csm_import::domain::sniff::DELIMITERS;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let [choice, structure, chunk, bytes @ ..] = data else { return };
+    let delimiter = match choice & 0b111 {
+        0 => None,
+        d => Some(DELIMITERS.get(usize::from(d - 1)).map_or(*choice, |(d, _)| *d)),
+    };
+    let encoding = match choice >> 3 {
+        0 => None,
+        e => ENCODING_CHOICES.get(usize::from(e - 1)).copied(),
+    };
+    let header_row = match structure & 0x7F {
+        0 => None,
+        row => Some(u64::from(row)),
+    };
+    let options = ReadOptions { encoding, delimiter, header_row, keep_footer: structure & 0x80 != 0, sheet: None };
+    let whole = read(bytes, &options);
+    let mut job = ReadJob::new(Arc::new(bytes.to_vec()), options).with_chunk(u64::from(*chunk) + 1);
+    let streamed = loop {
+        if let Some(result) = job.step() {
+            break result;
+        }
+    };
+    assert_eq!(streamed, whole);
+});
