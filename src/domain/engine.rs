@@ -2,8 +2,8 @@
 //! responsive, shows progress and can stop between two slices.
 //!
 //! Owns the jobs (`ReadJob`: bytes → the same `ReadOutcome` as `read::read`; `ValidateJob`: a table, schema,
-//! mapping and edits → the same `Prepared` as `prepare::prepare`; `ExportJob`: the same download as
-//! `export::import_file`) and the chunked `Cursor` they parse with. Each
+//! mapping and edits → the same `Prepared` as `prepare::prepare`; `ExportJob`: the download of
+//! `export::import_file`, the same files inside) and the chunked `Cursor` they parse with. Each
 //! job is a state machine: `step()` does one bounded unit of work (one chunk of bytes, a batch of rows) and says
 //! whether it is finished; `progress()` says how far it is. Time, yielding and cancelling belong to the caller
 //! (the `ui` drives a job between frames), so every job is tested natively. Invariant, tested on every reading

@@ -1,5 +1,6 @@
-//! Writing the import download in slices: exactly the file `export::import_file` writes, a batch of rows or a
-//! megabyte of compression at a time.
+//! Writing the import download in slices: the files `export::import_file` writes, a batch of rows or a megabyte
+//! of compression at a time. A single CSV is byte for byte the same; a .zip holds the same files under the same
+//! names, but deflating a part in slices may cut its compressed blocks elsewhere, so the .zip's own bytes can differ.
 //!
 //! Owns the order: the valid rows into CSV parts (`export::PartsBuilder`, the same splitting at CSM's limits), then,
 //! when there is more than one part, each part deflated into the .zip a slice at a time. It shares the validation
@@ -51,8 +52,8 @@ impl ExportJob {
         }
     }
 
-    /// Does at most `batch` rows (or one slice of compression). `Some` once finished, with exactly what
-    /// `import_file` returns.
+    /// Does at most `batch` rows (or one slice of compression). `Some` once finished, with the download
+    /// `import_file` gives (see the header for the .zip's bytes).
     pub fn step(&mut self, batch: usize) -> Option<Result<ExportFile, ExportError>> {
         let result = self.advance(batch.max(1));
         if result.is_some() {
@@ -147,6 +148,22 @@ mod tests {
         prepare(&outcome.table, &schema, &mapping, &Edits::new(), &outcome.issues)
     }
 
+    /// The files inside a download: its own name and bytes for a CSV, each part's for a .zip.
+    fn contents(file: &ExportFile) -> Vec<(String, Vec<u8>)> {
+        if file.parts == 1 {
+            return vec![(file.name.clone(), file.bytes.clone())];
+        }
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(file.bytes.clone())).expect("a zip");
+        (0..zip.len())
+            .map(|i| {
+                let mut part = zip.by_index(i).expect("a part");
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut part, &mut bytes).expect("inflates");
+                (part.name().expect("a name").to_string(), bytes)
+            })
+            .collect()
+    }
+
     fn run(prepared: Arc<Prepared>, limits: Limits, batch: usize) -> Result<ExportFile, ExportError> {
         let mut job = ExportJob::new(prepared, limits, "customers-import")?;
         loop {
@@ -165,10 +182,26 @@ mod tests {
             let expected = import_file(&p, limits, "customers-import").expect("writes");
             for batch in [1, 7, 256, 100_000] {
                 let got = run(Arc::clone(&p), limits, batch).expect("writes");
+                // Parts under a megabyte are deflated in one slice, so here even the .zip's bytes are equal.
                 assert_eq!(got, expected, "{limits:?}, batch {batch}");
             }
         }
         assert!(import_file(&p, Limits::for_site(true), "x").expect("writes").parts > 2);
+    }
+
+    #[test]
+    fn parts_over_a_megabyte_are_deflated_in_slices_into_the_same_files() {
+        let p = Arc::new(prepared(40_000));
+        let limits = Limits { rows: 20_000, bytes: 80_000_000 };
+        let expected = import_file(&p, limits, "customers-import").expect("writes");
+        let got = run(Arc::clone(&p), limits, 4_096).expect("writes");
+        assert_eq!(
+            (got.name.as_str(), got.mime, got.rows, got.parts),
+            ("customers-import.zip", ZIP_MIME, expected.rows, 2)
+        );
+        let parts = contents(&expected);
+        assert!(parts[0].1.len() > ZIP_SLICE_BYTES, "{} bytes", parts[0].1.len());
+        assert_eq!(contents(&got), parts);
     }
 
     #[test]
