@@ -18,7 +18,7 @@ pub fn WorkStatus() -> impl IntoView {
         let value = format!("{:.0}", work.fraction() * 1000.0);
         view! {
             <section class="panel work" aria-labelledby="work-title" data-testid="work-status">
-                <h2 id="work-title" class="panel__title" role="status">{work.title.clone()}</h2>
+                <div role="status"><h2 id="work-title" class="panel__title">{work.title.clone()}</h2></div>
                 <progress data-testid="progress" class="work__bar" max="1000" value=value
                     aria-labelledby="work-title"></progress>
                 <p class="work__text" data-testid="progress-text">{work.sentence()}</p>
