@@ -97,34 +97,16 @@ pub fn start_read(state: ImportState, name: String, bytes: Arc<Vec<u8>>, options
     let mut job = ReadJob::new(Arc::clone(&bytes), options);
     state.reading.set(Some(work(&job, started)));
     spawn_local(async move {
-        let (mut stage, mut phase_started, mut shown) = (job.progress().stage, started, started);
-        loop {
-            yield_now().await;
-            if state.read_generation.get_value() != generation {
-                return;
+        let mut phase = (job.progress().stage, started);
+        let publish = |job: &ReadJob| {
+            if job.progress().stage != phase.0 {
+                phase = (job.progress().stage, now_ms());
             }
-            let slice = now_ms();
-            let finished = loop {
-                if let Some(result) = job.step() {
-                    break Some(result);
-                }
-                if now_ms() - slice >= SLICE_MS {
-                    break None;
-                }
-            };
-            if let Some(result) = finished {
-                state.reading.set(None);
-                state.apply_read(name, bytes, result);
-                return;
-            }
-            let now = now_ms();
-            if job.progress().stage != stage {
-                (stage, phase_started) = (job.progress().stage, now);
-            }
-            if now - shown >= PROGRESS_MS {
-                shown = now;
-                state.reading.set(Some(work(&job, phase_started)));
-            }
+            state.reading.set(Some(work(job, phase.1)));
+        };
+        if let Some(result) = drive(state.read_generation, generation, &mut job, ReadJob::step, publish).await {
+            state.reading.set(None);
+            state.apply_read(name, bytes, result);
         }
     });
 }
@@ -162,32 +144,11 @@ pub fn start_check(state: ImportState, outcome: Arc<ReadOutcome>, inputs: (Schem
     let mut job = ValidateJob::new(Arc::clone(&outcome), schema, mapping, edits);
     state.checking.set(Some(Work { total: rows as f64, ..work(&job) }));
     spawn_local(async move {
-        let mut shown = started;
-        loop {
-            // The first turn also lets a burst of changes (typing) end in one check: each starts a new generation.
-            yield_now().await;
-            if state.check_generation.get_value() != generation {
-                return;
-            }
-            let slice = now_ms();
-            let finished = loop {
-                if let Some(prepared) = job.step(CHECK_BATCH) {
-                    break Some(prepared);
-                }
-                if now_ms() - slice >= SLICE_MS {
-                    break None;
-                }
-            };
-            if let Some(prepared) = finished {
-                state.checked.set(Some((outcome, Validated::new(prepared))));
-                state.checking.set(None);
-                return;
-            }
-            let now = now_ms();
-            if now - shown >= PROGRESS_MS {
-                shown = now;
-                state.checking.set(Some(work(&job)));
-            }
+        let step = |job: &mut ValidateJob| job.step(CHECK_BATCH);
+        let publish = |job: &ValidateJob| state.checking.set(Some(work(job)));
+        if let Some(prepared) = drive(state.check_generation, generation, &mut job, step, publish).await {
+            state.checked.set(Some((outcome, Validated::new(prepared))));
+            state.checking.set(None);
         }
     });
 }
@@ -243,34 +204,17 @@ pub fn start_export(
     };
     state.exporting.set(Some(work(&job, started)));
     spawn_local(async move {
-        let (mut zipping, mut phase_started, mut shown) = (false, started, started);
-        loop {
-            yield_now().await;
-            if state.export_generation.get_value() != generation {
-                return;
+        let mut phase = (false, started);
+        let step = |job: &mut ExportJob| job.step(EXPORT_BATCH);
+        let publish = |job: &ExportJob| {
+            if job.progress().2 != phase.0 {
+                phase = (job.progress().2, now_ms());
             }
-            let slice = now_ms();
-            let finished = loop {
-                if let Some(result) = job.step(EXPORT_BATCH) {
-                    break Some(result);
-                }
-                if now_ms() - slice >= SLICE_MS {
-                    break None;
-                }
-            };
-            if let Some(result) = finished {
-                state.exporting.set(None);
-                done(result);
-                return;
-            }
-            let now = now_ms();
-            if job.progress().2 != zipping {
-                (zipping, phase_started) = (true, now);
-            }
-            if now - shown >= PROGRESS_MS {
-                shown = now;
-                state.exporting.set(Some(work(&job, phase_started)));
-            }
+            state.exporting.set(Some(work(job, phase.1)));
+        };
+        if let Some(result) = drive(state.export_generation, generation, &mut job, step, publish).await {
+            state.exporting.set(None);
+            done(result);
         }
     });
 }
@@ -279,6 +223,40 @@ pub fn start_export(
 pub fn cancel_export(state: ImportState) {
     bump(state.export_generation);
     state.exporting.set(None);
+}
+
+/// Runs `step` on `job` for about `SLICE_MS` at a time, giving the browser its turn before each slice, and calls
+/// `publish` at most every `PROGRESS_MS`. The finished value, or `None` as soon as `generation` is no longer
+/// `mine` (the work was stopped or superseded; the caller then changes nothing).
+async fn drive<J, T>(
+    generation: StoredValue<u64>,
+    mine: u64,
+    job: &mut J,
+    mut step: impl FnMut(&mut J) -> Option<T>,
+    mut publish: impl FnMut(&J),
+) -> Option<T> {
+    let mut shown = now_ms();
+    loop {
+        // The first turn also lets a burst of changes (typing) end in one run: each starts a new generation.
+        yield_now().await;
+        if generation.get_value() != mine {
+            return None;
+        }
+        let slice = now_ms();
+        loop {
+            if let Some(done) = step(job) {
+                return Some(done);
+            }
+            if now_ms() - slice >= SLICE_MS {
+                break;
+            }
+        }
+        let now = now_ms();
+        if now - shown >= PROGRESS_MS {
+            shown = now;
+            publish(job);
+        }
+    }
 }
 
 /// Starts a new generation, which ends the running job of the old one; returns the new one.
