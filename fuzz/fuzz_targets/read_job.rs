@@ -1,5 +1,5 @@
 //! Differential: the big-file reader (`engine::ReadJob`, a chunk at a time) must give exactly what the whole-file
-//! reader (`read::read`) gives, for any bytes and choices. Bytes 0 and 1 choose as in `read_csv`; byte 2 sets the
+//! reader (`read::read`) gives, for any bytes and choices. Bytes 0 and 1 choose (`options.rs`); byte 2 sets the
 //! chunk size (1 to 256 bytes, so every character and record boundary gets cut somewhere). Unlike `read_csv`, a
 //! delimiter byte outside ASCII is not passed on (detection is used instead): the app only ever passes one of
 //! `DELIMITERS`, and a non-ASCII byte cuts characters in two, which `read` reports as malformed text while the
@@ -8,27 +8,17 @@
 
 use std::sync::Arc;
 
-use csm_import::domain::decode::ENCODING_CHOICES;
 use csm_import::domain::engine::ReadJob;
-use csm_import::domain::read::{read, ReadOptions};
-use csm_import::domain::sniff::DELIMITERS;
+use csm_import::domain::read::read;
 use libfuzzer_sys::fuzz_target;
+
+#[path = "options.rs"]
+mod options;
 
 fuzz_target!(|data: &[u8]| {
     let [choice, structure, chunk, bytes @ ..] = data else { return };
-    let delimiter = match choice & 0b111 {
-        0 => None,
-        d => Some(DELIMITERS.get(usize::from(d - 1)).map_or(*choice, |(d, _)| *d)).filter(u8::is_ascii),
-    };
-    let encoding = match choice >> 3 {
-        0 => None,
-        e => ENCODING_CHOICES.get(usize::from(e - 1)).copied(),
-    };
-    let header_row = match structure & 0x7F {
-        0 => None,
-        row => Some(u64::from(row)),
-    };
-    let options = ReadOptions { encoding, delimiter, header_row, keep_footer: structure & 0x80 != 0, sheet: None };
+    let mut options = options::options(*choice, *structure);
+    options.delimiter = options.delimiter.filter(u8::is_ascii);
     let whole = read(bytes, &options);
     let mut job = ReadJob::new(Arc::new(bytes.to_vec()), options).with_chunk(u64::from(*chunk) + 1);
     let streamed = loop {
