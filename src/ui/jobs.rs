@@ -14,6 +14,7 @@ use crate::domain::edits::Edits;
 use crate::domain::engine::{ExportJob, ReadJob, ReadStage, Unit, ValidateJob, Work};
 use crate::domain::export::{ExportError, ExportFile, Limits};
 use crate::domain::mapping::Mapping;
+use crate::domain::prepare::Prepared;
 use crate::domain::read::{ReadOptions, ReadOutcome};
 use crate::domain::schema::Schema;
 use crate::ui::state::{ImportState, Validated};
@@ -147,10 +148,34 @@ pub fn start_check(state: ImportState, outcome: Arc<ReadOutcome>, inputs: (Schem
         let step = |job: &mut ValidateJob| job.step(CHECK_BATCH);
         let publish = |job: &ValidateJob| state.checking.set(Some(work(job)));
         if let Some(prepared) = drive(state.check_generation, generation, &mut job, step, publish).await {
+            let previous = state.checked.with_untracked(|c| c.as_ref().map(|(_, v)| Arc::clone(&v.0)));
             state.checked.set(Some((outcome, Validated::new(prepared))));
             state.checking.set(None);
+            if let Some(previous) = previous {
+                release(previous).await;
+            }
         }
     });
+}
+
+/// Rows freed per turn by `release`.
+const RELEASE_BATCH: usize = 20_000;
+
+/// Frees a replaced validation result a batch of rows at a time, once the page has let go of it: dropping millions
+/// of strings at once would stall the page for a few hundred milliseconds. A result something still holds (an
+/// export or an import in progress) is left to its last holder.
+async fn release(previous: Arc<Prepared>) {
+    yield_now().await;
+    let Ok(mut prepared) = Arc::try_unwrap(previous) else { return };
+    while !prepared.rows.is_empty() {
+        prepared.rows.truncate(prepared.rows.len().saturating_sub(RELEASE_BATCH));
+        yield_now().await;
+    }
+    while !prepared.report.issues.is_empty() {
+        let keep = prepared.report.issues.len().saturating_sub(RELEASE_BATCH);
+        prepared.report.issues.truncate(keep);
+        yield_now().await;
+    }
 }
 
 /// Stops checking at the admin's request: the results shown are out of date until "Check again".
