@@ -12,13 +12,11 @@
 pub mod cursor;
 pub mod export_job;
 pub mod read_job;
-pub mod source;
 pub mod validate_job;
 pub mod work;
 
 pub use cursor::{Cursor, CHUNK_BYTES};
 pub use export_job::ExportJob;
 pub use read_job::{ReadJob, ReadProgress, ReadStage};
-pub use source::{ByteSource, EngineError, SliceSource};
 pub use validate_job::ValidateJob;
 pub use work::{Unit, Work};

@@ -1,15 +1,14 @@
-//! Reading records from a `ByteSource` one chunk at a time.
+//! Reading records from a file's bytes one chunk at a time.
 //!
-//! The source is the file's body: any BOM has been stepped over (`decode::first_look` measures it), so no BOM
+//! The bytes are the file's body: any BOM has been stepped over (`decode::first_look` measures it), so no BOM
 //! handling happens here. Owns chunking: each chunk is cut just after its last line break (a `\n` byte in
 //! ASCII-compatible encodings, an aligned `\n` code unit in UTF-16), so a step ends between records whenever it can;
 //! a chunk with no line break at all is read whole. A character split by a cut is kept whole by the streaming
 //! decoder. Invariant: records and their positions are exactly those `stream::RecordStream` gives for the whole
-//! text (and so those `read` gives); `emitted` counts non-blank records, as `read` numbers them.
+//! text (and so those `read` gives).
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
 
-use super::source::{ByteSource, EngineError};
 use crate::domain::stream::{ChunkDecoder, RecordStream, StreamRecord};
 
 /// Bytes read per step: small enough that a step takes a few milliseconds (so Stop and progress are prompt).
@@ -20,7 +19,6 @@ pub struct Cursor {
     decoder: ChunkDecoder,
     stream: RecordStream,
     offset: u64,
-    emitted: u64,
     /// Bytes read per step.
     chunk: u64,
     done: bool,
@@ -35,7 +33,6 @@ impl Cursor {
             decoder: ChunkDecoder::resume(encoding),
             stream: RecordStream::new(delimiter),
             offset: 0,
-            emitted: 0,
             chunk: CHUNK_BYTES,
             done: false,
             text: String::new(),
@@ -53,54 +50,36 @@ impl Cursor {
         self.offset
     }
 
-    /// Non-blank records emitted so far.
-    pub fn emitted(&self) -> u64 {
-        self.emitted
-    }
-
     pub fn is_done(&self) -> bool {
         self.done
     }
 
-    /// Reads, decodes and parses the next chunk, calling `on_record(index, record)` for each non-blank record
-    /// (`index` counts from 0 at the start of the file).
-    pub fn step(
-        &mut self,
-        source: &mut impl ByteSource,
-        mut on_record: impl FnMut(u64, &StreamRecord<'_>),
-    ) -> Result<(), EngineError> {
+    /// Reads, decodes and parses the next chunk of `body` (the same bytes at every step), calling `on_record` for
+    /// each non-blank record.
+    pub fn step(&mut self, body: &[u8], mut on_record: impl FnMut(&StreamRecord<'_>)) {
         if self.done {
-            return Ok(());
+            return;
         }
-        let size = source.size();
+        let size = body.len() as u64;
         let end = (self.offset + self.chunk).min(size);
-        let mut bytes = source.read(self.offset, end)?;
-        if bytes.len() as u64 != end - self.offset {
-            return Err(EngineError::Changed(format!("{} bytes expected at byte {}", end - self.offset, self.offset)));
-        }
+        let mut bytes = &body[self.offset as usize..end as usize];
         let last = end == size;
         if !last {
-            if let Some(cut) = self.cut(&bytes) {
-                bytes.truncate(cut);
+            if let Some(cut) = self.cut(bytes) {
+                bytes = &bytes[..cut];
             }
         }
         self.offset += bytes.len() as u64;
         self.text.clear();
-        self.decoder.push(&bytes, last, &mut self.text);
-        let emitted = &mut self.emitted;
-        let mut emit = |r: &StreamRecord<'_>| {
-            on_record(*emitted, r);
-            *emitted += 1;
-        };
+        self.decoder.push(bytes, last, &mut self.text);
         // Empty input means "end of file" to csv_core: a chunk that only began a character adds nothing yet.
         if !self.text.is_empty() {
-            self.stream.push(self.text.as_bytes(), &mut emit);
+            self.stream.push(self.text.as_bytes(), &mut on_record);
         }
         if last {
-            self.stream.finish(&mut emit);
+            self.stream.finish(&mut on_record);
             self.done = true;
         }
-        Ok(())
     }
 
     /// Just after the chunk's last line break, if it has one.
@@ -124,24 +103,16 @@ impl Cursor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::engine::source::SliceSource;
     use crate::domain::read::{read, ReadOptions};
     use crate::domain::table::{Position, Record};
     use encoding_rs::{SHIFT_JIS, UTF_8};
 
     fn all(encoding: &'static Encoding, bytes: &[u8], delimiter: u8, chunk: u64) -> Vec<Record> {
-        let mut source = SliceSource(bytes);
         let mut cursor = Cursor::new(encoding, delimiter).with_chunk(chunk);
         let mut out = Vec::new();
         while !cursor.is_done() {
-            cursor
-                .step(&mut source, |i, r| {
-                    assert_eq!(i as usize, out.len());
-                    out.push(Record { pos: r.pos, cells: r.cells().map(str::to_owned).collect() })
-                })
-                .expect("reads");
+            cursor.step(bytes, |r| out.push(Record { pos: r.pos, cells: r.cells().map(str::to_owned).collect() }));
         }
-        assert_eq!(cursor.emitted() as usize, out.len());
         assert_eq!(cursor.offset(), bytes.len() as u64);
         out
     }

@@ -14,7 +14,6 @@ use chardetng::EncodingDetector;
 use encoding_rs::{Encoding, UTF_8};
 
 use super::cursor::Cursor;
-use super::source::{EngineError, SliceSource};
 use crate::domain::decode::{first_look, legacy_guess, new_detector};
 use crate::domain::read::{assemble, Assembled, ReadError, ReadOptions, ReadOutcome, Rows};
 use crate::domain::sniff::sniff_delimiter;
@@ -160,13 +159,7 @@ impl ReadJob {
                 let records = &mut parse.records;
                 parse
                     .cursor
-                    .step(&mut SliceSource(body), |_, r| {
-                        records.push(Record { pos: r.pos, cells: r.cells().map(str::to_owned).collect() })
-                    })
-                    .map_err(|e| match e {
-                        EngineError::Read(e) => e,
-                        other => ReadError::Malformed { row: 0, line: 0, reason: other.to_string() },
-                    })?;
+                    .step(body, |r| records.push(Record { pos: r.pos, cells: r.cells().map(str::to_owned).collect() }));
                 self.stage = if parse.cursor.is_done() {
                     Stage::Assemble(std::mem::take(&mut parse.records), parse.decided)
                 } else {
