@@ -27,13 +27,10 @@ pub struct DistinctValue {
     pub suggestion: Option<String>,
 }
 
-/// The parts of one raw cell: trimmed, empty parts dropped; split only when a separator was confirmed.
-pub fn split_cell(raw: &str, split: Option<char>) -> Vec<&str> {
-    let parts: Vec<&str> = match split {
-        Some(sep) => raw.split(sep).collect(),
-        None => vec![raw],
-    };
-    parts.into_iter().map(str::trim).filter(|p| !p.is_empty()).collect()
+/// The parts of one raw cell: trimmed, empty parts dropped; split only when a separator was confirmed (without
+/// one, the whole cell is the one part). An iterator, so a pass over millions of cells allocates nothing here.
+pub fn split_cell(raw: &str, split: Option<char>) -> impl Iterator<Item = &str> {
+    raw.split(move |c| Some(c) == split).map(str::trim).filter(|p| !p.is_empty())
 }
 
 /// The option `value` most likely stands for: exact, same words, a known synonym, the option's words contain it
@@ -83,15 +80,13 @@ pub fn distinct_values(table: &Table, source: &Source, field: &Field, split: Opt
             Source::Column(c) => Cow::Borrowed(record.cells.get(*c).map_or("", String::as_str)),
             other => Cow::Owned(other.value_of(&record.cells)),
         };
-        let mut count = |part: &str| match counts.get_mut(part) {
-            Some(n) => *n += 1,
-            None => {
-                counts.insert(part.to_owned(), 1);
+        for part in split_cell(&raw, split) {
+            match counts.get_mut(part) {
+                Some(n) => *n += 1,
+                None => {
+                    counts.insert(part.to_owned(), 1);
+                }
             }
-        };
-        match split {
-            Some(sep) => raw.split(sep).map(str::trim).filter(|p| !p.is_empty()).for_each(&mut count),
-            None => Some(raw.trim()).filter(|p| !p.is_empty()).into_iter().for_each(&mut count),
         }
     }
     let mut out: Vec<DistinctValue> = counts
@@ -119,7 +114,7 @@ pub fn detect_split(table: &Table, source: &Source, field: &Field) -> Option<cha
             let helps = values
                 .iter()
                 .filter(|v| v.contains(sep))
-                .any(|v| split_cell(v, Some(sep)).iter().any(|p| suggest_option(p, &field.options).is_some()));
+                .any(|v| split_cell(v, Some(sep)).any(|p| suggest_option(p, &field.options).is_some()));
             (sep, cells, helps)
         })
         .filter(|(_, cells, helps)| *cells > 0 && *helps)
