@@ -138,19 +138,33 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<ReadOutcome, ReadErro
     while let Some(record) = records.next_record()? {
         all.push(record);
     }
-    let Assembled { table, issues, header_notes, structure } = assemble(all, options, Rows::Text)?;
-    Ok(ReadOutcome {
-        table,
-        encoding: decoded.encoding,
-        encoding_guessed: decoded.guessed,
-        delimiter,
-        delimiter_sniffed,
-        issues,
-        header_notes,
-        structure,
-        workbook: None,
-        options: options.clone(),
-    })
+    let assembled = assemble(all, options, Rows::Text)?;
+    Ok(ReadOutcome::of_text(assembled, (decoded.encoding, decoded.guessed), (delimiter, delimiter_sniffed), options))
+}
+
+impl ReadOutcome {
+    /// The outcome of a text file: its table and findings, and how its encoding and delimiter were decided
+    /// (each with whether it was detected rather than chosen). Shared with the big-file `engine::ReadJob`.
+    pub(crate) fn of_text(
+        assembled: Assembled,
+        (encoding, encoding_guessed): (&'static Encoding, bool),
+        (delimiter, delimiter_sniffed): (u8, bool),
+        options: &ReadOptions,
+    ) -> ReadOutcome {
+        let Assembled { table, issues, header_notes, structure } = assembled;
+        ReadOutcome {
+            table,
+            encoding,
+            encoding_guessed,
+            delimiter,
+            delimiter_sniffed,
+            issues,
+            header_notes,
+            structure,
+            workbook: None,
+            options: options.clone(),
+        }
+    }
 }
 
 #[cfg(test)]

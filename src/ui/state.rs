@@ -388,13 +388,4 @@ impl Default for ImportState {
     }
 }
 
-pub use crate::domain::engine::work::count;
-
-/// "s" when `n` is not 1.
-pub fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
+pub use crate::domain::engine::work::{count, plural};

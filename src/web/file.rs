@@ -42,7 +42,11 @@ pub async fn read_file_in_slices(
         if !go_on() {
             return Ok(None);
         }
-        bytes.extend_from_slice(&js_sys::Uint8Array::new(&buffer).to_vec());
+        // Copied once, straight from the slice's buffer into its place in `bytes`.
+        let array = js_sys::Uint8Array::new(&buffer);
+        let at = bytes.len();
+        bytes.resize(at + array.length() as usize, 0);
+        array.copy_to(&mut bytes[at..]);
         start = end;
         progress(start as u64, size as u64);
     }

@@ -15,7 +15,7 @@ use encoding_rs::{Encoding, UTF_8};
 
 use super::cursor::Cursor;
 use crate::domain::decode::{first_look, legacy_guess, new_detector};
-use crate::domain::read::{assemble, Assembled, ReadError, ReadOptions, ReadOutcome, Rows};
+use crate::domain::read::{assemble, ReadError, ReadOptions, ReadOutcome, Rows};
 use crate::domain::sniff::sniff_delimiter;
 use crate::domain::table::Record;
 use crate::domain::xlsx::{is_workbook, read_workbook};
@@ -167,20 +167,10 @@ impl ReadJob {
                 };
             }
             Stage::Assemble(records, d) => {
-                let Assembled { table, issues, header_notes, structure } =
-                    assemble(records, &self.options, Rows::Text)?;
-                return Ok(Some(ReadOutcome {
-                    table,
-                    encoding: d.encoding,
-                    encoding_guessed: d.guessed,
-                    delimiter: d.delimiter,
-                    delimiter_sniffed: d.sniffed,
-                    issues,
-                    header_notes,
-                    structure,
-                    workbook: None,
-                    options: self.options.clone(),
-                }));
+                let assembled = assemble(records, &self.options, Rows::Text)?;
+                let outcome =
+                    ReadOutcome::of_text(assembled, (d.encoding, d.guessed), (d.delimiter, d.sniffed), &self.options);
+                return Ok(Some(outcome));
             }
             Stage::Finished => {}
         }

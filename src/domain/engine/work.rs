@@ -44,7 +44,7 @@ impl Work {
         let mut parts = Vec::new();
         match self.unit {
             Unit::Bytes => {
-                parts.push(format!("{} row{} so far", count(self.rows as usize), plural_u64(self.rows)));
+                parts.push(format!("{} row{} so far", count(self.rows as usize), plural(self.rows as usize)));
                 parts.push(format!("{} of {} MB", mb(self.done), mb(self.total)));
                 if rate > 0.0 {
                     parts.push(format!("{} MB/s", mb(rate)));
@@ -82,7 +82,8 @@ fn mb(bytes: f64) -> String {
     format!("{:.1}", bytes / 1_000_000.0)
 }
 
-fn plural_u64(n: u64) -> &'static str {
+/// "s" when `n` is not 1.
+pub fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
     } else {
