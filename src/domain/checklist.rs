@@ -5,7 +5,6 @@
 
 use std::fmt::Write;
 
-use super::limits::MULTI_VALUE_SEPARATOR;
 use super::prepare::Prepared;
 use super::schema::{FieldRole, Schema};
 
@@ -27,12 +26,8 @@ pub fn checklist(prepared: &Prepared, schema: &Schema) -> Vec<ChecklistItem> {
         .enumerate()
         .filter_map(|(ci, col)| {
             let field = schema.field(&col.field).filter(|f| f.role == FieldRole::Detail)?;
-            let used: Vec<&str> = prepared
-                .valid_rows()
-                .filter_map(|r| r.cells.get(ci))
-                .flat_map(|c| c.output.split(MULTI_VALUE_SEPARATOR))
-                .collect();
-            let options_used = field.options.iter().filter(|o| used.contains(&o.as_str())).cloned().collect::<Vec<_>>();
+            let used = prepared.options_used(ci);
+            let options_used = field.options.iter().filter(|o| used.contains(o)).cloned().collect::<Vec<_>>();
             Some(ChecklistItem {
                 field: field.name.clone(),
                 type_label: field.kind.label().to_owned(),
@@ -77,6 +72,7 @@ mod tests {
             }],
         };
         let schema = Schema::defaults(Entity::Customers);
+        let t = std::sync::Arc::new(t);
         let p = prepare(&t, &schema, &suggest(&schema, &t), &Edits::new(), &[]);
         let items = checklist(&p, &schema);
         assert_eq!(items.iter().map(|i| i.field.as_str()).collect::<Vec<_>>(), vec!["Type", "Title"]);

@@ -93,7 +93,7 @@ where
 pub fn import_parts(prepared: &Prepared, limits: Limits) -> Result<Vec<Vec<u8>>, ExportError> {
     let mut parts = PartsBuilder::new(prepared, limits)?;
     for row in prepared.valid_rows() {
-        parts.push(row)?;
+        parts.push(&row)?;
     }
     parts.finish()
 }
@@ -141,7 +141,7 @@ impl PartsBuilder {
 /// The import download: one CSV, or a .zip of numbered CSVs when the rows do not fit one file.
 pub fn import_file(prepared: &Prepared, limits: Limits, stem: &str) -> Result<ExportFile, ExportError> {
     let parts = import_parts(prepared, limits)?;
-    let rows = prepared.valid_rows().count();
+    let rows = prepared.valid_count();
     if let [only] = parts.as_slice() {
         return Ok(ExportFile { name: format!("{stem}.csv"), mime: CSV_MIME, bytes: only.clone(), rows, parts: 1 });
     }
@@ -185,19 +185,16 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
 
 /// The rejected rows in the admin's original columns (as read, before edits), plus the row number and the reasons.
 pub fn rejects_file(prepared: &Prepared, table: &Table, stem: &str) -> Result<ExportFile, ExportError> {
-    // `prepare` sorts the findings by record, so each row's are found by bisection (not a scan per row).
-    let issues = &prepared.report.issues;
-    let rows = prepared.rejected_rows().map(|row| {
-        let first = issues.partition_point(|i| i.record < row.record);
-        let reasons: Vec<String> = issues[first..]
+    let rows = prepared.rejected_records().map(|record| {
+        let reasons: Vec<String> = prepared
+            .issues_of(record)
             .iter()
-            .take_while(|i| i.record == row.record)
             .map(|i| match &i.field {
                 Some(f) => format!("{f}: {}", i.message()),
                 None => i.message(),
             })
             .collect();
-        (row.record, reasons.join(" / "))
+        (record, reasons.join(" / "))
     });
     let file = rows_with_reasons(table, rows, &format!("{stem}-rejected.csv"))?;
     if file.rows == 0 {
@@ -252,7 +249,7 @@ mod tests {
 
     fn prepared(t: &Table) -> Prepared {
         let schema = Schema::defaults(Entity::Customers);
-        prepare(t, &schema, &suggest(&schema, t), &Edits::new(), &[])
+        prepare(&std::sync::Arc::new(t.clone()), &schema, &suggest(&schema, t), &Edits::new(), &[])
     }
 
     fn text(bytes: &[u8]) -> String {

@@ -4,6 +4,7 @@
 //! Owns the choices and the checks on the choices themselves (a required field unmapped, a column used twice).
 //! It does not read cells: `prepare` applies a mapping to a table; `suggest` proposes one.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::dates::DateFormat;
@@ -43,13 +44,18 @@ impl Source {
 
     /// The source value from one record's cells (out-of-range columns read as empty).
     pub fn value_of(&self, cells: &[String]) -> String {
+        self.value_in(cells).into_owned()
+    }
+
+    /// `value_of` without a copy when the value is one cell as it is.
+    pub fn value_in<'a>(&self, cells: &'a [String]) -> Cow<'a, str> {
         let cell = |c: &usize| cells.get(*c).map_or("", String::as_str);
         match self {
-            Source::Unmapped => String::new(),
-            Source::Column(c) => cell(c).to_owned(),
-            Source::Combine { columns, separator } => {
-                columns.iter().map(|c| cell(c).trim()).filter(|v| !v.is_empty()).collect::<Vec<_>>().join(separator)
-            }
+            Source::Unmapped => Cow::Borrowed(""),
+            Source::Column(c) => Cow::Borrowed(cell(c)),
+            Source::Combine { columns, separator } => Cow::Owned(
+                columns.iter().map(|c| cell(c).trim()).filter(|v| !v.is_empty()).collect::<Vec<_>>().join(separator),
+            ),
         }
     }
 

@@ -5,7 +5,8 @@
 //! date-order questions. It does not write files (`export`) or decide the mapping (`suggest`). Invariant: a row is
 //! rejected exactly when it has at least one error-severity issue; nothing is dropped without an issue.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use super::check::{self, Checked};
 use super::dates::{detect_date_format, DateDetection, DateFormat};
@@ -13,10 +14,16 @@ use super::edits::Edits;
 use super::limits::MULTI_VALUE_SEPARATOR;
 use super::mapping::Mapping;
 use super::person_accounts;
-use super::report::{Issue, Problem, Report, Severity};
+use super::report::{Issue, Problem, Severity};
 use super::schema::{Entity, Field, FieldRole, FieldType, Schema};
 use super::table::{Record, Table};
 use super::values::{split_cell, suggest_option};
+
+mod normaliser;
+mod prepared;
+
+use normaliser::{row_edits, Normaliser};
+pub use prepared::Prepared;
 
 /// A column of the import file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,27 +65,8 @@ pub struct DateQuestion {
     pub example: String,
 }
 
-/// Everything the review and export steps need.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Prepared {
-    pub entity: Option<Entity>,
-    pub columns: Vec<OutColumn>,
-    pub rows: Vec<OutRow>,
-    pub report: Report,
-    pub date_questions: Vec<DateQuestion>,
-}
-
-impl Prepared {
-    pub fn valid_rows(&self) -> impl Iterator<Item = &OutRow> {
-        self.rows.iter().filter(|r| !r.rejected)
-    }
-
-    pub fn rejected_rows(&self) -> impl Iterator<Item = &OutRow> {
-        self.rows.iter().filter(|r| r.rejected)
-    }
-}
-
 /// How a date field's values are read.
+#[derive(Debug, PartialEq)]
 enum DatePlan {
     Format(DateFormat),
     Ask,
@@ -87,32 +75,42 @@ enum DatePlan {
 
 /// Validates every record of `table` against `schema` through `mapping`, with `edits` overlaid.
 /// `read_issues` (ragged rows from reading) are carried into the report.
-pub fn prepare(table: &Table, schema: &Schema, mapping: &Mapping, edits: &Edits, read_issues: &[Issue]) -> Prepared {
+pub fn prepare(
+    table: &Arc<Table>,
+    schema: &Schema,
+    mapping: &Mapping,
+    edits: &Edits,
+    read_issues: &[Issue],
+) -> Prepared {
     let person_column = (schema.entity == Entity::Organizations && mapping.leave_out_person_accounts)
         .then(|| person_accounts::column(table))
         .flatten();
-    let (mut checker, date_questions) = RowChecker::new(schema, mapping, &table.headers, person_column, |f| {
-        table.records.iter().enumerate().map(|(r, record)| raw_value(mapping, edits, r, record, f).0).collect()
-    });
+    let (mut checker, date_questions) =
+        RowChecker::new(schema, mapping, &table.headers, person_column, read_issues, |f| {
+            table.records.iter().enumerate().map(|(r, record)| raw_value(mapping, edits, r, record, f).0).collect()
+        });
     let mut issues: Vec<Issue> = read_issues.to_vec();
-    let rows: Vec<OutRow> =
-        table.records.iter().enumerate().map(|(r, record)| checker.check(r, record, edits, &mut issues)).collect();
-    finish(schema, checker.columns(), rows, issues, date_questions)
+    for (r, record) in table.records.iter().enumerate() {
+        checker.check(r, record, edits, &mut issues);
+    }
+    checker.finish(Arc::clone(table), edits.clone(), issues, date_questions)
 }
 
-/// Everything decided once per validation pass (fields, date plans, the keys seen so far), so rows can be checked
-/// one at a time in file order — the whole table at once (`prepare`) or a stream of records.
+/// Everything decided once per validation pass (the `Normaliser`) and the keys seen so far, so rows can be checked
+/// one at a time in file order — the whole table at once (`prepare`) or in slices (`engine::ValidateJob`).
 pub struct RowChecker {
-    schema: Schema,
-    mapping: Mapping,
-    fields: Vec<Field>,
-    plans: Vec<Option<DatePlan>>,
+    normaliser: Normaliser,
     /// Each field's source as the admin knows it ("FirstName + LastName").
     described: Vec<Option<String>>,
     /// Hash of a key's identity → the row it was first seen on. A 64-bit hash instead of the key itself keeps this
     /// at a few bytes a row for a 2-million-row file (a collision between two different keys is about 1 in 10^7).
     first_key: HashMap<u64, u64>,
-    person_column: Option<(usize, Option<String>)>,
+    /// The header of the person-account column, when person accounts are left out.
+    person_header: Option<String>,
+    /// Records an error found while reading rejects (sorted).
+    read_rejected: Vec<usize>,
+    /// Per field: the options the rows imported use (empty for fields without options).
+    options_used: Vec<BTreeSet<String>>,
 }
 
 impl RowChecker {
@@ -123,33 +121,27 @@ impl RowChecker {
         mapping: &Mapping,
         headers: &[String],
         person_column: Option<usize>,
-        mut date_values: impl FnMut(&Field) -> Vec<String>,
+        read_issues: &[Issue],
+        date_values: impl FnMut(&Field) -> Vec<String>,
     ) -> (RowChecker, Vec<DateQuestion>) {
-        let fields: Vec<Field> = mapping.mapped_fields(schema).into_iter().cloned().collect();
         let mut questions = Vec::new();
-        let plans = fields
-            .iter()
-            .map(|f| {
-                (f.kind == FieldType::Date).then(|| date_plan(f, mapping, headers, &date_values(f), &mut questions))
-            })
-            .collect();
-        let described = fields.iter().map(|f| mapping.source(&f.name).describe(headers)).collect();
-        let person_column = person_column.map(|c| (c, headers.get(c).cloned()));
-        let checker = RowChecker {
-            schema: schema.clone(),
-            mapping: mapping.clone(),
-            fields,
-            plans,
-            described,
-            first_key: HashMap::new(),
-            person_column,
-        };
+        let normaliser = Normaliser::new(schema, mapping, headers, person_column, date_values, &mut questions);
+        let described = normaliser.fields().iter().map(|f| mapping.source(&f.name).describe(headers)).collect();
+        let person_header = person_column.and_then(|c| headers.get(c).cloned());
+        let mut read_rejected: Vec<usize> =
+            read_issues.iter().filter(|i| i.severity() == Severity::Error).map(|i| i.record).collect();
+        read_rejected.sort_unstable();
+        read_rejected.dedup();
+        let options_used = vec![BTreeSet::new(); normaliser.fields().len()];
+        let checker =
+            RowChecker { normaliser, described, first_key: HashMap::new(), person_header, read_rejected, options_used };
         (checker, questions)
     }
 
     /// The columns of the import file.
     pub fn columns(&self) -> Vec<OutColumn> {
-        self.fields
+        self.normaliser
+            .fields()
             .iter()
             .zip(&self.described)
             .map(|(f, d)| OutColumn { field: f.name.clone(), kind: f.kind, source: d.clone().unwrap_or_default() })
@@ -158,42 +150,34 @@ impl RowChecker {
 
     /// Checks record number `r`, appending its findings to `issues`. Rows must come in file order (the first of
     /// two equal keys is the one kept).
-    pub fn check(&mut self, r: usize, record: &Record, edits: &Edits, issues: &mut Vec<Issue>) -> OutRow {
-        let raw = |f: &Field| raw_value(&self.mapping, edits, r, record, f);
+    pub fn check(&mut self, r: usize, record: &Record, edits: &Edits, issues: &mut Vec<Issue>) {
         // A person account left out is not checked further: its only finding is why it is left out.
-        if let Some((_, column)) =
-            self.person_column.as_ref().filter(|(c, _)| person_accounts::is_person_cells(&record.cells, *c))
-        {
+        if self.normaliser.is_left_out(record) {
             issues.push(Issue {
                 record: r,
                 pos: record.pos,
-                column: column.clone(),
+                column: self.person_header.clone(),
                 field: None,
                 problem: Problem::PersonAccountLeftOut,
                 fix: None,
             });
-            let cells = self.fields.iter().map(|f| {
-                let (input, edited) = raw(f);
-                OutCell { input, output: String::new(), has_issue: false, edited }
-            });
-            return OutRow { record: r, row: record.pos.row, cells: cells.collect(), rejected: false };
+            return;
         }
-        let mut cells = Vec::with_capacity(self.fields.len());
-        for ((f, plan), described) in self.fields.iter().zip(&self.plans).zip(&self.described) {
-            let (input, edited) = raw(f);
-            let mut found: Vec<(Problem, Option<String>)> = Vec::new();
-            let output = match check_value(f, &input, plan.as_ref(), &self.mapping) {
-                Ok(v) => v,
-                Err(problems) => {
-                    found = problems;
-                    String::new()
-                }
+        let row_edits = row_edits(edits, r);
+        let first_finding = issues.len();
+        let mut options: Vec<(usize, String)> = Vec::new();
+        for (i, described) in self.described.iter().enumerate() {
+            let (input, _) = self.normaliser.raw(i, record, &row_edits);
+            let (mut found, output) = match self.normaliser.check(i, &input) {
+                Ok(v) => (Vec::new(), v),
+                Err(problems) => (problems, String::new()),
             };
+            let f = &self.normaliser.fields()[i];
             if f.role == FieldRole::Key && found.is_empty() {
                 if output.is_empty() {
                     found.push((Problem::MissingKey, None));
                 } else {
-                    let identity = key_hash(&key_identity(self.schema.entity, &output));
+                    let identity = key_hash(&key_identity(self.normaliser.entity(), &output));
                     match self.first_key.get(&identity) {
                         Some(first_row) => found.push((Problem::DuplicateKey { first_row: *first_row }, None)),
                         None => {
@@ -202,7 +186,9 @@ impl RowChecker {
                     }
                 }
             }
-            let has_issue = !found.is_empty();
+            if found.is_empty() && !f.options.is_empty() && !output.is_empty() {
+                options.push((i, output));
+            }
             for (problem, fix) in found {
                 issues.push(Issue {
                     record: r,
@@ -213,39 +199,41 @@ impl RowChecker {
                     fix,
                 });
             }
-            cells.push(OutCell { input, output, has_issue, edited });
         }
-        OutRow { record: r, row: record.pos.row, cells, rejected: false }
+        let rejected = self.read_rejected.binary_search(&r).is_ok()
+            || issues[first_finding..].iter().any(|i| i.severity() == Severity::Error);
+        if !rejected {
+            for (i, output) in options {
+                for option in output.split(MULTI_VALUE_SEPARATOR) {
+                    if !self.options_used[i].contains(option) {
+                        self.options_used[i].insert(option.to_owned());
+                    }
+                }
+            }
+        }
+    }
+
+    /// The result of the pass once every record of `table` is checked: `issues` are all its findings.
+    pub fn finish(
+        self,
+        table: Arc<Table>,
+        edits: Edits,
+        issues: Vec<Issue>,
+        date_questions: Vec<DateQuestion>,
+    ) -> Prepared {
+        let columns = self.columns();
+        let options_used = self.options_used.into_iter().map(|o| o.into_iter().collect()).collect();
+        Prepared::new(table, edits, self.normaliser, (columns, options_used), issues, date_questions)
     }
 }
 
 /// The value field `f` gets from record number `r` before checking: the admin's edit if there is one (then
 /// `true`), else the mapped source.
 pub(crate) fn raw_value(mapping: &Mapping, edits: &Edits, r: usize, record: &Record, f: &Field) -> (String, bool) {
-    match edits.get(&(r, f.name.clone())) {
-        Some(v) => (v.clone(), true),
+    match row_edits(edits, r).iter().find(|(field, _)| *field == f.name) {
+        Some((_, v)) => ((*v).to_owned(), true),
         None => (mapping.source(&f.name).value_of(&record.cells), false),
     }
-}
-
-/// Marks the rows with an error as rejected and counts: the `Prepared` of checked rows and their findings.
-pub fn finish(
-    schema: &Schema,
-    columns: Vec<OutColumn>,
-    mut rows: Vec<OutRow>,
-    mut issues: Vec<Issue>,
-    date_questions: Vec<DateQuestion>,
-) -> Prepared {
-    issues.sort_by_key(|i| i.record);
-    for issue in issues.iter().filter(|i| i.severity() == Severity::Error) {
-        if let Some(row) = rows.get_mut(issue.record) {
-            row.rejected = true;
-        }
-    }
-    let invalid = rows.iter().filter(|r| r.rejected).count();
-    let warnings = issues.iter().filter(|i| i.severity() == Severity::Warning).count();
-    let report = Report { rows: rows.len(), valid: rows.len() - invalid, invalid, warnings, issues };
-    Prepared { entity: Some(schema.entity), columns, rows, report, date_questions }
 }
 
 /// What makes two keys the same record in CSM: emails ignore case; organization names ignore case and
@@ -372,8 +360,8 @@ mod tests {
     use crate::domain::suggest::suggest;
     use crate::domain::table::{Position, Record};
 
-    fn table(headers: &[&str], rows: &[&[&str]]) -> Table {
-        Table {
+    fn table(headers: &[&str], rows: &[&[&str]]) -> Arc<Table> {
+        Arc::new(Table {
             headers: headers.iter().map(|h| (*h).to_owned()).collect(),
             records: rows
                 .iter()
@@ -383,12 +371,16 @@ mod tests {
                     cells: r.iter().map(|c| (*c).to_owned()).collect(),
                 })
                 .collect(),
-        }
+        })
     }
 
-    fn run(t: &Table, schema: &Schema, edits: &Edits) -> Prepared {
+    fn run(t: &Arc<Table>, schema: &Schema, edits: &Edits) -> Prepared {
         let m = suggest(schema, t);
         prepare(t, schema, &m, edits, &[])
+    }
+
+    fn row0(p: &Prepared) -> OutRow {
+        p.row(0).expect("a first row")
     }
 
     #[test]
@@ -400,11 +392,43 @@ mod tests {
         let schema = Schema::defaults(Entity::Customers);
         let m = suggest(&schema, &t);
         let whole = prepare(&t, &schema, &m, &Edits::new(), &[]);
-        let (mut checker, questions) = RowChecker::new(&schema, &m, &t.headers, None, |_| Vec::new());
+        let (mut checker, questions) = RowChecker::new(&schema, &m, &t.headers, None, &[], |_| Vec::new());
         let mut issues = Vec::new();
-        let rows =
-            t.records.iter().enumerate().map(|(r, rec)| checker.check(r, rec, &Edits::new(), &mut issues)).collect();
-        assert_eq!(finish(&schema, checker.columns(), rows, issues, questions), whole);
+        for (r, rec) in t.records.iter().enumerate() {
+            checker.check(r, rec, &Edits::new(), &mut issues);
+        }
+        let one_at_a_time = checker.finish(Arc::clone(&t), Edits::new(), issues, questions);
+        assert_eq!(one_at_a_time, whole);
+        assert_eq!(one_at_a_time.rows().collect::<Vec<_>>(), whole.rows().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_row_given_again_shows_its_findings_outputs_and_edits_as_checked() {
+        let t = table(
+            &["Name", "IsPersonAccount", "Website"],
+            &[&["Acme", "false", "https://acme.example"], &["ACME ", "false", "nope"], &["Ada Lovelace", "true", "x"]],
+        );
+        let schema = Schema::defaults(Entity::Organizations);
+        let mut m = suggest(&schema, &t);
+        m.leave_out_person_accounts = true;
+        let mut edits = Edits::new();
+        edits.insert((2, "Organization Name".into()), "Ada L.".into());
+        let p = prepare(&t, &schema, &m, &edits, &[]);
+        let rows: Vec<OutRow> = p.rows().collect();
+        assert_eq!(rows.len(), 3);
+        assert!(!rows[0].rejected && rows[0].cells.iter().all(|c| !c.has_issue), "{:?}", p.report.issues);
+        assert_eq!(rows[0].cells[0].output, "Acme");
+        // The duplicate keeps its normalised name as output, and its cell is marked.
+        assert!(rows[1].rejected && rows[1].cells[0].has_issue);
+        assert_eq!(rows[1].cells[0].output, "ACME");
+        // A person account left out: nothing is written for it, its cells carry no finding, the edit shows.
+        assert!(rows[2].rejected);
+        assert!(rows[2].cells.iter().all(|c| c.output.is_empty() && !c.has_issue));
+        assert_eq!((rows[2].cells[0].input.as_str(), rows[2].cells[0].edited), ("Ada L.", true));
+        assert_eq!((p.has_problem(0), p.has_problem(1), p.has_problem(2)), (false, true, true));
+        assert_eq!(p.rejected_records().collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(p.valid_rows().map(|r| r.record).collect::<Vec<_>>(), [0]);
+        assert_eq!((p.row_number(2), p.row(3)), (Some(4), None));
     }
 
     #[test]
@@ -428,7 +452,7 @@ mod tests {
     fn an_empty_key_rejects_the_row_with_a_plain_message() {
         let t = table(&["Email", "Title"], &[&["", "CTO"]]);
         let p = run(&t, &Schema::defaults(Entity::Customers), &Edits::new());
-        assert!(p.rows[0].rejected);
+        assert!(p.is_rejected(0));
         assert!(p.report.issues[0].message().contains("“Email” is empty"));
     }
 
@@ -441,15 +465,15 @@ mod tests {
         edits.insert((0, "Email".into()), "fixed@example.com".into());
         let p = run(&t, &schema, &edits);
         assert_eq!(p.report.invalid, 0);
-        assert!(p.rows[0].cells[0].edited);
-        assert_eq!(p.rows[0].cells[0].output, "fixed@example.com");
+        assert!(row0(&p).cells[0].edited);
+        assert_eq!(row0(&p).cells[0].output, "fixed@example.com");
     }
 
     #[test]
     fn select_values_go_through_the_value_map_and_unknowns_are_findings() {
         let t = table(&["Email", "Type"], &[&["a@x.io", "customer"], &["b@x.io", "Astronaut"]]);
         let p = run(&t, &Schema::defaults(Entity::Customers), &Edits::new());
-        assert_eq!(p.rows[0].cells[1].output, "Customer");
+        assert_eq!(row0(&p).cells[1].output, "Customer");
         assert_eq!(p.report.issues.len(), 1);
         assert_eq!(p.report.issues[0].problem, Problem::NotAnOption { value: "Astronaut".into() });
     }
@@ -462,7 +486,7 @@ mod tests {
         m.values.entry("Type".into()).or_default().split = Some(';');
         crate::domain::suggest::refresh_value_maps(&mut m, &schema, &t);
         let p = prepare(&t, &schema, &m, &Edits::new(), &[]);
-        assert_eq!(p.rows[0].cells[1].output, "Customer|Partner");
+        assert_eq!(row0(&p).cells[1].output, "Customer|Partner");
     }
 
     #[test]
@@ -477,7 +501,7 @@ mod tests {
         let mut m = suggest(&schema, &t);
         m.date_formats.insert("Birthday".into(), p.date_questions[0].day_first);
         let p = prepare(&t, &schema, &m, &Edits::new(), &[]);
-        assert_eq!(p.rows[0].cells[1].output, "1990-04-03");
+        assert_eq!(row0(&p).cells[1].output, "1990-04-03");
         assert!(p.date_questions.is_empty());
     }
 

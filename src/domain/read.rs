@@ -11,6 +11,8 @@
 //! its `row` the row a spreadsheet shows, counting the title rows above the header (see `records` for how both are
 //! counted; in a workbook both are the worksheet row).
 
+use std::sync::Arc;
+
 use encoding_rs::Encoding;
 
 use super::decode::decode;
@@ -104,7 +106,8 @@ pub struct ReadOptions {
 /// A read file and what was decided and found while reading it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReadOutcome {
-    pub table: Table,
+    /// Shared with every validation result made from it (`Prepared` reads its rows from here).
+    pub table: Arc<Table>,
     /// For a workbook: UTF-8, not guessed (a workbook has no text encoding to choose).
     pub encoding: &'static Encoding,
     pub encoding_guessed: bool,
@@ -153,7 +156,7 @@ impl ReadOutcome {
     ) -> ReadOutcome {
         let Assembled { table, issues, header_notes, structure } = assembled;
         ReadOutcome {
-            table,
+            table: Arc::new(table),
             encoding,
             encoding_guessed,
             delimiter,

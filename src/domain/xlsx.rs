@@ -12,6 +12,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
+use std::sync::Arc;
 
 use calamine::{Reader, Xlsx, XlsxError};
 use encoding_rs::UTF_8;
@@ -68,7 +69,7 @@ pub fn read_workbook(bytes: &[u8], options: &ReadOptions) -> Result<ReadOutcome,
     issues.extend(error_issues(&table, &cells.errors));
     issues.sort_by_key(|i| i.record);
     Ok(ReadOutcome {
-        table,
+        table: Arc::new(table),
         encoding: UTF_8,
         encoding_guessed: false,
         delimiter: b',',

@@ -158,19 +158,15 @@ pub fn start_check(state: ImportState, outcome: Arc<ReadOutcome>, inputs: (Schem
     });
 }
 
-/// Rows freed per turn by `release`.
+/// Findings freed per turn by `release`.
 const RELEASE_BATCH: usize = 20_000;
 
-/// Frees a replaced validation result a batch of rows at a time, once the page has let go of it: dropping millions
-/// of strings at once would stall the page for a few hundred milliseconds. A result something still holds (an
+/// Frees a replaced validation result's findings a batch at a time, once the page has let go of it: dropping millions
+/// of strings at once would stall the page for a few hundred milliseconds (its rows are not kept, only one byte each). A result something still holds (an
 /// export or an import in progress) is left to its last holder.
 async fn release(previous: Arc<Prepared>) {
     yield_now().await;
     let Ok(mut prepared) = Arc::try_unwrap(previous) else { return };
-    while !prepared.rows.is_empty() {
-        prepared.rows.truncate(prepared.rows.len().saturating_sub(RELEASE_BATCH));
-        yield_now().await;
-    }
     while !prepared.report.issues.is_empty() {
         let keep = prepared.report.issues.len().saturating_sub(RELEASE_BATCH);
         prepared.report.issues.truncate(keep);

@@ -82,7 +82,7 @@ impl Validated {
 
 impl PartialEq for Validated {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0) || (self.0.rows.len() <= BACKGROUND_ROWS && self.0 == other.0)
+        Arc::ptr_eq(&self.0, &other.0) || (self.0.len() <= BACKGROUND_ROWS && self.0 == other.0)
     }
 }
 

@@ -21,7 +21,7 @@ fn a_utf16le_salesforce_report_skips_its_title_rows_and_leaves_out_its_footer() 
     assert_eq!((o.encoding.name(), o.delimiter), ("UTF-16LE", b'\t'));
     assert_eq!((o.structure.header_row, o.structure.title_rows.len(), o.structure.footer_rows.len()), (5, 3, 5));
     assert!(o.issues.is_empty(), "footer rows left out make no ragged-row issue: {:?}", o.issues);
-    let rows: Vec<u64> = run.prepared.rows.iter().map(|r| r.row).collect();
+    let rows: Vec<u64> = run.prepared.rows().map(|r| r.row).collect();
     assert_eq!(rows, vec![6, 7, 8, 9, 10], "row numbers count the title rows, as a spreadsheet does");
 }
 

@@ -157,8 +157,9 @@ mod tests {
             }],
         };
         let schema = Schema::defaults(entity);
+        let table = std::sync::Arc::new(table);
         let p = prepare(&table, &schema, &suggest(&schema, &table), &Edits::new(), &[]);
-        let profile = profile(&schema, &p.columns, &p.rows[0]);
+        let profile = profile(&schema, &p.columns, &p.row(0).expect("one row"));
         (schema, profile)
     }
 

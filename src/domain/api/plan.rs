@@ -28,7 +28,7 @@ pub struct SendRow {
 pub fn send_rows(prepared: &Prepared, schema: &Schema) -> Vec<SendRow> {
     prepared
         .valid_rows()
-        .map(|r| SendRow { record: r.record, row: r.row, profile: profile(schema, &prepared.columns, r) })
+        .map(|r| SendRow { record: r.record, row: r.row, profile: profile(schema, &prepared.columns, &r) })
         .collect()
 }
 

@@ -36,14 +36,14 @@ pub struct ExportJob {
 impl ExportJob {
     pub fn new(prepared: Arc<Prepared>, limits: Limits, stem: &str) -> Result<ExportJob, ExportError> {
         let parts = Box::new(PartsBuilder::new(&prepared, limits)?);
-        let rows = prepared.valid_rows().count();
+        let rows = prepared.valid_count();
         Ok(ExportJob { prepared, stem: stem.to_owned(), rows, stage: Stage::Rows { next: 0, parts } })
     }
 
     /// Work done and in all, in the current phase (rows, then bytes compressed), and whether it is compressing.
     pub fn progress(&self) -> (usize, usize, bool) {
         match &self.stage {
-            Stage::Rows { next, .. } => (*next, self.prepared.rows.len(), false),
+            Stage::Rows { next, .. } => (*next, self.prepared.len(), false),
             Stage::Zip { parts, part, offset, .. } => {
                 let done: usize = parts[..*part].iter().map(Vec::len).sum::<usize>() + offset;
                 (done, parts.iter().map(Vec::len).sum(), true)
@@ -65,13 +65,14 @@ impl ExportJob {
     fn advance(&mut self, batch: usize) -> Option<Result<ExportFile, ExportError>> {
         match std::mem::replace(&mut self.stage, Stage::Finished) {
             Stage::Rows { next, mut parts } => {
-                let end = (next + batch).min(self.prepared.rows.len());
-                for row in self.prepared.rows[next..end].iter().filter(|r| !r.rejected) {
-                    if let Err(e) = parts.push(row) {
+                let end = (next + batch).min(self.prepared.len());
+                for r in (next..end).filter(|r| !self.prepared.is_rejected(*r)) {
+                    let Some(row) = self.prepared.row(r) else { continue };
+                    if let Err(e) = parts.push(&row) {
                         return Some(Err(e));
                     }
                 }
-                if end < self.prepared.rows.len() {
+                if end < self.prepared.len() {
                     self.stage = Stage::Rows { next: end, parts };
                     return None;
                 }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use crate::domain::edits::Edits;
 use crate::domain::mapping::Mapping;
 use crate::domain::person_accounts;
-use crate::domain::prepare::{finish, raw_value, DateQuestion, OutRow, Prepared, RowChecker};
+use crate::domain::prepare::{raw_value, DateQuestion, Prepared, RowChecker};
 use crate::domain::read::ReadOutcome;
 use crate::domain::report::Issue;
 use crate::domain::schema::{Entity, Field, FieldType, Schema};
@@ -31,7 +31,8 @@ enum Stage {
 struct Rows {
     checker: RowChecker,
     date_questions: Vec<DateQuestion>,
-    rows: Vec<OutRow>,
+    /// Rows checked so far.
+    next: usize,
     issues: Vec<Issue>,
 }
 
@@ -70,7 +71,7 @@ impl ValidateJob {
         let rows = self.outcome.table.records.len();
         match &self.stage {
             Stage::Dates { field, row, .. } => field * rows + row,
-            Stage::Rows(r) => r.rows.len(),
+            Stage::Rows(r) => r.next,
             Stage::Finished => rows,
         }
     }
@@ -78,7 +79,7 @@ impl ValidateJob {
     /// Rows checked so far.
     pub fn rows_checked(&self) -> usize {
         match &self.stage {
-            Stage::Rows(r) => r.rows.len(),
+            Stage::Rows(r) => r.next,
             Stage::Finished => self.outcome.table.records.len(),
             Stage::Dates { .. } => 0,
         }
@@ -107,18 +108,19 @@ impl ValidateJob {
                 None
             }
             Stage::Rows(mut rows) => {
-                let start = rows.rows.len();
+                let start = rows.next;
                 let end = (start + batch).min(table.records.len());
                 for (r, record) in table.records.iter().enumerate().take(end).skip(start) {
-                    let row = rows.checker.check(r, record, &self.edits, &mut rows.issues);
-                    rows.rows.push(row);
+                    rows.checker.check(r, record, &self.edits, &mut rows.issues);
                 }
+                rows.next = end;
                 if end < table.records.len() {
                     self.stage = Stage::Rows(rows);
                     return None;
                 }
-                let Rows { checker, date_questions, rows, issues } = *rows;
-                Some(finish(&self.schema, checker.columns(), rows, issues, date_questions))
+                let Rows { checker, date_questions, issues, .. } = *rows;
+                let edits = std::mem::take(&mut self.edits);
+                Some(checker.finish(Arc::clone(&self.outcome.table), edits, issues, date_questions))
             }
             Stage::Finished => None,
         }
@@ -130,15 +132,10 @@ impl ValidateJob {
             .then(|| person_accounts::column(table))
             .flatten();
         let (checker, date_questions) =
-            RowChecker::new(&self.schema, &self.mapping, &table.headers, person_column, |f| {
+            RowChecker::new(&self.schema, &self.mapping, &table.headers, person_column, &self.outcome.issues, |f| {
                 values.remove(&f.name).unwrap_or_default()
             });
-        Rows {
-            checker,
-            date_questions,
-            rows: Vec::with_capacity(table.records.len()),
-            issues: self.outcome.issues.clone(),
-        }
+        Rows { checker, date_questions, next: 0, issues: self.outcome.issues.clone() }
     }
 }
 

@@ -84,12 +84,11 @@ pub fn Grid() -> impl IntoView {
     let visible = Memo::new(move |_| {
         let only = only_problems.get();
         state.prepared.with(|p| {
-            p.rows
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| !only || r.cells.iter().any(|c| c.has_issue) || r.rejected)
-                .map(|(i, _)| i)
-                .collect::<Vec<_>>()
+            if only {
+                (0..p.len()).filter(|r| p.has_problem(*r)).collect::<Vec<_>>()
+            } else {
+                (0..p.len()).collect::<Vec<_>>()
+            }
         })
     });
     let scroll_to = move |index: usize| {
@@ -110,7 +109,7 @@ pub fn Grid() -> impl IntoView {
             } else {
                 p.columns.first().map(|c| c.field.clone())
             };
-            p.rows.get(record).zip(field).map(|(r, f)| format!("{f}, row {}", r.row))
+            p.row_number(record).zip(field).map(|(row, f)| format!("{f}, row {row}"))
         });
         let Some(label) = target else { return };
         only_problems.set(false);
@@ -127,7 +126,7 @@ pub fn Grid() -> impl IntoView {
         }
         let w = window.get();
         state.prepared.with(|p| {
-            let row_of = |i: usize| visible.with(|v| v.get(i).and_then(|r| p.rows.get(*r)).map_or(0, |r| r.row));
+            let row_of = |i: usize| visible.with(|v| v.get(i).and_then(|r| p.row_number(*r)).unwrap_or(0));
             format!(
                 "Showing rows {}–{} · {} row{} in all",
                 row_of(w.first_in_view),
@@ -146,7 +145,7 @@ pub fn Grid() -> impl IntoView {
         };
         // The first shown row at or after the wanted spreadsheet row.
         let index = state.prepared.with_untracked(|p| {
-            visible.with_untracked(|v| v.partition_point(|r| p.rows.get(*r).is_some_and(|row| row.row < wanted)))
+            visible.with_untracked(|v| v.partition_point(|r| p.row_number(*r).is_some_and(|row| row < wanted)))
         });
         let total = visible.with_untracked(Vec::len);
         if index >= total {
@@ -176,11 +175,7 @@ pub fn Grid() -> impl IntoView {
         let Window { start, count, .. } = window.get();
         let indexes: Vec<usize> = visible.with(|v| v.iter().skip(start).take(count).copied().collect());
         state.prepared.with(|p| {
-            indexes
-                .into_iter()
-                .enumerate()
-                .filter_map(|(k, i)| p.rows.get(i).map(|r| (start + k, r.clone())))
-                .collect::<Vec<_>>()
+            indexes.into_iter().enumerate().filter_map(|(k, i)| p.row(i).map(|r| (start + k, r))).collect::<Vec<_>>()
         })
     };
     let row_view = move |(position, row): (usize, crate::domain::prepare::OutRow)| {

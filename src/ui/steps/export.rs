@@ -60,7 +60,7 @@ pub fn ExportStep() -> impl IntoView {
     // A big file's download is written in slices, with progress and Stop; a small one at once.
     let download_import = move |_| {
         let limits = Limits::for_site(state.legacy.get_untracked());
-        if state.prepared.with_untracked(|p| p.rows.len()) > BACKGROUND_ROWS {
+        if state.prepared.with_untracked(|p| p.len()) > BACKGROUND_ROWS {
             jobs::start_export(state, limits, stem(), saved);
         } else {
             saved(state.prepared.with_untracked(|p| import_file(p, limits, &stem())));

@@ -1,0 +1,101 @@
+//! How a validation pass reads and normalises each mapped field: decided once (fields, sources, date plans, whether
+//! person accounts are left out), then applied to any record — to check it, and later to show or export it again.
+//!
+//! Owns the per-value pipeline (source value → edit overlay → type check → select value map). Key uniqueness is
+//! not here: it depends on the rows before, so `RowChecker` owns it. Invariant: the same record, edits and
+//! normaliser always give the same values, so a row never needs to be kept once checked.
+
+use std::borrow::Cow;
+
+use super::{check_value, date_plan, DatePlan, DateQuestion, OutCell, OutRow};
+use crate::domain::edits::Edits;
+use crate::domain::mapping::{Mapping, Source};
+use crate::domain::person_accounts;
+use crate::domain::report::{Issue, Problem};
+use crate::domain::schema::{Entity, Field, FieldType, Schema};
+use crate::domain::table::Record;
+
+/// The decisions of one validation pass.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Normaliser {
+    entity: Entity,
+    mapping: Mapping,
+    fields: Vec<Field>,
+    /// Each field's source, in `fields` order.
+    sources: Vec<Source>,
+    plans: Vec<Option<DatePlan>>,
+    /// The person-account column, when person accounts are left out of an organizations import.
+    person_column: Option<usize>,
+}
+
+/// The admin's edits of one record: (field, value).
+pub(crate) type RowEdits<'a> = Vec<(&'a str, &'a str)>;
+
+impl Normaliser {
+    /// `date_values(field)` gives every raw value of a date field whose order is not chosen; the questions that
+    /// raises are added to `questions`.
+    pub(crate) fn new(
+        schema: &Schema,
+        mapping: &Mapping,
+        headers: &[String],
+        person_column: Option<usize>,
+        mut date_values: impl FnMut(&Field) -> Vec<String>,
+        questions: &mut Vec<DateQuestion>,
+    ) -> Normaliser {
+        let fields: Vec<Field> = mapping.mapped_fields(schema).into_iter().cloned().collect();
+        let plans = fields
+            .iter()
+            .map(|f| (f.kind == FieldType::Date).then(|| date_plan(f, mapping, headers, &date_values(f), questions)))
+            .collect();
+        let sources = fields.iter().map(|f| mapping.source(&f.name).clone()).collect();
+        Normaliser { entity: schema.entity, mapping: mapping.clone(), fields, sources, plans, person_column }
+    }
+
+    pub(crate) fn entity(&self) -> Entity {
+        self.entity
+    }
+
+    pub(crate) fn fields(&self) -> &[Field] {
+        &self.fields
+    }
+
+    /// Whether the record is a person account left out of the import (then nothing else is checked).
+    pub(crate) fn is_left_out(&self, record: &Record) -> bool {
+        self.person_column.is_some_and(|c| person_accounts::is_person_cells(&record.cells, c))
+    }
+
+    /// Field `i`'s value before checking: the admin's edit if there is one (then `true`), else the mapped source.
+    pub(crate) fn raw<'a>(&self, i: usize, record: &'a Record, edits: &RowEdits<'a>) -> (Cow<'a, str>, bool) {
+        let name = self.fields[i].name.as_str();
+        match edits.iter().find(|(f, _)| *f == name) {
+            Some((_, v)) => (Cow::Borrowed(*v), true),
+            None => (self.sources[i].value_in(&record.cells), false),
+        }
+    }
+
+    /// Field `i`'s raw value checked: the value CSM receives, or the problems with their fixes.
+    pub(crate) fn check(&self, i: usize, raw: &str) -> Result<String, Vec<(Problem, Option<String>)>> {
+        check_value(&self.fields[i], raw, self.plans[i].as_ref(), &self.mapping)
+    }
+
+    /// Record `r` as the grid shows it, given its findings.
+    pub(crate) fn out_row(&self, r: usize, record: &Record, edits: &Edits, issues: &[Issue], rejected: bool) -> OutRow {
+        let row_edits = row_edits(edits, r);
+        let left_out = self.is_left_out(record);
+        let cells = (0..self.fields.len())
+            .map(|i| {
+                let (input, edited) = self.raw(i, record, &row_edits);
+                let output = if left_out { String::new() } else { self.check(i, &input).unwrap_or_default() };
+                let name = self.fields[i].name.as_str();
+                let has_issue = issues.iter().any(|issue| issue.field.as_deref() == Some(name));
+                OutCell { input: input.into_owned(), output, has_issue, edited }
+            })
+            .collect();
+        OutRow { record: r, row: record.pos.row, cells, rejected }
+    }
+}
+
+/// The edits of record `r` (none, almost always), found without a copy of any key.
+pub(crate) fn row_edits(edits: &Edits, r: usize) -> RowEdits<'_> {
+    edits.range((r, String::new())..(r + 1, String::new())).map(|((_, f), v)| (f.as_str(), v.as_str())).collect()
+}
