@@ -241,7 +241,8 @@ mod tests {
             records: (0..n)
                 .map(|i| Record {
                     pos: Position { row: i as u64 + 2, line: i as u64 + 2 },
-                    cells: vec![format!("p{i}@example.com"), if i == 1 { "=HYPERLINK()".into() } else { "CTO".into() }],
+                    cells: vec![format!("p{i}@example.com"), if i == 1 { "=HYPERLINK()".into() } else { "CTO".into() }]
+                        .into(),
                 })
                 .collect(),
         }
@@ -290,7 +291,7 @@ mod tests {
     #[test]
     fn rejects_keep_original_columns_with_row_and_reason_and_neutralise_formulas() {
         let mut t = contacts(2);
-        t.records[1].cells[0] = "broken".into();
+        t.records[1].cells = vec!["broken", "=HYPERLINK()"].into();
         let f = rejects_file(&prepared(&t), &t, "customers-import").expect("rejects");
         let s = text(&f.bytes);
         assert!(s.starts_with("\u{feff}Email,Title,Row in original file,Reason\r\n"), "{s}");
@@ -300,7 +301,7 @@ mod tests {
     #[test]
     fn no_valid_rows_is_a_clear_error() {
         let mut t = contacts(1);
-        t.records[0].cells[0].clear();
+        t.records[0].cells = vec!["", "CTO"].into();
         assert!(matches!(import_file(&prepared(&t), Limits::for_site(true), "x"), Err(ExportError::NoValidRows)));
     }
 

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use super::dates::DateFormat;
 use super::schema::{FieldRole, Schema};
 use super::suggest::Confidence;
-use super::table::Table;
+use super::table::{Cells, Table};
 
 /// Where a field's value comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,13 +43,13 @@ impl Source {
     }
 
     /// The source value from one record's cells (out-of-range columns read as empty).
-    pub fn value_of(&self, cells: &[String]) -> String {
+    pub fn value_of(&self, cells: &Cells) -> String {
         self.value_in(cells).into_owned()
     }
 
     /// `value_of` without a copy when the value is one cell as it is.
-    pub fn value_in<'a>(&self, cells: &'a [String]) -> Cow<'a, str> {
-        let cell = |c: &usize| cells.get(*c).map_or("", String::as_str);
+    pub fn value_in<'a>(&self, cells: &'a Cells) -> Cow<'a, str> {
+        let cell = |c: &usize| cells.get(*c).unwrap_or("");
         match self {
             Source::Unmapped => Cow::Borrowed(""),
             Source::Column(c) => Cow::Borrowed(cell(c)),
@@ -205,10 +205,7 @@ mod tests {
     fn table() -> Table {
         Table {
             headers: vec!["First".into(), "Last".into(), "Mail".into()],
-            records: vec![Record {
-                pos: Position { row: 2, line: 2 },
-                cells: vec![" Ada ".into(), "".into(), "a@x.io".into()],
-            }],
+            records: vec![Record { pos: Position { row: 2, line: 2 }, cells: vec![" Ada ", "", "a@x.io"].into() }],
         }
     }
 

@@ -5,7 +5,7 @@
 
 use super::check::{check_boolean, Checked};
 use super::synonyms::normalise;
-use super::table::Table;
+use super::table::{Cells, Table};
 
 /// The column that marks person accounts, in normalised form.
 const MARKER: &str = "ispersonaccount";
@@ -21,8 +21,8 @@ pub fn is_person(table: &Table, record: usize, column: usize) -> bool {
 }
 
 /// Whether a record with these cells is a person account, given the marker column.
-pub fn is_person_cells(cells: &[String], column: usize) -> bool {
-    check_boolean(cells.get(column).map_or("", String::as_str)) == Checked::Valid("true".into())
+pub fn is_person_cells(cells: &Cells, column: usize) -> bool {
+    check_boolean(cells.get(column).unwrap_or("")) == Checked::Valid("true".into())
 }
 
 /// How many rows are person accounts (0 when the file has no marker column).
@@ -43,7 +43,7 @@ mod tests {
                 .enumerate()
                 .map(|(i, f)| Record {
                     pos: Position { row: i as u64 + 2, line: i as u64 + 2 },
-                    cells: vec![format!("Account {i}"), (*f).to_owned()],
+                    cells: vec![format!("Account {i}"), (*f).to_owned()].into(),
                 })
                 .collect(),
         }

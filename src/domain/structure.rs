@@ -111,7 +111,7 @@ fn looks_like_header(record: &Record, width: usize) -> bool {
         return false;
     }
     let values: Vec<String> =
-        record.cells[..width].iter().map(|c| c.trim().to_lowercase()).filter(|c| !c.is_empty()).collect();
+        record.cells.iter().take(width).map(|c| c.trim().to_lowercase()).filter(|c| !c.is_empty()).collect();
     let distinct: HashSet<&String> = values.iter().collect();
     let numeric = values.iter().filter(|v| is_numeric_like(v)).count();
     values.len() * 4 >= width * 3 && distinct.len() * 4 >= values.len() * 3 && numeric * 4 <= values.len()

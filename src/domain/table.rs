@@ -6,6 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 
+mod cells;
+
+pub use cells::Cells;
+
 /// Where a record is: the row number a spreadsheet shows (the header is row 1, the first data row is row 2)
 /// and the physical line in the file it starts on. A quoted newline makes the two differ.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -18,7 +22,7 @@ pub struct Position {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record {
     pub pos: Position,
-    pub cells: Vec<String>,
+    pub cells: Cells,
 }
 
 /// A whole source file as headers and records.
@@ -36,6 +40,6 @@ impl Table {
 
     /// The cell at `record`, `column`, or "" when out of range.
     pub fn cell(&self, record: usize, column: usize) -> &str {
-        self.records.get(record).and_then(|r| r.cells.get(column)).map_or("", String::as_str)
+        self.records.get(record).and_then(|r| r.cells.get(column)).unwrap_or("")
     }
 }

@@ -77,7 +77,7 @@ pub fn distinct_values(table: &Table, source: &Source, field: &Field, split: Opt
     let mut counts: HashMap<String, usize> = HashMap::new();
     for record in &table.records {
         let raw: Cow<'_, str> = match source {
-            Source::Column(c) => Cow::Borrowed(record.cells.get(*c).map_or("", String::as_str)),
+            Source::Column(c) => Cow::Borrowed(record.cells.get(*c).unwrap_or("")),
             other => Cow::Owned(other.value_of(&record.cells)),
         };
         for part in split_cell(&raw, split) {
@@ -160,7 +160,7 @@ mod tests {
                 .enumerate()
                 .map(|(i, v)| Record {
                     pos: Position { row: i as u64 + 2, line: i as u64 + 2 },
-                    cells: vec![(*v).to_owned()],
+                    cells: vec![(*v).to_owned()].into(),
                 })
                 .collect(),
         }

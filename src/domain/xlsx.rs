@@ -126,7 +126,7 @@ fn sheet_cells(workbook: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<SheetCe
                 line[column as usize] = text;
             }
             let row = u64::from(row) + 1;
-            Record { pos: Position { row, line: row }, cells: line }
+            Record { pos: Position { row, line: row }, cells: line.into() }
         })
         .collect();
     Ok(SheetCells { records, errors })

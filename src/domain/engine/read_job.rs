@@ -157,9 +157,7 @@ impl ReadJob {
             }
             Stage::Parse(mut parse) => {
                 let records = &mut parse.records;
-                parse
-                    .cursor
-                    .step(body, |r| records.push(Record { pos: r.pos, cells: r.cells().map(str::to_owned).collect() }));
+                parse.cursor.step(body, |r| records.push(Record { pos: r.pos, cells: r.cells().collect() }));
                 self.stage = if parse.cursor.is_done() {
                     Stage::Assemble(std::mem::take(&mut parse.records), parse.decided)
                 } else {

@@ -53,12 +53,12 @@ pub(crate) fn assemble(mut records: Vec<Record>, options: &ReadOptions, rows: Ro
         footer_rows,
         footer_kept: options.keep_footer,
     };
-    let (headers, header_notes) = clean_headers(header_record.cells);
+    let (headers, header_notes) = clean_headers(header_record.cells.to_vec());
     let width = headers.len();
     let mut issues = Vec::new();
     for (index, record) in records.iter_mut().enumerate() {
         if rows == Rows::Worksheet && record.cells.len() < width {
-            record.cells.resize(width, String::new());
+            record.cells.resize(width);
         }
         if let Some(problem) = square(record, width) {
             issues.push(Issue { record: index, pos: record.pos, column: None, field: None, problem, fix: None });

@@ -46,7 +46,7 @@ impl<'a> Records<'a> {
             }
             let pos = self.locate(start_byte);
             if self.record.iter().any(|cell| !cell.trim().is_empty()) {
-                return Ok(Some(Record { pos, cells: self.record.iter().map(str::to_string).collect() }));
+                return Ok(Some(Record { pos, cells: self.record.iter().collect() }));
             }
         }
     }

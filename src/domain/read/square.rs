@@ -12,16 +12,18 @@ pub(super) fn square(record: &mut Record, width: usize) -> Option<Problem> {
     let found = record.cells.len();
     let problem = match found.cmp(&width) {
         // Extra cells that are all empty (a trailing delimiter) lose nothing: a warning, not a rejected row.
-        std::cmp::Ordering::Greater if record.cells[width..].iter().all(|c| c.trim().is_empty()) => {
+        std::cmp::Ordering::Greater if record.cells.iter().skip(width).all(|c| c.trim().is_empty()) => {
             Some(Problem::ExtraEmptyValues { found, expected: width })
         }
-        std::cmp::Ordering::Greater => {
-            Some(Problem::TooManyValues { found, expected: width, extra: record.cells[width..].to_vec() })
-        }
+        std::cmp::Ordering::Greater => Some(Problem::TooManyValues {
+            found,
+            expected: width,
+            extra: record.cells.iter().skip(width).map(str::to_owned).collect(),
+        }),
         std::cmp::Ordering::Less => Some(Problem::TooFewValues { found, expected: width }),
         std::cmp::Ordering::Equal => None,
     };
-    record.cells.resize(width, String::new());
+    record.cells.resize(width);
     problem
 }
 

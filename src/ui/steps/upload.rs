@@ -226,7 +226,7 @@ fn Preview() -> impl IntoView {
                 .iter()
                 .take(5)
                 .map(|r| {
-                    let cells = r.cells.iter().map(|c| view! { <td>{c.clone()}</td> }).collect_view();
+                    let cells = r.cells.iter().map(|c| view! { <td>{c.to_owned()}</td> }).collect_view();
                     view! { <tr><th scope="row">{r.pos.row}</th>{cells}</tr> }
                 })
                 .collect_view();
