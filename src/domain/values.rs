@@ -4,7 +4,6 @@
 //! Owns suggestion of options and splitting of cells. Never invents an option: a suggestion is always one of the
 //! field's existing options, or none. The admin's choices live in `mapping::ValueMap`.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::mapping::{Source, ValueMap};
@@ -76,10 +75,7 @@ pub fn distinct_values(table: &Table, source: &Source, field: &Field, split: Opt
     // time it is seen.
     let mut counts: HashMap<String, usize> = HashMap::new();
     for record in &table.records {
-        let raw: Cow<'_, str> = match source {
-            Source::Column(c) => Cow::Borrowed(record.cells.get(*c).unwrap_or("")),
-            other => Cow::Owned(other.value_of(&record.cells)),
-        };
+        let raw = source.value_in(&record.cells);
         for part in split_cell(&raw, split) {
             match counts.get_mut(part) {
                 Some(n) => *n += 1,
@@ -106,17 +102,21 @@ pub fn detect_split(table: &Table, source: &Source, field: &Field) -> Option<cha
     if field.kind != FieldType::Multiselect {
         return None;
     }
-    let values: Vec<String> = (0..table.records.len()).map(|r| source.value(table, r)).collect();
+    // One pass over the column, read in place: (cells holding the separator, whether splitting helps).
+    let mut found = [(0usize, false); SPLIT_CANDIDATES.len()];
+    for record in &table.records {
+        let value = source.value_in(&record.cells);
+        for (sep, (cells, helps)) in SPLIT_CANDIDATES.into_iter().zip(found.iter_mut()) {
+            if value.contains(sep) {
+                *cells += 1;
+                *helps = *helps || split_cell(&value, Some(sep)).any(|p| suggest_option(p, &field.options).is_some());
+            }
+        }
+    }
     SPLIT_CANDIDATES
         .into_iter()
-        .map(|sep| {
-            let cells = values.iter().filter(|v| v.contains(sep)).count();
-            let helps = values
-                .iter()
-                .filter(|v| v.contains(sep))
-                .any(|v| split_cell(v, Some(sep)).any(|p| suggest_option(p, &field.options).is_some()));
-            (sep, cells, helps)
-        })
+        .zip(found)
+        .map(|(sep, (cells, helps))| (sep, cells, helps))
         .filter(|(_, cells, helps)| *cells > 0 && *helps)
         .max_by_key(|(_, cells, _)| *cells)
         .map(|(sep, _, _)| sep)

@@ -1,0 +1,63 @@
+//! Native timing of the big-file path on one CSV: read (`ReadJob`, as the page runs it), suggest, check
+//! (`ValidateJob`), export (`ExportJob`), with MB/s and rows/s for each. For finding where time goes with a native
+//! profiler (`perf record`); the browser figures come from `scripts/bench.sh`. Not a test.
+//!
+//!   cargo run --release --example profile_read_check -- bench-out/contacts-1000000.csv
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use csm_import::domain::edits::Edits;
+use csm_import::domain::engine::{ExportJob, ReadJob, ValidateJob};
+use csm_import::domain::export::Limits;
+use csm_import::domain::read::ReadOptions;
+use csm_import::domain::schema::{Entity, Schema};
+use csm_import::domain::suggest::suggest;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let path = std::env::args().nth(1).ok_or("usage: profile_read_check FILE.csv")?;
+    let bytes = Arc::new(std::fs::read(&path)?);
+    let mb = bytes.len() as f64 / 1e6;
+    println!("{path}: {mb:.1} MB");
+
+    let started = Instant::now();
+    let mut job = ReadJob::new(Arc::clone(&bytes), ReadOptions::default());
+    let outcome = Arc::new(loop {
+        if let Some(result) = job.step() {
+            break result?;
+        }
+    });
+    let rows = outcome.table.records.len();
+    report("read", started, mb, rows);
+
+    let started = Instant::now();
+    let schema = Schema::defaults(Entity::Customers);
+    let mapping = suggest(&schema, &outcome.table);
+    report("suggest", started, mb, rows);
+
+    let started = Instant::now();
+    let mut job = ValidateJob::new(Arc::clone(&outcome), schema, mapping, Edits::new());
+    let prepared = Arc::new(loop {
+        if let Some(p) = job.step(256) {
+            break p;
+        }
+    });
+    report("check", started, mb, rows);
+    println!("  {} valid, {} invalid", prepared.report.valid, prepared.report.invalid);
+
+    let started = Instant::now();
+    let mut job = ExportJob::new(prepared, Limits::for_site(false), "customers-import")?;
+    let file = loop {
+        if let Some(file) = job.step(256) {
+            break file?;
+        }
+    };
+    report("export", started, mb, rows);
+    println!("  {} ({} parts, {:.1} MB)", file.name, file.parts, file.bytes.len() as f64 / 1e6);
+    Ok(())
+}
+
+fn report(what: &str, started: Instant, mb: f64, rows: usize) {
+    let s = started.elapsed().as_secs_f64();
+    println!("{what:>8}: {s:6.2} s  {:7.1} MB/s  {:>10.0} rows/s", mb / s, rows as f64 / s);
+}
