@@ -16,17 +16,12 @@ use csm_import::domain::suggest::suggest;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args().nth(1).ok_or("usage: profile_read_check FILE.csv")?;
-    let bytes = Arc::new(std::fs::read(&path)?);
+    let bytes = std::fs::read(&path)?;
     let mb = bytes.len() as f64 / 1e6;
     println!("{path}: {mb:.1} MB");
 
     let started = Instant::now();
-    let mut job = ReadJob::new(Arc::clone(&bytes), ReadOptions::default());
-    let outcome = Arc::new(loop {
-        if let Some(result) = job.step() {
-            break result?;
-        }
-    });
+    let outcome = Arc::new(ReadJob::new(bytes.len() as u64, ReadOptions::default()).run(&bytes)?);
     let rows = outcome.table.records.len();
     report("read", started, mb, rows);
 

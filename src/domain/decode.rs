@@ -60,7 +60,7 @@ pub const ENCODING_CHOICES: &[&Encoding] = &[
 ];
 
 /// How far into the file NUL bytes mean "not text" (or, in a pattern, UTF-16 without a BOM).
-const BINARY_SNIFF_BYTES: usize = 8 * 1024;
+pub(crate) const BINARY_SNIFF_BYTES: usize = 8 * 1024;
 /// Every .xlsx, .docx and .zip file starts with this.
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 /// Old Excel (.xls) and other OLE compound documents start with this.

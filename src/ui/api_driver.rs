@@ -20,7 +20,7 @@ use crate::domain::api::error::ApiError;
 use crate::domain::api::http::HttpRequest;
 use crate::domain::api::journal::{Journal, RunIdentity, STORAGE_PREFIX};
 use crate::domain::api::payload::Operation;
-use crate::domain::api::plan::{batches, file_hash, fingerprint, idempotency_key, send_rows, SendRow};
+use crate::domain::api::plan::{batches, fingerprint, idempotency_key, send_rows, SendRow};
 use crate::domain::api::requests;
 use crate::domain::api::responses::{parse_catalogue, parse_fetch, parse_submit, parse_task};
 use crate::domain::api::run::{Action, Phase, Run};
@@ -112,7 +112,10 @@ fn current_rows(import: &ImportState) -> Vec<SendRow> {
 }
 
 fn current_file(import: &ImportState) -> (String, String) {
-    import.loaded.with_untracked(|l| l.as_ref().map(|l| (file_hash(&l.bytes), l.name.clone()))).unwrap_or_default()
+    import
+        .loaded
+        .with_untracked(|l| l.as_ref().map(|l| (l.kept.fingerprint.clone(), l.name.clone())))
+        .unwrap_or_default()
 }
 
 /// The dry run: looks up every key, 50 at a time, with the import's retry policy.
@@ -235,19 +238,13 @@ pub fn find_resumable(api: ApiState, import: ImportState) {
     api.resumable.set(found);
 }
 
-/// Interrupted imports of this file (for the hint on the first step). The file is hashed only when some journal
-/// is stored, so loading a large file costs nothing extra in the usual case.
-pub fn journals_for_file(bytes: &[u8]) -> Vec<Journal> {
-    let stored: Vec<Journal> = storage::values_with_prefix(Area::Local, STORAGE_PREFIX)
+/// Interrupted imports of the file with this fingerprint (for the hint on the first step).
+pub fn journals_for_file(fingerprint: &str) -> Vec<Journal> {
+    storage::values_with_prefix(Area::Local, STORAGE_PREFIX)
         .iter()
         .filter_map(|s| Journal::from_json(s))
-        .filter(|j| !j.is_complete())
-        .collect();
-    if stored.is_empty() {
-        return stored;
-    }
-    let hash = file_hash(bytes);
-    stored.into_iter().filter(|j| j.identity.file_hash == hash).collect()
+        .filter(|j| !j.is_complete() && j.identity.file_hash == fingerprint)
+        .collect()
 }
 
 pub fn pause(api: ApiState) {

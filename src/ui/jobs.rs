@@ -17,8 +17,8 @@ use crate::domain::mapping::Mapping;
 use crate::domain::prepare::Prepared;
 use crate::domain::read::{ReadOptions, ReadOutcome};
 use crate::domain::schema::Schema;
+use crate::ui::file_source::{FileSource, Window};
 use crate::ui::state::{ImportState, Validated};
-use crate::web::file::read_file_in_slices;
 use crate::web::yield_now::{now_ms, yield_now};
 
 /// Files bigger than this are read in slices with progress and Stop; smaller ones at once.
@@ -30,48 +30,15 @@ const PROGRESS_MS: f64 = 150.0;
 /// Rows per `ValidateJob::step`, so the clock is looked at often enough to keep to `SLICE_MS`.
 const CHECK_BATCH: usize = 256;
 
-/// Loads a big file from the admin's computer in slices, with progress and Stop, then reads it (`start_read`).
+/// Reads a big file from the admin's computer (`start_read`), a slice at a time.
 pub fn start_file(state: ImportState, file: web_sys::File) {
-    let generation = bump(state.read_generation);
-    state.read_stopped.set(None);
-    let name = file.name();
-    state.busy.set(Some(name.clone()));
-    let started = now_ms();
-    let work = move |done: u64, total: u64| Work {
-        title: format!("Reading “{name}”"),
-        phase: "Loading the file from your computer".to_owned(),
-        done: done as f64,
-        total: total as f64,
-        unit: Unit::Bytes,
-        rows: 0,
-        started_ms: started,
-        now_ms: now_ms(),
-    };
-    state.reading.set(Some(work(0, file.size() as u64)));
-    spawn_local(async move {
-        let current = move || state.read_generation.get_value() == generation;
-        let progress = |done, total| {
-            if current() {
-                state.reading.set(Some(work(done, total)));
-            }
-        };
-        match read_file_in_slices(file, progress, current).await {
-            Ok(Some(picked)) if current() => {
-                start_read(state, picked.name, Arc::new(picked.bytes), ReadOptions::default())
-            }
-            Ok(_) => {}
-            Err(e) if current() => {
-                state.reading.set(None);
-                state.busy.set(None);
-                state.load_error.set(Some(e.to_string()));
-            }
-            Err(_) => {}
-        }
-    });
+    start_read(state, file.name(), FileSource::disk(file), ReadOptions::default());
 }
 
-/// Reads a big file in slices. The previous file, mapping and edits stay until the new file is read.
-pub fn start_read(state: ImportState, name: String, bytes: Arc<Vec<u8>>, options: ReadOptions) {
+/// Reads a big file in slices, with progress and Stop: each slice the `ReadJob` asks for is read from disk (through
+/// a `Window` of a few MB) just before it is parsed, so the file is never in memory whole. On success the file
+/// replaces the one loaded before; a failure or Stop keeps it.
+pub fn start_read(state: ImportState, name: String, source: FileSource, options: ReadOptions) {
     let generation = bump(state.read_generation);
     state.read_stopped.set(None);
     state.busy.set(Some(name.clone()));
@@ -95,19 +62,60 @@ pub fn start_read(state: ImportState, name: String, bytes: Arc<Vec<u8>>, options
             now_ms: now_ms(),
         }
     };
-    let mut job = ReadJob::new(Arc::clone(&bytes), options);
+    let mut job = ReadJob::new(source.size(), options);
     state.reading.set(Some(work(&job, started)));
     spawn_local(async move {
+        let current = move || state.read_generation.get_value() == generation;
         let mut phase = (job.progress().stage, started);
-        let publish = |job: &ReadJob| {
+        let mut shown = now_ms();
+        let mut window = Window::new(source.clone());
+        let result = 'read: loop {
+            yield_now().await;
+            if !current() {
+                return;
+            }
+            let slice = now_ms();
+            loop {
+                let range = job.wants();
+                if !window.covers(&range) {
+                    if let Err(e) = window.load(range.clone()).await {
+                        break 'read Err(e.to_string());
+                    }
+                    if !current() {
+                        return;
+                    }
+                }
+                if let Some(result) = job.step(window.get(range)) {
+                    break 'read Ok(result);
+                }
+                if now_ms() - slice >= SLICE_MS {
+                    break;
+                }
+            }
             if job.progress().stage != phase.0 {
                 phase = (job.progress().stage, now_ms());
             }
-            state.reading.set(Some(work(job, phase.1)));
+            if now_ms() - shown >= PROGRESS_MS {
+                shown = now_ms();
+                state.reading.set(Some(work(&job, phase.1)));
+            }
         };
-        if let Some(result) = drive(state.read_generation, generation, &mut job, ReadJob::step, publish).await {
-            state.reading.set(None);
-            state.apply_read(name, bytes, result);
+        drop(window);
+        // What is kept of the file besides its table: two slices of at most 1 MiB.
+        let result = match result {
+            Ok(read) => source.kept().await.map(|kept| (kept, read)).map_err(|e| e.to_string()),
+            Err(e) => Err(e),
+        };
+        if !current() {
+            return;
+        }
+        state.reading.set(None);
+        match result {
+            Ok((kept, read)) => state.apply_read(name, (source, kept), read),
+            Err(e) => {
+                state.busy.set(None);
+                state.load_error.set(Some(e));
+            }
         }
     });
 }

@@ -16,6 +16,7 @@ use crate::domain::read::{read, ReadError, ReadOptions, ReadOutcome};
 use crate::domain::report::Group;
 use crate::domain::schema::{Entity, Field, Schema};
 use crate::domain::suggest::{refresh_value_maps, suggest};
+use crate::ui::file_source::{FileSource, Kept};
 use crate::ui::jobs;
 
 /// The wizard's steps, in order.
@@ -55,11 +56,13 @@ impl Step {
     }
 }
 
-/// The file the admin loaded: its name, bytes (kept so encoding/delimiter can be changed) and what was read.
+/// The file the admin loaded: its name, where its bytes are (so encoding/delimiter can be changed: a big file is
+/// read from disk again), what is kept of it, and what was read.
 #[derive(Clone, Debug)]
 pub struct Loaded {
     pub name: String,
-    pub bytes: Arc<Vec<u8>>,
+    pub source: FileSource,
+    pub kept: Kept,
     pub outcome: Arc<ReadOutcome>,
 }
 
@@ -232,23 +235,25 @@ impl ImportState {
     /// Reads `bytes` with `options`: a big file in slices in the background (`jobs::start_read`), else at once.
     pub fn load(&self, name: String, bytes: Arc<Vec<u8>>, options: ReadOptions) {
         if bytes.len() > jobs::BACKGROUND_READ_BYTES {
-            jobs::start_read(*self, name, bytes, options);
+            jobs::start_read(*self, name, FileSource::Memory(bytes), options);
         } else {
             let result = read(&bytes, &options);
-            self.apply_read(name, bytes, result);
+            let kept = Kept::of_memory(&bytes);
+            self.apply_read(name, (FileSource::Memory(bytes), kept), result);
         }
     }
 
     /// Takes what reading gave. On success replaces the file, re-suggests the mapping and clears edits; on failure
     /// keeps everything as it was and shows why.
-    pub fn apply_read(&self, name: String, bytes: Arc<Vec<u8>>, result: Result<ReadOutcome, ReadError>) {
+    pub fn apply_read(&self, name: String, file: (FileSource, Kept), result: Result<ReadOutcome, ReadError>) {
         match result {
             Ok(outcome) => {
                 let outcome = Arc::new(outcome);
                 let mapping = self.schema.with_untracked(|s| suggest(s, &outcome.table));
                 self.mapping.set(mapping);
                 self.edits.set(Edits::new());
-                self.loaded.set(Some(Loaded { name, bytes, outcome }));
+                let (source, kept) = file;
+                self.loaded.set(Some(Loaded { name, source, kept, outcome }));
                 self.read_stopped.set(None);
                 self.load_error.set(None);
             }
@@ -259,8 +264,10 @@ impl ImportState {
 
     /// Re-reads the current file with a different encoding or delimiter.
     pub fn reread(&self, options: ReadOptions) {
-        if let Some(l) = self.loaded.get_untracked() {
-            self.load(l.name, l.bytes, options);
+        match self.loaded.get_untracked() {
+            Some(Loaded { name, source: FileSource::Memory(bytes), .. }) => self.load(name, bytes, options),
+            Some(Loaded { name, source, .. }) => jobs::start_read(*self, name, source, options),
+            None => {}
         }
     }
 

@@ -218,3 +218,40 @@ async fn stopping_a_read_keeps_the_file_loaded_before() {
     let stopped = state.read_stopped.get_untracked().unwrap_or_default();
     assert!(stopped.contains("“big.csv”") && stopped.contains("“contacts.csv” is still loaded"), "{stopped}");
 }
+
+/// A `File` as the file input gives it, made of `bytes`.
+fn file_of(bytes: &[u8], name: &str) -> web_sys::File {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    web_sys::File::new_with_u8_array_sequence(&parts, name).expect("a File")
+}
+
+#[wasm_bindgen_test]
+async fn a_big_file_on_disk_is_read_a_slice_at_a_time_and_read_again_from_disk_for_a_new_choice() {
+    use csm_import::domain::api::plan::file_hash;
+    use csm_import::ui::file_source::FileSource;
+    let owner = Owner::new();
+    owner.set();
+    let state = new_state();
+    // UTF-8 until one Windows-1252 byte near the end: read as UTF-8 first, then guessed and read again.
+    let mut bytes = big_csv(80_000);
+    bytes.extend_from_slice(b"late@example.com,M\xFCnchen\n");
+    csm_import::ui::jobs::start_file(state, file_of(&bytes, "late.csv"));
+    assert!(until(3000, || state.loaded.with_untracked(Option::is_some)).await, "the file is read");
+    let expected = csm_import::domain::read::read(&bytes, &ReadOptions::default()).expect("reads");
+    state.loaded.with_untracked(|l| {
+        let l = l.as_ref().expect("loaded");
+        assert!(matches!(l.source, FileSource::Disk(_)), "kept on disk, not in memory");
+        assert_eq!(*l.outcome, expected);
+        assert!(l.outcome.encoding_guessed && l.outcome.encoding != encoding_rs::UTF_8);
+        assert_eq!(l.kept.fingerprint, file_hash(&bytes));
+        assert_eq!(l.kept.head.as_slice(), &bytes[..1 << 20]);
+    });
+    // A new delimiter: the file is read again from disk.
+    let options = ReadOptions { delimiter: Some(b';'), ..ReadOptions::default() };
+    state.reread(options.clone());
+    assert!(
+        until(3000, || state.loaded.with_untracked(|l| l.as_ref().is_some_and(|l| l.outcome.delimiter == b';'))).await
+    );
+    let expected = csm_import::domain::read::read(&bytes, &options).expect("reads");
+    state.loaded.with_untracked(|l| assert_eq!(l.as_ref().map(|l| &*l.outcome), Some(&expected)));
+}

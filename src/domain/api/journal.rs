@@ -47,7 +47,7 @@ pub struct JournalBatch {
 pub struct RunIdentity {
     /// `plan::fingerprint` of what is sent: the journal applies only to exactly these rows and choices.
     pub fingerprint: String,
-    /// `plan::file_hash`: recognises the file on the first step.
+    /// `plan::file_fingerprint`: recognises the file on the first step.
     pub file_hash: String,
     pub file_name: String,
     pub entity: Entity,

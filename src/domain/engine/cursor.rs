@@ -1,4 +1,5 @@
-//! Reading records from a file's bytes one chunk at a time.
+//! Reading records from a file's bytes one chunk at a time, the chunk handed in by the caller (from memory, or
+//! read from disk just before), so the file never has to be in memory at once.
 //!
 //! The bytes are the file's body: any BOM has been stepped over (`decode::first_look` measures it), so no BOM
 //! handling happens here. Owns chunking: each chunk is cut just after its last line break (a `\n` byte in
@@ -6,6 +7,8 @@
 //! a chunk with no line break at all is read whole. A character split by a cut is kept whole by the streaming
 //! decoder. Invariant: records and their positions are exactly those `stream::RecordStream` gives for the whole
 //! text (and so those `read` gives).
+
+use std::ops::Range;
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
 
@@ -19,22 +22,28 @@ pub struct Cursor {
     decoder: ChunkDecoder,
     stream: RecordStream,
     offset: u64,
+    /// The body's length in bytes.
+    size: u64,
     /// Bytes read per step.
     chunk: u64,
     done: bool,
+    /// Whether malformed bytes were replaced with U+FFFD so far.
+    replaced: bool,
     text: String,
 }
 
 impl Cursor {
-    /// A cursor at the start of the body.
-    pub fn new(encoding: &'static Encoding, delimiter: u8) -> Cursor {
+    /// A cursor at the start of a body of `size` bytes.
+    pub fn new(encoding: &'static Encoding, delimiter: u8, size: u64) -> Cursor {
         Cursor {
             encoding,
             decoder: ChunkDecoder::resume(encoding),
             stream: RecordStream::new(delimiter),
             offset: 0,
+            size,
             chunk: CHUNK_BYTES,
             done: false,
+            replaced: false,
             text: String::new(),
         }
     }
@@ -54,16 +63,27 @@ impl Cursor {
         self.done
     }
 
-    /// Reads, decodes and parses the next chunk of `body` (the same bytes at every step), calling `on_record` for
-    /// each non-blank record.
-    pub fn step(&mut self, body: &[u8], mut on_record: impl FnMut(&StreamRecord<'_>)) {
+    /// Whether any bytes so far were malformed in the encoding (and read as U+FFFD).
+    pub fn had_replacements(&self) -> bool {
+        self.replaced
+    }
+
+    /// The bytes of the body the next step reads.
+    pub fn wants(&self) -> Range<u64> {
+        if self.done {
+            return self.offset..self.offset;
+        }
+        self.offset..(self.offset + self.chunk).min(self.size)
+    }
+
+    /// Reads, decodes and parses the next chunk: `bytes` are the body's bytes in `wants()` (fewer only if the
+    /// body ends sooner). Calls `on_record` for each non-blank record.
+    pub fn step(&mut self, bytes: &[u8], mut on_record: impl FnMut(&StreamRecord<'_>)) {
         if self.done {
             return;
         }
-        let size = body.len() as u64;
-        let end = (self.offset + self.chunk).min(size);
-        let mut bytes = &body[self.offset as usize..end as usize];
-        let last = end == size;
+        let mut bytes = &bytes[..bytes.len().min(self.chunk as usize)];
+        let last = self.offset + bytes.len() as u64 >= self.size;
         if !last {
             if let Some(cut) = self.cut(bytes) {
                 bytes = &bytes[..cut];
@@ -71,7 +91,7 @@ impl Cursor {
         }
         self.offset += bytes.len() as u64;
         self.text.clear();
-        self.decoder.push(bytes, last, &mut self.text);
+        self.replaced |= self.decoder.push(bytes, last, &mut self.text);
         // Empty input means "end of file" to csv_core: a chunk that only began a character adds nothing yet.
         if !self.text.is_empty() {
             self.stream.push(self.text.as_bytes(), &mut on_record);
@@ -108,10 +128,13 @@ mod tests {
     use encoding_rs::{SHIFT_JIS, UTF_8};
 
     fn all(encoding: &'static Encoding, bytes: &[u8], delimiter: u8, chunk: u64) -> Vec<Record> {
-        let mut cursor = Cursor::new(encoding, delimiter).with_chunk(chunk);
+        let mut cursor = Cursor::new(encoding, delimiter, bytes.len() as u64).with_chunk(chunk);
         let mut out = Vec::new();
         while !cursor.is_done() {
-            cursor.step(bytes, |r| out.push(Record { pos: r.pos, cells: r.cells().collect() }));
+            let Range { start, end } = cursor.wants();
+            cursor.step(&bytes[start as usize..end as usize], |r| {
+                out.push(Record { pos: r.pos, cells: r.cells().collect() })
+            });
         }
         assert_eq!(cursor.offset(), bytes.len() as u64);
         out

@@ -1,36 +1,39 @@
-//! Reading a whole file in slices: the same `ReadOutcome` as `read::read`, one bounded step at a time.
+//! Reading a file in slices it asks for: the same `ReadOutcome` as `read::read`, one bounded step at a time, with
+//! never more of the file in memory than the slice in hand.
 //!
-//! Owns the order of the slices: the head of the file (workbooks and binary files refused, a BOM or UTF-16's
-//! NUL-byte pattern deciding the encoding), then — when the encoding is not decided — a pass checking the body is
-//! valid UTF-8 and, if it is not, a pass feeding chardetng, then the delimiter sniffed from the first megabytes, then
-//! decoding and parsing chunk by chunk (`Cursor`), and last the table assembled as `read` assembles it. A workbook
-//! is read in one step (calamine needs the whole archive). It decides nothing itself: each choice is the one
-//! `decode`, `sniff` and `structure` make for the whole file, which is why the outcome is equal. Memory: the file's
-//! bytes (shared, not copied), one chunk of text, and the records read so far.
+//! The job says which bytes of the file its next step reads (`wants`), and the caller hands exactly those in: from
+//! memory, or read from disk just before (`Blob.slice` in the browser). It owns the order of the slices: the head of
+//! the file (workbooks and binary files refused, a BOM or UTF-16's NUL-byte pattern deciding the encoding), the
+//! delimiter sniffed from the first megabytes, then decoding and parsing chunk by chunk (`Cursor`), and last the
+//! table assembled as `read` assembles it. When nothing decided the encoding, the body is parsed as UTF-8 while it is
+//! checked; at the first malformed byte the records are dropped, chardetng reads the whole body, and parsing starts
+//! again in its guess — exactly `decode`'s rule (valid UTF-8 is UTF-8, anything else is guessed), in one pass for the
+//! usual file. A workbook is read in one step (calamine needs the whole archive). It decides nothing itself: each
+//! choice is the one `decode`, `sniff` and `structure` make for the whole file, which is why the outcome is equal.
 
-use std::sync::Arc;
+use std::ops::Range;
 
 use chardetng::EncodingDetector;
 use encoding_rs::{Encoding, UTF_8};
 
 use super::cursor::Cursor;
-use crate::domain::decode::{first_look, legacy_guess, new_detector};
+use crate::domain::decode::{first_look, legacy_guess, new_detector, BINARY_SNIFF_BYTES};
 use crate::domain::read::{assemble, ReadError, ReadOptions, ReadOutcome, Rows};
 use crate::domain::sniff::sniff_delimiter;
 use crate::domain::table::Record;
 use crate::domain::xlsx::{is_workbook, read_workbook};
 
-/// Bytes looked at per step while checking UTF-8 or feeding chardetng (both run at hundreds of MB/s).
-const CHECK_BYTES: usize = 4 << 20;
+/// Bytes looked at per step while feeding chardetng (it runs at hundreds of MB/s).
+const GUESS_BYTES: u64 = 4 << 20;
 /// Raw bytes decoded for the delimiter sniffer: they always give more text than the sniffer reads (at most 2 bytes
 /// of a file make 1 byte of UTF-8 text, and the sniffer judges the first MiB), so it sees what it would see in the
 /// whole text.
-const SNIFF_RAW_BYTES: usize = 4 << 20;
+const SNIFF_RAW_BYTES: u64 = 4 << 20;
 
 /// What the job is doing, for the progress line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReadStage {
-    /// Telling the encoding (checking UTF-8, or guessing a legacy encoding).
+    /// Telling the encoding (guessing a legacy encoding).
     Encoding,
     /// Decoding and splitting into rows.
     Rows,
@@ -48,9 +51,20 @@ pub struct ReadProgress {
 }
 
 enum Stage {
+    /// Looking at the head of the file.
     Start,
-    CheckUtf8 { offset: usize },
-    Guess { offset: usize, detector: Box<EncodingDetector> },
+    /// A workbook: the whole file at once.
+    Workbook,
+    /// Feeding chardetng the body from `offset`.
+    Guess {
+        offset: u64,
+        detector: Box<EncodingDetector>,
+    },
+    /// The encoding is known (or assumed UTF-8 while checked): sniffing the delimiter from the body's head.
+    Sniff {
+        encoding: &'static Encoding,
+        guessed: bool,
+    },
     Parse(Box<Parse>),
     Assemble(Vec<Record>, Decided),
     Finished,
@@ -67,22 +81,25 @@ struct Decided {
 
 struct Parse {
     decided: Decided,
+    /// UTF-8 assumed, not known: a malformed byte sends the job to `Guess`.
+    checking_utf8: bool,
     cursor: Cursor,
     records: Vec<Record>,
 }
 
-/// One file being read. `step` until it returns the outcome.
+/// One file being read. Ask `wants`, hand those bytes to `step`, until it returns the outcome.
 pub struct ReadJob {
-    bytes: Arc<Vec<u8>>,
+    size: u64,
     options: ReadOptions,
-    bom_len: usize,
+    bom_len: u64,
     chunk: u64,
     stage: Stage,
 }
 
 impl ReadJob {
-    pub fn new(bytes: Arc<Vec<u8>>, options: ReadOptions) -> ReadJob {
-        ReadJob { bytes, options, bom_len: 0, chunk: super::CHUNK_BYTES, stage: Stage::Start }
+    /// A job for a file of `size` bytes.
+    pub fn new(size: u64, options: ReadOptions) -> ReadJob {
+        ReadJob { size, options, bom_len: 0, chunk: super::CHUNK_BYTES, stage: Stage::Start }
     }
 
     /// Parses `bytes` per step instead of `CHUNK_BYTES` (tests use tiny chunks to cross every boundary).
@@ -91,9 +108,23 @@ impl ReadJob {
         self
     }
 
-    /// Does one bounded piece of work. `Some` once finished, with exactly what `read::read` returns for the file.
-    pub fn step(&mut self) -> Option<Result<ReadOutcome, ReadError>> {
-        match self.advance() {
+    /// The bytes of the file (offsets from its start) the next `step` reads; empty when it reads none.
+    pub fn wants(&self) -> Range<u64> {
+        let body = |r: Range<u64>| (self.bom_len + r.start).min(self.size)..(self.bom_len + r.end).min(self.size);
+        match &self.stage {
+            Stage::Start => 0..self.size.min(BINARY_SNIFF_BYTES as u64),
+            Stage::Workbook => 0..self.size,
+            Stage::Guess { offset, .. } => body(*offset..offset + GUESS_BYTES),
+            Stage::Sniff { .. } => body(0..SNIFF_RAW_BYTES),
+            Stage::Parse(p) => body(p.cursor.wants()),
+            Stage::Assemble(..) | Stage::Finished => 0..0,
+        }
+    }
+
+    /// Does one bounded piece of work on `bytes`, the file's bytes in `wants()`. `Some` once finished, with
+    /// exactly what `read::read` returns for the file.
+    pub fn step(&mut self, bytes: &[u8]) -> Option<Result<ReadOutcome, ReadError>> {
+        match self.advance(bytes) {
             Ok(None) => None,
             Ok(Some(outcome)) => {
                 self.stage = Stage::Finished;
@@ -106,12 +137,23 @@ impl ReadJob {
         }
     }
 
+    /// Runs the whole job over a file in memory (tests, and tools).
+    pub fn run(mut self, file: &[u8]) -> Result<ReadOutcome, ReadError> {
+        loop {
+            let Range { start, end } = self.wants();
+            let slice = file.get(start as usize..end as usize).unwrap_or_default();
+            if let Some(done) = self.step(slice) {
+                return done;
+            }
+        }
+    }
+
     /// How far the job is.
     pub fn progress(&self) -> ReadProgress {
-        let body = (self.bytes.len() - self.bom_len) as u64;
+        let body = self.size - self.bom_len;
         let (stage, done, rows) = match &self.stage {
-            Stage::Start => (ReadStage::Encoding, 0, 0),
-            Stage::CheckUtf8 { offset } | Stage::Guess { offset, .. } => (ReadStage::Encoding, *offset as u64, 0),
+            Stage::Start | Stage::Workbook | Stage::Sniff { .. } => (ReadStage::Rows, 0, 0),
+            Stage::Guess { offset, .. } => (ReadStage::Encoding, *offset, 0),
             Stage::Parse(p) => (ReadStage::Rows, p.cursor.offset(), p.records.len() as u64),
             Stage::Assemble(records, _) => (ReadStage::Table, body, records.len() as u64),
             Stage::Finished => (ReadStage::Table, body, 0),
@@ -119,46 +161,48 @@ impl ReadJob {
         ReadProgress { stage, done, total: body, rows: rows.saturating_sub(1) }
     }
 
-    fn advance(&mut self) -> Result<Option<ReadOutcome>, ReadError> {
-        let bytes = Arc::clone(&self.bytes);
-        let body = &bytes[self.bom_len..];
+    fn advance(&mut self, bytes: &[u8]) -> Result<Option<ReadOutcome>, ReadError> {
+        let body_len = self.size - self.bom_len;
         match std::mem::replace(&mut self.stage, Stage::Finished) {
             Stage::Start => {
-                if is_workbook(&bytes) {
-                    return read_workbook(&bytes, &self.options).map(Some);
+                if is_workbook(bytes) {
+                    self.stage = Stage::Workbook;
+                    return Ok(None);
                 }
-                let first = first_look(&bytes, self.options.encoding)?;
-                self.bom_len = first.bom_len;
-                self.stage = match first.encoding {
-                    Some((encoding, guessed)) => self.start_parse(encoding, guessed),
-                    None => Stage::CheckUtf8 { offset: 0 },
-                };
+                // `first_look` refuses an empty file by its bytes: the head is empty exactly when the file is.
+                let first = first_look(bytes, self.options.encoding)?;
+                self.bom_len = first.bom_len as u64;
+                let (encoding, guessed) = first.encoding.unwrap_or((UTF_8, false));
+                self.stage = Stage::Sniff { encoding, guessed };
             }
-            Stage::CheckUtf8 { offset } => {
-                let end = (offset + CHECK_BYTES).min(body.len());
-                self.stage = match std::str::from_utf8(&body[offset..end]) {
-                    Ok(_) if end == body.len() => self.start_parse(UTF_8, false),
-                    Ok(_) => Stage::CheckUtf8 { offset: end },
-                    // A character cut by the end of this slice: check it again with the next slice.
-                    Err(e) if e.error_len().is_none() && end < body.len() => {
-                        Stage::CheckUtf8 { offset: offset + e.valid_up_to() }
-                    }
-                    Err(_) => Stage::Guess { offset: 0, detector: Box::new(new_detector()) },
-                };
-            }
+            Stage::Workbook => return read_workbook(bytes, &self.options).map(Some),
             Stage::Guess { offset, mut detector } => {
-                let end = (offset + CHECK_BYTES).min(body.len());
-                detector.feed(&body[offset..end], end == body.len());
-                self.stage = if end == body.len() {
-                    self.start_parse(legacy_guess(&detector), true)
+                let end = offset + bytes.len() as u64;
+                detector.feed(bytes, end >= body_len);
+                self.stage = if end >= body_len {
+                    Stage::Sniff { encoding: legacy_guess(&detector), guessed: true }
                 } else {
                     Stage::Guess { offset: end, detector }
                 };
             }
+            Stage::Sniff { encoding, guessed } => {
+                let (delimiter, sniffed) = match self.options.delimiter {
+                    Some(d) => (d, false),
+                    None => (sniff_delimiter(&encoding.decode_without_bom_handling(bytes).0), true),
+                };
+                let decided = Decided { encoding, guessed, delimiter, sniffed };
+                // Neither forced, nor a BOM, nor UTF-16's pattern: UTF-8 until a byte says otherwise.
+                let checking_utf8 = encoding == UTF_8 && self.options.encoding.is_none() && self.bom_len == 0;
+                let cursor = Cursor::new(encoding, delimiter, body_len).with_chunk(self.chunk);
+                self.stage = Stage::Parse(Box::new(Parse { decided, checking_utf8, cursor, records: Vec::new() }));
+            }
             Stage::Parse(mut parse) => {
                 let records = &mut parse.records;
-                parse.cursor.step(body, |r| records.push(Record { pos: r.pos, cells: r.cells().collect() }));
-                self.stage = if parse.cursor.is_done() {
+                parse.cursor.step(bytes, |r| records.push(Record { pos: r.pos, cells: r.cells().collect() }));
+                self.stage = if parse.checking_utf8 && parse.cursor.had_replacements() {
+                    // Not UTF-8 after all: what was read so far is dropped and the body guessed from the start.
+                    Stage::Guess { offset: 0, detector: Box::new(new_detector()) }
+                } else if parse.cursor.is_done() {
                     Stage::Assemble(std::mem::take(&mut parse.records), parse.decided)
                 } else {
                     Stage::Parse(parse)
@@ -174,21 +218,6 @@ impl ReadJob {
         }
         Ok(None)
     }
-
-    /// The encoding is known: sniff the delimiter from the start of the text and begin parsing.
-    fn start_parse(&self, encoding: &'static Encoding, guessed: bool) -> Stage {
-        let body = &self.bytes[self.bom_len..];
-        let (delimiter, sniffed) = match self.options.delimiter {
-            Some(d) => (d, false),
-            None => {
-                let head = &body[..body.len().min(SNIFF_RAW_BYTES)];
-                (sniff_delimiter(&encoding.decode_without_bom_handling(head).0), true)
-            }
-        };
-        let decided = Decided { encoding, guessed, delimiter, sniffed };
-        let cursor = Cursor::new(encoding, delimiter).with_chunk(self.chunk);
-        Stage::Parse(Box::new(Parse { decided, cursor, records: Vec::new() }))
-    }
 }
 
 #[cfg(test)]
@@ -198,11 +227,13 @@ mod tests {
     use encoding_rs::{UTF_16LE, WINDOWS_1252};
 
     fn run(bytes: &[u8], options: &ReadOptions, chunk: u64) -> (Result<ReadOutcome, ReadError>, usize) {
-        let mut job = ReadJob::new(Arc::new(bytes.to_vec()), options.clone()).with_chunk(chunk);
+        let mut job = ReadJob::new(bytes.len() as u64, options.clone()).with_chunk(chunk);
         let mut steps = 0;
         loop {
             steps += 1;
-            if let Some(done) = job.step() {
+            let Range { start, end } = job.wants();
+            assert!(start <= end && end <= bytes.len() as u64, "{start}..{end}");
+            if let Some(done) = job.step(&bytes[start as usize..end as usize]) {
                 return (done, steps);
             }
             let progress = job.progress();
@@ -235,6 +266,36 @@ mod tests {
         same_as_read(&utf16, &ReadOptions::default());
         same_as_read(&utf16[2..], &ReadOptions::default());
         same_as_read(&utf16[2..], &ReadOptions { encoding: Some(UTF_16LE), ..Default::default() });
+    }
+
+    /// Bytes handed to the job over a whole read.
+    fn bytes_read(bytes: &[u8]) -> u64 {
+        let mut job = ReadJob::new(bytes.len() as u64, ReadOptions::default());
+        let mut total = 0;
+        loop {
+            let Range { start, end } = job.wants();
+            total += end - start;
+            if job.step(&bytes[start as usize..end as usize]).is_some() {
+                return total;
+            }
+        }
+    }
+
+    #[test]
+    fn a_utf8_file_is_read_once_and_a_legacy_one_again_after_its_first_bad_byte() {
+        let mut text = String::from("Name;City\n");
+        for i in 0..200_000 {
+            text.push_str(&format!("Person {i};Köln\n"));
+        }
+        let size = text.len() as u64;
+        // Besides the one pass: the head (for the BOM and binary checks), the sniffer's sample, and the part line
+        // at the end of each chunk, asked for again by the next step.
+        let overhead = BINARY_SNIFF_BYTES as u64 + SNIFF_RAW_BYTES.min(size);
+        let once = bytes_read(text.as_bytes());
+        assert!(once >= size + overhead && once < size + overhead + size / 1000, "{once} for {size}");
+        let legacy = WINDOWS_1252.encode(&text).0.into_owned();
+        let read_twice = bytes_read(&legacy);
+        assert!(read_twice > 2 * legacy.len() as u64, "{read_twice}");
     }
 
     #[test]

@@ -21,15 +21,17 @@ impl ChunkDecoder {
     }
 
     /// Decodes `bytes` onto the end of `out`. `last` marks the final chunk (a cut-off character at the very end is
-    /// then written as U+FFFD).
-    pub fn push(&mut self, mut bytes: &[u8], last: bool, out: &mut String) {
+    /// then written as U+FFFD). Whether any malformed bytes were replaced with U+FFFD.
+    pub fn push(&mut self, mut bytes: &[u8], last: bool, out: &mut String) -> bool {
+        let mut replaced = false;
         loop {
             let room = self.decoder.max_utf8_buffer_length(bytes.len()).unwrap_or(bytes.len() * 3 + 16);
             out.reserve(room);
-            let (result, read, _) = self.decoder.decode_to_string(bytes, out, last);
+            let (result, read, had_replacements) = self.decoder.decode_to_string(bytes, out, last);
+            replaced |= had_replacements;
             bytes = &bytes[read..];
             if result == CoderResult::InputEmpty {
-                return;
+                return replaced;
             }
         }
     }

@@ -9,8 +9,9 @@ use crate::ui::state::{count, ImportState, Step};
 #[component]
 pub fn ResumeHint() -> impl IntoView {
     let state = expect_context::<ImportState>();
-    let journals =
-        Memo::new(move |_| state.loaded.with(|l| l.as_ref().map(|l| journals_for_file(&l.bytes)).unwrap_or_default()));
+    let journals = Memo::new(move |_| {
+        state.loaded.with(|l| l.as_ref().map(|l| journals_for_file(&l.kept.fingerprint)).unwrap_or_default())
+    });
     move || {
         let on_first_steps = matches!(state.step.get(), Step::Upload | Step::Map);
         journals.with(|js| js.first().cloned()).filter(|_| on_first_steps).map(|j| {

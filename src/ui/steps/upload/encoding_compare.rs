@@ -22,7 +22,7 @@ pub fn EncodingCompare() -> impl IntoView {
             let o = &l.outcome;
             let single_byte_guess =
                 o.encoding_guessed && o.workbook.is_none() && !o.encoding.name().starts_with("UTF-16");
-            single_byte_guess.then(|| compare_encodings(&l.bytes, o.encoding, LINES)).flatten()
+            single_byte_guess.then(|| compare_encodings(&l.kept.head, o.encoding, LINES)).flatten()
         })
     });
     move || {
