@@ -28,5 +28,6 @@ pub mod structure;
 pub mod suggest;
 pub mod synonyms;
 pub mod table;
+pub mod value_counts;
 pub mod values;
 pub mod xlsx;

@@ -13,7 +13,7 @@ use super::suggest::Confidence;
 use super::table::{Cells, Table};
 
 /// Where a field's value comes from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Source {
     Unmapped,
     Column(usize),

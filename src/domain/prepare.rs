@@ -484,7 +484,7 @@ mod tests {
         let schema = Schema::defaults(Entity::Customers);
         let mut m = suggest(&schema, &t);
         m.values.entry("Type".into()).or_default().split = Some(';');
-        crate::domain::suggest::refresh_value_maps(&mut m, &schema, &t);
+        crate::domain::suggest::refresh_value_maps(&mut m, &schema, &t, &mut Default::default());
         let p = prepare(&t, &schema, &m, &Edits::new(), &[]);
         assert_eq!(row0(&p).cells[1].output, "Customer|Partner");
     }

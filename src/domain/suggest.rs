@@ -10,6 +10,7 @@ use super::mapping::{FieldMapping, Mapping, Source};
 use super::schema::{FieldRole, Schema};
 use super::synonyms::{combinations, header_synonyms, normalise};
 use super::table::Table;
+use super::value_counts::ValueCache;
 use super::values::initial_value_map;
 
 /// Fuzzy matches below this similarity are not suggested.
@@ -70,7 +71,11 @@ fn confidence(schema: &Schema, field: &str, header: &str) -> Option<Confidence> 
 
 /// Suggests a full mapping (fields, select value maps) for `table` onto `schema`.
 pub fn suggest(schema: &Schema, table: &Table) -> Mapping {
-    let headers = &table.headers;
+    suggest_with(schema, table, &mut ValueCache::default())
+}
+
+/// The columns `suggest` matches to each field (by header alone), without the value maps.
+pub fn suggest_sources(schema: &Schema, headers: &[String]) -> Mapping {
     let mut candidates: Vec<(u8, usize, usize, Confidence)> = Vec::new();
     for (fi, f) in schema.fields.iter().enumerate() {
         for (ci, h) in headers.iter().enumerate() {
@@ -117,14 +122,31 @@ pub fn suggest(schema: &Schema, table: &Table) -> Mapping {
             FieldMapping { field: f.name.clone(), source, confidence }
         })
         .collect();
-    let mut mapping = Mapping { fields, ..Mapping::default() };
-    refresh_value_maps(&mut mapping, schema, table);
+    Mapping { fields, ..Mapping::default() }
+}
+
+/// `suggest` with the value counts taken from (and added to) `cache`, so a big table is not read again.
+pub fn suggest_with(schema: &Schema, table: &Table, cache: &mut ValueCache) -> Mapping {
+    let mut mapping = suggest_sources(schema, &table.headers);
+    refresh_value_maps(&mut mapping, schema, table, cache);
     mapping
 }
 
+/// The sources whose values the value maps of `mapping` need counted.
+pub fn counted_sources(mapping: &Mapping, schema: &Schema) -> Vec<Source> {
+    let mut sources: Vec<Source> = Vec::new();
+    for f in schema.fields.iter().filter(|f| f.kind.has_options()) {
+        let source = mapping.source(&f.name);
+        if source.is_mapped() && !sources.contains(source) {
+            sources.push(source.clone());
+        }
+    }
+    sources
+}
+
 /// (Re)builds the value maps of select fields whose source changed, keeping the admin's choices for values
-/// that are still present. Call after any change of source.
-pub fn refresh_value_maps(mapping: &mut Mapping, schema: &Schema, table: &Table) {
+/// that are still present. Call after any change of source. Counts come from `cache` (counted now if missing).
+pub fn refresh_value_maps(mapping: &mut Mapping, schema: &Schema, table: &Table, cache: &mut ValueCache) {
     for f in schema.fields.iter().filter(|f| f.kind.has_options()) {
         let source = mapping.source(&f.name).clone();
         if !source.is_mapped() {
@@ -132,7 +154,7 @@ pub fn refresh_value_maps(mapping: &mut Mapping, schema: &Schema, table: &Table)
             continue;
         }
         let previous = mapping.values.get(&f.name).cloned();
-        let fresh = initial_value_map(table, &source, f, previous.as_ref());
+        let fresh = initial_value_map(&cache.of(table, &source), f, previous.as_ref());
         mapping.values.insert(f.name.clone(), fresh);
     }
 }

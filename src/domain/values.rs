@@ -4,12 +4,10 @@
 //! Owns suggestion of options and splitting of cells. Never invents an option: a suggestion is always one of the
 //! field's existing options, or none. The admin's choices live in `mapping::ValueMap`.
 
-use std::collections::HashMap;
-
-use super::mapping::{Source, ValueMap};
-use super::schema::{Field, FieldType};
+use super::mapping::ValueMap;
+use super::schema::Field;
 use super::synonyms::{normalise, OPTION_SYNONYMS};
-use super::table::Table;
+use super::value_counts::ValueCounts;
 
 /// Separators we offer to split multi-value cells on, most likely first.
 pub const SPLIT_CANDIDATES: [char; 3] = [';', '|', ','];
@@ -69,66 +67,14 @@ pub fn suggest_option(value: &str, options: &[String]) -> Option<String> {
         .map(|(_, o)| o.clone())
 }
 
-/// The distinct values of `source` over the table (after splitting), most frequent first.
-pub fn distinct_values(table: &Table, source: &Source, field: &Field, split: Option<char>) -> Vec<DistinctValue> {
-    // Runs over every row of files with millions: a column is read in place, and a value is copied only the first
-    // time it is seen.
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    for record in &table.records {
-        let raw = source.value_in(&record.cells);
-        for part in split_cell(&raw, split) {
-            match counts.get_mut(part) {
-                Some(n) => *n += 1,
-                None => {
-                    counts.insert(part.to_owned(), 1);
-                }
-            }
-        }
-    }
-    let mut out: Vec<DistinctValue> = counts
-        .into_iter()
-        .map(|(value, count)| {
-            let suggestion = suggest_option(&value, &field.options);
-            DistinctValue { value, count, suggestion }
-        })
-        .collect();
-    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    out
-}
-
-/// A separator worth offering for a multi-select column: the candidate found in the most cells, where splitting
-/// on it yields at least one part that is an option. `None` when no cell holds one.
-pub fn detect_split(table: &Table, source: &Source, field: &Field) -> Option<char> {
-    if field.kind != FieldType::Multiselect {
-        return None;
-    }
-    // One pass over the column, read in place: (cells holding the separator, whether splitting helps).
-    let mut found = [(0usize, false); SPLIT_CANDIDATES.len()];
-    for record in &table.records {
-        let value = source.value_in(&record.cells);
-        for (sep, (cells, helps)) in SPLIT_CANDIDATES.into_iter().zip(found.iter_mut()) {
-            if value.contains(sep) {
-                *cells += 1;
-                *helps = *helps || split_cell(&value, Some(sep)).any(|p| suggest_option(p, &field.options).is_some());
-            }
-        }
-    }
-    SPLIT_CANDIDATES
-        .into_iter()
-        .zip(found)
-        .map(|(sep, (cells, helps))| (sep, cells, helps))
-        .filter(|(_, cells, helps)| *cells > 0 && *helps)
-        .max_by_key(|(_, cells, _)| *cells)
-        .map(|(sep, _, _)| sep)
-}
-
 /// The value map a field starts with: every distinct value mapped to its suggestion, keeping the admin's earlier
-/// choices (and confirmed separator) for values still present.
-pub fn initial_value_map(table: &Table, source: &Source, field: &Field, previous: Option<&ValueMap>) -> ValueMap {
+/// choices (and confirmed separator) for values still present. `counts` are those of the field's source.
+pub fn initial_value_map(counts: &ValueCounts, field: &Field, previous: Option<&ValueMap>) -> ValueMap {
     let split = previous.and_then(|p| p.split);
     // A value with no suggestion stays out of the map, so it is reported, never silently dropped; only the
     // admin can map a value to "leave empty" (`None`).
-    let options = distinct_values(table, source, field, split)
+    let options = counts
+        .distinct(field, split)
         .into_iter()
         .filter_map(|d| {
             let kept = previous.and_then(|p| p.options.get(&d.value).cloned());
@@ -142,7 +88,9 @@ pub fn initial_value_map(table: &Table, source: &Source, field: &Field, previous
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::table::{Position, Record};
+    use crate::domain::mapping::Source;
+    use crate::domain::schema::FieldType;
+    use crate::domain::table::{Position, Record, Table};
 
     fn opts(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| (*s).to_owned()).collect()
@@ -186,7 +134,7 @@ mod tests {
     fn distinct_values_are_counted_most_frequent_first() {
         let t = column(&["customer", "Partner", "customer", "", "Vendor"]);
         let f = Field::with_options("Type", FieldType::Select, &["Customer", "Partner", "Supplier/Vendor"]);
-        let d = distinct_values(&t, &Source::Column(0), &f, None);
+        let d = ValueCounts::of(&t, &Source::Column(0)).distinct(&f, None);
         assert_eq!(d[0], DistinctValue { value: "customer".into(), count: 2, suggestion: Some("Customer".into()) });
         assert_eq!(d.len(), 3);
     }
@@ -195,18 +143,18 @@ mod tests {
     fn a_multi_value_separator_is_offered_only_when_it_splits_into_options() {
         let f = Field::with_options("Type", FieldType::Multiselect, &["Customer", "Partner"]);
         let t = column(&["Customer;Partner", "Partner", "Customer"]);
-        assert_eq!(detect_split(&t, &Source::Column(0), &f), Some(';'));
+        assert_eq!(ValueCounts::of(&t, &Source::Column(0)).split_offer(&f), Some(';'));
         let t = column(&["Smith, John", "Doe, Jane"]);
-        assert_eq!(detect_split(&t, &Source::Column(0), &f), None);
+        assert_eq!(ValueCounts::of(&t, &Source::Column(0)).split_offer(&f), None);
     }
 
     #[test]
     fn earlier_choices_survive_a_refresh() {
         let t = column(&["customer", "Reseller"]);
         let f = Field::with_options("Type", FieldType::Select, &["Customer", "Partner", "Other"]);
-        let mut previous = initial_value_map(&t, &Source::Column(0), &f, None);
+        let mut previous = initial_value_map(&ValueCounts::of(&t, &Source::Column(0)), &f, None);
         previous.options.insert("Reseller".into(), Some("Other".into()));
-        let again = initial_value_map(&t, &Source::Column(0), &f, Some(&previous));
+        let again = initial_value_map(&ValueCounts::of(&t, &Source::Column(0)), &f, Some(&previous));
         assert_eq!(again.options.get("Reseller"), Some(&Some("Other".into())));
         assert_eq!(again.options.get("customer"), Some(&Some("Customer".into())));
     }
@@ -215,6 +163,9 @@ mod tests {
     fn values_without_a_suggestion_stay_unmapped_until_the_admin_decides() {
         let t = column(&["Astronaut"]);
         let f = Field::with_options("Type", FieldType::Select, &["Customer"]);
-        assert_eq!(initial_value_map(&t, &Source::Column(0), &f, None).options.get("Astronaut"), None);
+        assert_eq!(
+            initial_value_map(&ValueCounts::of(&t, &Source::Column(0)), &f, None).options.get("Astronaut"),
+            None
+        );
     }
 }

@@ -17,8 +17,10 @@ use crate::domain::mapping::Mapping;
 use crate::domain::prepare::Prepared;
 use crate::domain::read::{ReadOptions, ReadOutcome};
 use crate::domain::schema::Schema;
+use crate::domain::suggest::{counted_sources, suggest_sources};
+use crate::domain::value_counts::{ValueCache, ValueCounter};
 use crate::ui::file_source::{FileSource, Window};
-use crate::ui::state::{ImportState, Validated};
+use crate::ui::state::{checks_in_background, ImportState, Validated};
 use crate::web::yield_now::{now_ms, yield_now};
 
 /// Files bigger than this are read in slices with progress and Stop; smaller ones at once.
@@ -101,6 +103,15 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
             }
         };
         drop(window);
+        // A big table's select-field columns are counted in slices now, so suggesting a mapping and showing the
+        // value choices need no pass over every row at once.
+        let counts = match &result {
+            Ok(Ok(outcome)) if checks_in_background(outcome) => match count_values(state, generation, outcome).await {
+                Some(counts) => counts,
+                None => return,
+            },
+            _ => ValueCache::default(),
+        };
         // What is kept of the file besides its table: two slices of at most 1 MiB.
         let result = match result {
             Ok(read) => source.kept().await.map(|kept| (kept, read)).map_err(|e| e.to_string()),
@@ -111,13 +122,41 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
         }
         state.reading.set(None);
         match result {
-            Ok((kept, read)) => state.apply_read(name, (source, kept), read),
+            Ok((kept, read)) => state.apply_read(name, (source, kept), read, counts),
             Err(e) => {
                 state.busy.set(None);
                 state.load_error.set(Some(e));
             }
         }
     });
+}
+
+/// Rows counted per `ValueCounter::step`.
+const COUNT_BATCH: usize = 4096;
+
+/// Counts the values of the columns the suggested mapping gives select fields, in slices (part of reading a big
+/// file). `None` when the read was stopped or superseded meanwhile.
+async fn count_values(state: ImportState, generation: u64, outcome: &ReadOutcome) -> Option<ValueCache> {
+    let schema = state.schema.get_untracked();
+    let sources = counted_sources(&suggest_sources(&schema, &outcome.table.headers), &schema);
+    let mut counter = ValueCounter::new(sources);
+    let title = state.reading.with_untracked(|w| w.as_ref().map(|w| w.title.clone())).unwrap_or_default();
+    let (started, rows) = (now_ms(), outcome.table.records.len());
+    let work = move |counter: &ValueCounter| Work {
+        title: title.clone(),
+        phase: "Counting the values of choice fields".to_owned(),
+        done: counter.done() as f64,
+        total: rows as f64,
+        unit: Unit::Rows,
+        rows: rows as u64,
+        started_ms: started,
+        now_ms: now_ms(),
+    };
+    let table = Arc::clone(&outcome.table);
+    let step = move |counter: &mut ValueCounter| counter.step(&table, COUNT_BATCH).then_some(());
+    let publish = |counter: &ValueCounter| state.reading.set(Some(work(counter)));
+    drive(state.read_generation, generation, &mut counter, step, publish).await?;
+    Some(counter.finish())
 }
 
 /// Stops reading: the file loaded before (if any) stays, with everything the admin did to it.

@@ -15,7 +15,8 @@ use crate::domain::prepare::{prepare, Prepared};
 use crate::domain::read::{read, ReadError, ReadOptions, ReadOutcome};
 use crate::domain::report::Group;
 use crate::domain::schema::{Entity, Field, Schema};
-use crate::domain::suggest::{refresh_value_maps, suggest};
+use crate::domain::suggest::{refresh_value_maps, suggest_with};
+use crate::domain::value_counts::{ValueCache, ValueCounts};
 use crate::ui::file_source::{FileSource, Kept};
 use crate::ui::jobs;
 
@@ -143,6 +144,8 @@ pub struct ImportState {
     pub read_generation: StoredValue<u64>,
     pub check_generation: StoredValue<u64>,
     pub export_generation: StoredValue<u64>,
+    /// How often each value of a column occurs in the loaded table, counted once per column (value choices).
+    pub value_cache: StoredValue<ValueCache>,
     pub prepared: Memo<Validated>,
     /// Problems with the mapping itself (required field unmapped, column used twice), for the map step and Next.
     pub mapping_problems: Memo<Vec<MappingProblem>>,
@@ -203,6 +206,7 @@ impl ImportState {
             read_stopped: RwSignal::new(None),
             exporting: RwSignal::new(None),
             export_generation: StoredValue::new(0),
+            value_cache: StoredValue::new(ValueCache::default()),
             checking: RwSignal::new(None),
             check_stopped: RwSignal::new(false),
             recheck: RwSignal::new(0),
@@ -239,17 +243,25 @@ impl ImportState {
         } else {
             let result = read(&bytes, &options);
             let kept = Kept::of_memory(&bytes);
-            self.apply_read(name, (FileSource::Memory(bytes), kept), result);
+            self.apply_read(name, (FileSource::Memory(bytes), kept), result, ValueCache::default());
         }
     }
 
     /// Takes what reading gave. On success replaces the file, re-suggests the mapping and clears edits; on failure
-    /// keeps everything as it was and shows why.
-    pub fn apply_read(&self, name: String, file: (FileSource, Kept), result: Result<ReadOutcome, ReadError>) {
+    /// keeps everything as it was and shows why. `counts` are values of the new table already counted (a big file's,
+    /// counted in slices after reading).
+    pub fn apply_read(
+        &self,
+        name: String,
+        file: (FileSource, Kept),
+        result: Result<ReadOutcome, ReadError>,
+        counts: ValueCache,
+    ) {
         match result {
             Ok(outcome) => {
                 let outcome = Arc::new(outcome);
-                let mapping = self.schema.with_untracked(|s| suggest(s, &outcome.table));
+                self.value_cache.set_value(counts);
+                let mapping = self.schema.with_untracked(|s| self.suggest_for(s, &outcome));
                 self.mapping.set(mapping);
                 self.edits.set(Edits::new());
                 let (source, kept) = file;
@@ -260,6 +272,21 @@ impl ImportState {
             Err(e) => self.load_error.set(Some(format!("“{name}” could not be read. {e}"))),
         }
         self.busy.set(None);
+    }
+
+    /// The suggested mapping for `schema`, with value counts from the cache.
+    fn suggest_for(&self, schema: &Schema, outcome: &ReadOutcome) -> Mapping {
+        self.value_cache.try_update_value(|cache| suggest_with(schema, &outcome.table, cache)).unwrap_or_default()
+    }
+
+    /// How often each value of `source` occurs in the loaded table (counted once, then from the cache).
+    pub fn value_counts(&self, source: &Source) -> Arc<ValueCounts> {
+        self.loaded
+            .with_untracked(|l| {
+                let table = &l.as_ref()?.outcome.table;
+                self.value_cache.try_update_value(|cache| cache.of(table, source))
+            })
+            .unwrap_or_default()
     }
 
     /// Re-reads the current file with a different encoding or delimiter.
@@ -295,7 +322,7 @@ impl ImportState {
         self.site_schemas.set(Some((customers, organizations)));
         let schema = self.schema_for(self.entity.get_untracked());
         let old = self.mapping.get_untracked();
-        let mut mapping = self.loaded.with_untracked(|l| l.as_ref().map(|l| suggest(&schema, &l.outcome.table)));
+        let mut mapping = self.loaded.with_untracked(|l| l.as_ref().map(|l| self.suggest_for(&schema, &l.outcome)));
         if let Some(m) = mapping.as_mut() {
             m.keep_choices_from(&old, &schema);
         }
@@ -306,7 +333,7 @@ impl ImportState {
 
     /// Uses `schema` (loaded from JSON or edited) and re-suggests the mapping for it.
     pub fn replace_schema(&self, schema: Schema) {
-        let mapping = self.loaded.with_untracked(|l| l.as_ref().map(|l| suggest(&schema, &l.outcome.table)));
+        let mapping = self.loaded.with_untracked(|l| l.as_ref().map(|l| self.suggest_for(&schema, &l.outcome)));
         self.schema.set(schema);
         self.mapping.set(mapping.unwrap_or_default());
         self.edits.set(Edits::new());
@@ -334,7 +361,9 @@ impl ImportState {
         let loaded = self.loaded.get_untracked();
         if let Some(l) = loaded {
             let schema = self.schema.get_untracked();
-            self.mapping.update(|m| refresh_value_maps(m, &schema, &l.outcome.table));
+            self.value_cache.update_value(|cache| {
+                self.mapping.update(|m| refresh_value_maps(m, &schema, &l.outcome.table, cache));
+            });
         }
     }
 

@@ -47,7 +47,7 @@ impl Run {
     /// for a new separator, then validate again.
     pub fn decide_again(&mut self, decide: impl FnOnce(&mut Mapping)) {
         decide(&mut self.mapping);
-        refresh_value_maps(&mut self.mapping, &self.schema, &self.outcome.table);
+        refresh_value_maps(&mut self.mapping, &self.schema, &self.outcome.table, &mut Default::default());
         self.prepared = prepare(&self.outcome.table, &self.schema, &self.mapping, &Edits::new(), &self.outcome.issues);
     }
 

@@ -201,6 +201,9 @@ async fn a_big_file_is_read_and_checked_in_the_background_with_exactly_prepares_
         assert_eq!((p.report.rows, p.report.invalid), (80_000, 800));
         assert_eq!(**p, expected);
     });
+    // The mapping suggested from values counted in slices is the one a pass over the whole table gives.
+    let suggested = state.schema.with_untracked(|s| csm_import::domain::suggest::suggest(s, &outcome.table));
+    assert_eq!(state.mapping.get_untracked(), suggested);
     assert!(state.results_current());
 }
 

@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 
 use crate::domain::schema::{Field, FieldType};
-use crate::domain::values::{detect_split, distinct_values};
 use crate::ui::state::{count, plural, ImportState};
 
 /// Distinct values listed per field; a select column with more is probably mapped wrong.
@@ -31,11 +30,12 @@ fn FieldValues(field: Field) -> impl IntoView {
         Memo::new(move |_| {
             let source = state.mapping.with(|m| m.source(&name).clone());
             let map = state.mapping.with(|m| m.values.get(&name).cloned().unwrap_or_default());
+            // Tracked, so a new file gives new values; the counts come from the cache (one pass per column).
             state.loaded.with(|l| {
-                l.as_ref().map(|l| {
-                    let t = &l.outcome.table;
-                    let split_offer = if map.split.is_none() { detect_split(t, &source, &field) } else { None };
-                    (distinct_values(t, &source, &field, map.split), map, split_offer)
+                l.as_ref().map(|_| {
+                    let counts = state.value_counts(&source);
+                    let split_offer = if map.split.is_none() { counts.split_offer(&field) } else { None };
+                    (counts.distinct(&field, map.split), map, split_offer)
                 })
             })
         })

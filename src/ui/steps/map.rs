@@ -22,13 +22,17 @@ fn select_value(source: &Source) -> String {
     }
 }
 
-/// Up to three example values the source gives, so the admin sees what they picked.
+/// Rows looked at for a column's example values.
+const EXAMPLE_ROWS: usize = 10_000;
+
+/// Up to three example values the source gives in the first rows, so the admin sees what they picked.
 fn examples(state: &ImportState, source: &Source) -> String {
     state.loaded.with(|l| {
         let Some(l) = l else { return String::new() };
         let t = &l.outcome.table;
         let mut seen: Vec<String> = Vec::new();
-        for r in 0..t.records.len() {
+        // The first rows are enough for examples: a column empty in all of them is not scanned to the end.
+        for r in 0..t.records.len().min(EXAMPLE_ROWS) {
             let v = source.value(t, r).trim().to_owned();
             if !v.is_empty() && !seen.contains(&v) {
                 seen.push(v);

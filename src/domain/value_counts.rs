@@ -1,0 +1,236 @@
+//! How often each raw value of a column source occurs: counted once per table, and every value-mapping question
+//! answered from the counts (the distinct values after any split, the separator worth offering, a field's first
+//! value map) instead of another pass over millions of rows.
+//!
+//! Owns the counting (at once, or a batch of rows at a time with `ValueCounter`) and the cache of counts per
+//! source. Invariant: answers from counts equal what a pass over the rows gives (`values::distinct_values`,
+//! `values::detect_split`), because a raw value's parts and separators depend on the value alone.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::mapping::Source;
+use super::schema::{Field, FieldType};
+use super::table::Table;
+use super::values::{split_cell, suggest_option, DistinctValue, SPLIT_CANDIDATES};
+
+/// Each raw value of one source (as read: untrimmed, empty included) and how many rows hold it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ValueCounts {
+    counts: HashMap<String, usize>,
+}
+
+impl ValueCounts {
+    /// Counts `source` over every row of `table`.
+    pub fn of(table: &Table, source: &Source) -> ValueCounts {
+        let mut counts = ValueCounts::default();
+        for record in &table.records {
+            counts.add(&source.value_in(&record.cells));
+        }
+        counts
+    }
+
+    fn add(&mut self, value: &str) {
+        // A value is copied only the first time it is seen.
+        match self.counts.get_mut(value) {
+            Some(n) => *n += 1,
+            None => {
+                self.counts.insert(value.to_owned(), 1);
+            }
+        }
+    }
+
+    /// The distinct values after splitting on `split` (trimmed, empty parts dropped), most frequent first, each
+    /// with the option of `field` it most likely stands for.
+    pub fn distinct(&self, field: &Field, split: Option<char>) -> Vec<DistinctValue> {
+        let mut parts: HashMap<&str, usize> = HashMap::new();
+        for (raw, n) in &self.counts {
+            for part in split_cell(raw, split) {
+                *parts.entry(part).or_default() += n;
+            }
+        }
+        let mut out: Vec<DistinctValue> = parts
+            .into_iter()
+            .map(|(value, count)| DistinctValue {
+                value: value.to_owned(),
+                count,
+                suggestion: suggest_option(value, &field.options),
+            })
+            .collect();
+        out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        out
+    }
+
+    /// A separator worth offering for a multi-select field: the candidate found in the most cells, where splitting
+    /// on it yields at least one part that is an option. `None` when no cell holds one.
+    pub fn split_offer(&self, field: &Field) -> Option<char> {
+        if field.kind != FieldType::Multiselect {
+            return None;
+        }
+        let mut found = [(0usize, false); SPLIT_CANDIDATES.len()];
+        for (raw, n) in &self.counts {
+            for (sep, (cells, helps)) in SPLIT_CANDIDATES.into_iter().zip(found.iter_mut()) {
+                if raw.contains(sep) {
+                    *cells += n;
+                    *helps = *helps || split_cell(raw, Some(sep)).any(|p| suggest_option(p, &field.options).is_some());
+                }
+            }
+        }
+        SPLIT_CANDIDATES
+            .into_iter()
+            .zip(found)
+            .filter(|(_, (cells, helps))| *cells > 0 && *helps)
+            .max_by_key(|(_, (cells, _))| *cells)
+            .map(|(sep, _)| sep)
+    }
+}
+
+/// Counts of several sources over one table, a batch of rows at a time (all sources in the same pass).
+pub struct ValueCounter {
+    sources: Vec<Source>,
+    counts: Vec<ValueCounts>,
+    next: usize,
+}
+
+impl ValueCounter {
+    pub fn new(sources: Vec<Source>) -> ValueCounter {
+        let counts = vec![ValueCounts::default(); sources.len()];
+        ValueCounter { sources, counts, next: 0 }
+    }
+
+    /// Rows counted so far.
+    pub fn done(&self) -> usize {
+        self.next
+    }
+
+    /// Counts at most `batch` more rows of `table` (the same table at every step); `true` once every row is.
+    pub fn step(&mut self, table: &Table, batch: usize) -> bool {
+        let end = (self.next + batch.max(1)).min(table.records.len());
+        for record in &table.records[self.next..end] {
+            for (source, counts) in self.sources.iter().zip(self.counts.iter_mut()) {
+                counts.add(&source.value_in(&record.cells));
+            }
+        }
+        self.next = end;
+        end == table.records.len()
+    }
+
+    /// The counts, each with its source.
+    pub fn finish(self) -> ValueCache {
+        ValueCache { counts: self.sources.into_iter().zip(self.counts.into_iter().map(Arc::new)).collect() }
+    }
+}
+
+/// Counts per source, for one table.
+#[derive(Clone, Debug, Default)]
+pub struct ValueCache {
+    counts: HashMap<Source, Arc<ValueCounts>>,
+}
+
+impl ValueCache {
+    /// The counts of `source`, counted over `table` now unless they already are.
+    pub fn of(&mut self, table: &Table, source: &Source) -> Arc<ValueCounts> {
+        Arc::clone(self.counts.entry(source.clone()).or_insert_with(|| Arc::new(ValueCounts::of(table, source))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::table::{Position, Record};
+
+    /// The answers from a pass over every row, as the review of each question would make it.
+    fn distinct_values(t: &Table, source: &Source, field: &Field, split: Option<char>) -> Vec<DistinctValue> {
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        for r in 0..t.records.len() {
+            for part in split_cell(&source.value(t, r), split) {
+                *counts.entry(part.to_owned()).or_default() += 1;
+            }
+        }
+        let mut out: Vec<DistinctValue> = counts
+            .into_iter()
+            .map(|(value, count)| {
+                let suggestion = suggest_option(&value, &field.options);
+                DistinctValue { value, count, suggestion }
+            })
+            .collect();
+        out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        out
+    }
+
+    fn detect_split(t: &Table, source: &Source, field: &Field) -> Option<char> {
+        if field.kind != FieldType::Multiselect {
+            return None;
+        }
+        let values: Vec<String> = (0..t.records.len()).map(|r| source.value(t, r)).collect();
+        SPLIT_CANDIDATES
+            .into_iter()
+            .map(|sep| {
+                let with: Vec<&String> = values.iter().filter(|v| v.contains(sep)).collect();
+                let helps =
+                    with.iter().any(|v| split_cell(v, Some(sep)).any(|p| suggest_option(p, &field.options).is_some()));
+                (sep, with.len(), helps)
+            })
+            .filter(|(_, cells, helps)| *cells > 0 && *helps)
+            .max_by_key(|(_, cells, _)| *cells)
+            .map(|(sep, _, _)| sep)
+    }
+
+    fn table(rows: &[[&str; 2]]) -> Table {
+        Table {
+            headers: vec!["Type".into(), "Tags".into()],
+            records: rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| Record {
+                    pos: Position { row: i as u64 + 2, line: i as u64 + 2 },
+                    cells: r.to_vec().into(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn answers_from_counts_equal_a_pass_over_the_rows() {
+        let t = table(&[
+            ["customer", "Customer; Partner"],
+            [" Partner ", "Partner|Other"],
+            ["customer", ""],
+            ["", "a, b; Customer"],
+            ["Vendor", "Partner; Partner"],
+        ]);
+        let select = Field::with_options("Type", FieldType::Select, &["Customer", "Partner", "Supplier/Vendor"]);
+        let multi = Field::with_options("Tags", FieldType::Multiselect, &["Customer", "Partner", "Other"]);
+        let sources =
+            [Source::Column(0), Source::Column(1), Source::Combine { columns: vec![0, 1], separator: " ".into() }];
+        for source in &sources {
+            let counts = ValueCounts::of(&t, source);
+            for field in [&select, &multi] {
+                for split in [None, Some(';'), Some('|'), Some(',')] {
+                    assert_eq!(counts.distinct(field, split), distinct_values(&t, source, field, split), "{source:?}");
+                }
+                assert_eq!(counts.split_offer(field), detect_split(&t, source, field), "{source:?}");
+            }
+        }
+        assert_eq!(ValueCounts::of(&t, &Source::Column(1)).split_offer(&multi), Some(';'));
+    }
+
+    #[test]
+    fn counted_in_batches_or_at_once_alike_and_cached_per_source() {
+        let rows: Vec<[&str; 2]> = (0..1000).map(|i| if i % 3 == 0 { ["a", "x;y"] } else { ["b", "y"] }).collect();
+        let t = table(&rows);
+        let sources = vec![Source::Column(0), Source::Column(1)];
+        let mut counter = ValueCounter::new(sources.clone());
+        let mut steps = 0;
+        while !counter.step(&t, 7) {
+            steps += 1;
+        }
+        assert_eq!((steps, counter.done()), (142, 1000));
+        let mut cache = counter.finish();
+        for s in &sources {
+            assert_eq!(*cache.of(&t, s), ValueCounts::of(&t, s));
+        }
+        let empty = Table { headers: t.headers.clone(), records: Vec::new() };
+        assert_eq!(cache.of(&empty, &Source::Column(1)).counts.len(), 2, "from the cache, not counted again");
+    }
+}
