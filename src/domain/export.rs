@@ -128,6 +128,11 @@ impl PartsBuilder {
         Ok(())
     }
 
+    /// The parts filled so far (a new part has begun after each), taken out; `finish` gives the rest.
+    pub fn take_full(&mut self) -> Vec<Vec<u8>> {
+        std::mem::take(&mut self.parts)
+    }
+
     /// The parts, each with the header first.
     pub fn finish(mut self) -> Result<Vec<Vec<u8>>, ExportError> {
         if self.rows_in_current == 0 {

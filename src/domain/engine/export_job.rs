@@ -2,14 +2,17 @@
 //! of compression at a time. A single CSV is byte for byte the same; a .zip holds the same files under the same
 //! names, but deflating a part in slices may cut its compressed blocks elsewhere, so the .zip's own bytes can differ.
 //!
-//! Owns the order: the valid rows into CSV parts (`export::PartsBuilder`, the same splitting at CSM's limits), then,
-//! when there is more than one part, each part deflated into the .zip a slice at a time. It shares the validation
-//! result (never copies it) and holds the parts and the growing .zip, as `import_file` does.
+//! Owns the order: the valid rows into CSV parts (`export::PartsBuilder`, the same splitting at CSM's limits). As
+//! soon as a part is full there will be more than one, so each full part is deflated (a slice per step) into its own
+//! one-file archive and its CSV dropped; when the rows end, the last part too, and then each compressed part is
+//! copied as it is into the .zip under its final name ("part-02-of-12", known only now). So beside the shared
+//! validation result the job holds one part's CSV and the compressed parts, never every part's CSV at once.
 
+use std::collections::VecDeque;
 use std::io::{Cursor, Write};
 use std::sync::Arc;
 
-use zip::ZipWriter;
+use zip::{ZipArchive, ZipWriter};
 
 use crate::domain::export::{
     new_zip, part_name, zip_options, ExportError, ExportFile, Limits, PartsBuilder, CSV_MIME, ZIP_MIME,
@@ -18,11 +21,20 @@ use crate::domain::prepare::Prepared;
 
 /// Bytes of a part deflated per step.
 const ZIP_SLICE_BYTES: usize = 1 << 20;
+/// The name a part has in its own one-file archive, until the number of parts is known.
+const UNNAMED: &str = "part.csv";
 
-enum Stage {
-    Rows { next: usize, parts: Box<PartsBuilder> },
-    Zip { parts: Vec<Vec<u8>>, part: usize, offset: usize, zip: Box<ZipWriter<Cursor<Vec<u8>>>> },
-    Finished,
+/// A part being deflated into its own one-file archive.
+struct Deflating {
+    part: Vec<u8>,
+    offset: usize,
+    zip: Box<ZipWriter<Cursor<Vec<u8>>>>,
+}
+
+/// The final .zip, once every part is deflated: parts copied in so far.
+struct Assembling {
+    zip: Box<ZipWriter<Cursor<Vec<u8>>>>,
+    copied: usize,
 }
 
 /// One import download being written. `step` until it returns the file.
@@ -30,100 +42,127 @@ pub struct ExportJob {
     prepared: Arc<Prepared>,
     stem: String,
     rows: usize,
-    stage: Stage,
+    /// The next record to write; `parts` is `None` once every row is written.
+    next: usize,
+    parts: Option<Box<PartsBuilder>>,
+    /// Full parts waiting to be deflated.
+    pending: VecDeque<Vec<u8>>,
+    deflating: Option<Deflating>,
+    /// Each part deflated alone, in order: its CSV is dropped as soon as it is compressed.
+    compressed: Vec<Vec<u8>>,
+    assembling: Option<Assembling>,
+    finished: bool,
 }
 
 impl ExportJob {
     pub fn new(prepared: Arc<Prepared>, limits: Limits, stem: &str) -> Result<ExportJob, ExportError> {
-        let parts = Box::new(PartsBuilder::new(&prepared, limits)?);
+        let parts = Some(Box::new(PartsBuilder::new(&prepared, limits)?));
         let rows = prepared.valid_count();
-        Ok(ExportJob { prepared, stem: stem.to_owned(), rows, stage: Stage::Rows { next: 0, parts } })
+        Ok(ExportJob {
+            prepared,
+            stem: stem.to_owned(),
+            rows,
+            next: 0,
+            parts,
+            pending: VecDeque::new(),
+            deflating: None,
+            compressed: Vec::new(),
+            assembling: None,
+            finished: false,
+        })
     }
 
-    /// Work done and in all, in the current phase (rows, then bytes compressed), and whether it is compressing.
+    /// Work done and in all, in the current phase (rows, then bytes put into the .zip), and whether it is making
+    /// the .zip.
     pub fn progress(&self) -> (usize, usize, bool) {
-        match &self.stage {
-            Stage::Rows { next, .. } => (*next, self.prepared.len(), false),
-            Stage::Zip { parts, part, offset, .. } => {
-                let done: usize = parts[..*part].iter().map(Vec::len).sum::<usize>() + offset;
-                (done, parts.iter().map(Vec::len).sum(), true)
-            }
-            Stage::Finished => (1, 1, true),
+        match &self.assembling {
+            None => (self.next, self.prepared.len(), false),
+            Some(a) => (
+                self.compressed[..a.copied].iter().map(Vec::len).sum(),
+                self.compressed.iter().map(Vec::len).sum(),
+                true,
+            ),
         }
     }
 
-    /// Does at most `batch` rows (or one slice of compression). `Some` once finished, with the download
-    /// `import_file` gives (see the header for the .zip's bytes).
+    /// Does at most `batch` rows (or one slice of compression, or one part put into the .zip). `Some` once
+    /// finished, with the download `import_file` gives (see the header for the .zip's bytes).
     pub fn step(&mut self, batch: usize) -> Option<Result<ExportFile, ExportError>> {
-        let result = self.advance(batch.max(1));
+        if self.finished {
+            return None;
+        }
+        let result = self.advance(batch.max(1)).transpose();
         if result.is_some() {
-            self.stage = Stage::Finished;
+            // Finished (or failed): nothing more to do, and nothing kept.
+            self.finished = true;
+            self.next = self.prepared.len();
+            self.parts = None;
+            self.pending.clear();
+            self.deflating = None;
+            self.compressed.clear();
+            self.assembling = None;
         }
         result
     }
 
-    fn advance(&mut self, batch: usize) -> Option<Result<ExportFile, ExportError>> {
-        match std::mem::replace(&mut self.stage, Stage::Finished) {
-            Stage::Rows { next, mut parts } => {
-                let end = (next + batch).min(self.prepared.len());
-                for r in (next..end).filter(|r| !self.prepared.is_rejected(*r)) {
-                    let Some(row) = self.prepared.row(r) else { continue };
-                    if let Err(e) = parts.push(&row) {
-                        return Some(Err(e));
+    fn advance(&mut self, batch: usize) -> Result<Option<ExportFile>, ExportError> {
+        if let Some(mut d) = self.deflating.take() {
+            let end = (d.offset + ZIP_SLICE_BYTES).min(d.part.len());
+            d.zip.write_all(&d.part[d.offset..end])?;
+            if end < d.part.len() {
+                self.deflating = Some(Deflating { offset: end, ..d });
+            } else {
+                self.compressed.push(d.zip.finish()?.into_inner());
+            }
+            return Ok(None);
+        }
+        if let Some(part) = self.pending.pop_front() {
+            let mut zip = Box::new(new_zip());
+            zip.start_file(UNNAMED, zip_options())?;
+            self.deflating = Some(Deflating { part, offset: 0, zip });
+            return Ok(None);
+        }
+        if let Some(parts) = self.parts.as_mut() {
+            if self.next < self.prepared.len() {
+                let end = (self.next + batch).min(self.prepared.len());
+                for r in (self.next..end).filter(|r| !self.prepared.is_rejected(*r)) {
+                    if let Some(row) = self.prepared.row(r) {
+                        parts.push(&row)?;
                     }
                 }
-                if end < self.prepared.len() {
-                    self.stage = Stage::Rows { next: end, parts };
-                    return None;
-                }
-                let parts = match parts.finish() {
-                    Ok(parts) => parts,
-                    Err(e) => return Some(Err(e)),
-                };
-                if let [only] = parts.as_slice() {
-                    let name = format!("{}.csv", self.stem);
-                    let file = ExportFile { name, mime: CSV_MIME, bytes: only.clone(), rows: self.rows, parts: 1 };
-                    return Some(Ok(file));
-                }
-                self.stage = Stage::Zip { parts, part: 0, offset: 0, zip: Box::new(new_zip()) };
-                None
+                self.next = end;
+                // A full part means there will be more than one: it is deflated while the rows go on.
+                self.pending.extend(parts.take_full());
+                return Ok(None);
             }
-            Stage::Zip { parts, part, offset, mut zip } => match self.compress(&parts, part, offset, &mut zip) {
-                Err(e) => Some(Err(e)),
-                Ok(Some((part, offset))) => {
-                    self.stage = Stage::Zip { parts, part, offset, zip };
-                    None
-                }
-                Ok(None) => {
-                    let count = parts.len();
-                    Some(zip.finish().map_err(ExportError::from).map(|cursor| ExportFile {
-                        name: format!("{}.zip", self.stem),
-                        mime: ZIP_MIME,
-                        bytes: cursor.into_inner(),
-                        rows: self.rows,
-                        parts: count,
-                    }))
-                }
-            },
-            Stage::Finished => None,
+            let Some(parts) = self.parts.take() else { return Ok(None) };
+            let mut last = parts.finish()?;
+            if self.compressed.is_empty() && last.len() == 1 {
+                let name = format!("{}.csv", self.stem);
+                let bytes = last.pop().unwrap_or_default();
+                return Ok(Some(ExportFile { name, mime: CSV_MIME, bytes, rows: self.rows, parts: 1 }));
+            }
+            self.pending.extend(last);
+            return Ok(None);
         }
-    }
-
-    /// Deflates one slice of part `part` from `offset`; where to go on, or `None` after the last part.
-    fn compress(
-        &self,
-        parts: &[Vec<u8>],
-        part: usize,
-        offset: usize,
-        zip: &mut ZipWriter<Cursor<Vec<u8>>>,
-    ) -> Result<Option<(usize, usize)>, ExportError> {
-        let Some(bytes) = parts.get(part) else { return Ok(None) };
-        if offset == 0 {
-            zip.start_file(part_name(&self.stem, part + 1, parts.len()), zip_options())?;
+        let count = self.compressed.len();
+        let assembling = self.assembling.get_or_insert_with(|| Assembling { zip: Box::new(new_zip()), copied: 0 });
+        if let Some(compressed) = self.compressed.get(assembling.copied) {
+            let mut one = ZipArchive::new(Cursor::new(compressed.as_slice()))?;
+            let name = part_name(&self.stem, assembling.copied + 1, count);
+            assembling.zip.raw_copy_file_rename(one.by_index_raw(0)?, name)?;
+            assembling.copied += 1;
+            return Ok(None);
         }
-        let end = (offset + ZIP_SLICE_BYTES).min(bytes.len());
-        zip.write_all(&bytes[offset..end])?;
-        Ok(Some(if end == bytes.len() { (part + 1, 0) } else { (part, end) }))
+        let Some(done) = self.assembling.take() else { return Ok(None) };
+        let bytes = done.zip.finish()?.into_inner();
+        Ok(Some(ExportFile {
+            name: format!("{}.zip", self.stem),
+            mime: ZIP_MIME,
+            bytes,
+            rows: self.rows,
+            parts: count,
+        }))
     }
 }
 
