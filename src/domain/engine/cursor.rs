@@ -132,9 +132,7 @@ mod tests {
         let mut out = Vec::new();
         while !cursor.is_done() {
             let Range { start, end } = cursor.wants();
-            cursor.step(&bytes[start as usize..end as usize], |r| {
-                out.push(Record { pos: r.pos, cells: r.cells().collect() })
-            });
+            cursor.step(&bytes[start as usize..end as usize], |r| out.push(Record { pos: r.pos, cells: r.to_cells() }));
         }
         assert_eq!(cursor.offset(), bytes.len() as u64);
         out

@@ -31,10 +31,12 @@ struct Deflating {
     zip: Box<ZipWriter<Cursor<Vec<u8>>>>,
 }
 
-/// The final .zip, once every part is deflated: parts copied in so far.
+/// The final .zip, once every part is deflated: parts copied in so far (each compressed part is dropped once
+/// copied), and the compressed size of each.
 struct Assembling {
     zip: Box<ZipWriter<Cursor<Vec<u8>>>>,
     copied: usize,
+    sizes: Vec<usize>,
 }
 
 /// One import download being written. `step` until it returns the file.
@@ -77,11 +79,7 @@ impl ExportJob {
     pub fn progress(&self) -> (usize, usize, bool) {
         match &self.assembling {
             None => (self.next, self.prepared.len(), false),
-            Some(a) => (
-                self.compressed[..a.copied].iter().map(Vec::len).sum(),
-                self.compressed.iter().map(Vec::len).sum(),
-                true,
-            ),
+            Some(a) => (a.sizes[..a.copied].iter().sum(), a.sizes.iter().sum(), true),
         }
     }
 
@@ -146,8 +144,14 @@ impl ExportJob {
             return Ok(None);
         }
         let count = self.compressed.len();
-        let assembling = self.assembling.get_or_insert_with(|| Assembling { zip: Box::new(new_zip()), copied: 0 });
-        if let Some(compressed) = self.compressed.get(assembling.copied) {
+        let compressed = &self.compressed;
+        let assembling = self.assembling.get_or_insert_with(|| Assembling {
+            zip: Box::new(new_zip()),
+            copied: 0,
+            sizes: compressed.iter().map(Vec::len).collect(),
+        });
+        if let Some(compressed) = self.compressed.get_mut(assembling.copied) {
+            let compressed = std::mem::take(compressed);
             let mut one = ZipArchive::new(Cursor::new(compressed.as_slice()))?;
             let name = part_name(&self.stem, assembling.copied + 1, count);
             assembling.zip.raw_copy_file_rename(one.by_index_raw(0)?, name)?;

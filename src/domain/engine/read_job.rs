@@ -198,7 +198,7 @@ impl ReadJob {
             }
             Stage::Parse(mut parse) => {
                 let records = &mut parse.records;
-                parse.cursor.step(bytes, |r| records.push(Record { pos: r.pos, cells: r.cells().collect() }));
+                parse.cursor.step(bytes, |r| records.push(Record { pos: r.pos, cells: r.to_cells() }));
                 self.stage = if parse.checking_utf8 && parse.cursor.had_replacements() {
                     // Not UTF-8 after all: what was read so far is dropped and the body guessed from the start.
                     Stage::Guess { offset: 0, detector: Box::new(new_detector()) }

@@ -8,7 +8,7 @@
 
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 
-use crate::domain::table::Position;
+use crate::domain::table::{Cells, Position};
 
 /// One record, borrowed until the next one is read.
 pub struct StreamRecord<'a> {
@@ -24,6 +24,12 @@ impl<'a> StreamRecord<'a> {
 
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
+    }
+
+    /// The cells as a table keeps them: copied once, in one piece.
+    pub fn to_cells(&self) -> Cells {
+        let text = self.ends.last().map_or(Some(""), |end| std::str::from_utf8(&self.output[..*end]).ok());
+        text.and_then(|t| Cells::from_text(t, self.ends)).unwrap_or_else(|| self.cells().collect())
     }
 
     /// The cells, unquoted and unescaped.
@@ -178,7 +184,7 @@ mod tests {
     fn stream(text: &str, delimiter: u8, size: usize) -> Vec<Record> {
         let mut s = RecordStream::new(delimiter);
         let mut out = Vec::new();
-        let mut keep = |r: &StreamRecord<'_>| out.push(Record { pos: r.pos, cells: r.cells().collect() });
+        let mut keep = |r: &StreamRecord<'_>| out.push(Record { pos: r.pos, cells: r.to_cells() });
         for chunk in text.as_bytes().chunks(size.max(1)) {
             s.push(chunk, &mut keep);
         }

@@ -1,10 +1,10 @@
 //! A record's values in two allocations, whatever the number of columns: the text of every cell back to back, and
-//! where each cell ends.
+//! where each cell ends (two bytes per cell).
 //!
 //! Owns only the compact shape. A 2-million-row file of 21 columns would otherwise be 42 million strings, each with
 //! its own header and allocation: most of the memory a big file took, and most of the time spent reading it.
 //! Invariant: `ends` is non-decreasing, every end is a character boundary of `text`, and the last end is
-//! `text.len()`.
+//! `text.len()` (or there are no values and no text).
 
 use std::fmt;
 use std::ops::Index;
@@ -13,23 +13,72 @@ use std::ops::Index;
 #[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub struct Cells {
     text: Box<str>,
-    ends: Box<[u32]>,
+    ends: Ends,
+}
+
+/// Where each value ends in the text: two bytes each when the record's text is under 64 KiB (always, in practice).
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Ends {
+    Narrow(Box<[u16]>),
+    Wide(Box<[u32]>),
+}
+
+impl Default for Ends {
+    fn default() -> Ends {
+        Ends::Narrow(Box::default())
+    }
+}
+
+impl Ends {
+    fn of(ends: &[usize], text_len: usize) -> Ends {
+        if text_len <= usize::from(u16::MAX) {
+            Ends::Narrow(ends.iter().map(|e| *e as u16).collect())
+        } else {
+            // A record is far below 4 GiB: the reader never holds more than a chunk of text at once.
+            Ends::Wide(ends.iter().map(|e| u32::try_from(*e).unwrap_or(u32::MAX)).collect())
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Ends::Narrow(e) => e.len(),
+            Ends::Wide(e) => e.len(),
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<usize> {
+        match self {
+            Ends::Narrow(e) => e.get(i).map(|e| usize::from(*e)),
+            Ends::Wide(e) => e.get(i).map(|e| *e as usize),
+        }
+    }
 }
 
 impl Cells {
+    /// Values from `text` cut at `ends` (each value's end, in order), in one allocation of exactly the text.
+    /// `None` unless every end is a character boundary, in order, and the last one is the text's end.
+    pub fn from_text(text: &str, ends: &[usize]) -> Option<Cells> {
+        let ordered = ends.windows(2).all(|w| w[0] <= w[1]);
+        let whole = ends.last().map_or(text.is_empty(), |last| *last == text.len());
+        if !ordered || !whole || !ends.iter().all(|e| text.is_char_boundary(*e)) {
+            return None;
+        }
+        Some(Cells { text: text.into(), ends: Ends::of(ends, text.len()) })
+    }
+
     /// How many values.
     pub fn len(&self) -> usize {
         self.ends.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.ends.len() == 0
     }
 
     /// Value `i`, if there is one.
     pub fn get(&self, i: usize) -> Option<&str> {
-        let end = *self.ends.get(i)? as usize;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        let end = self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends.get(i - 1)? };
         self.text.get(start..end)
     }
 
@@ -44,11 +93,11 @@ impl Cells {
             return;
         }
         let kept = width.min(self.len());
-        let text_end = if kept == 0 { 0 } else { self.ends[kept - 1] as usize };
-        let mut ends = self.ends[..kept].to_vec();
-        ends.resize(width, text_end as u32);
+        let text_end = if kept == 0 { 0 } else { self.ends.get(kept - 1).unwrap_or(0) };
+        let mut ends: Vec<usize> = (0..kept).filter_map(|i| self.ends.get(i)).collect();
+        ends.resize(width, text_end);
         self.text = self.text[..text_end].into();
-        self.ends = ends.into_boxed_slice();
+        self.ends = Ends::of(&ends, text_end);
     }
 
     /// Every value as its own string.
@@ -63,10 +112,10 @@ impl<S: AsRef<str>> FromIterator<S> for Cells {
         let mut ends = Vec::new();
         for value in values {
             text.push_str(value.as_ref());
-            // A record is far below 4 GiB: the whole file is read into memory first.
-            ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+            ends.push(text.len());
         }
-        Cells { text: text.into_boxed_str(), ends: ends.into_boxed_slice() }
+        let ends = Ends::of(&ends, text.len());
+        Cells { text: text.into_boxed_str(), ends }
     }
 }
 
@@ -119,6 +168,27 @@ mod tests {
         assert_eq!(&cells[0], "a");
         assert_eq!(cells.iter().rev().nth(1), Some("データ, \"x\"\n"));
         assert_eq!(format!("{cells:?}"), r#"["a", "", "データ, \"x\"\n", ""]"#);
+    }
+
+    #[test]
+    fn from_text_takes_the_parser_s_ends_and_refuses_bad_ones() {
+        let cells = Cells::from_text("aデータc", &[1, 1, 10, 11]).expect("valid ends");
+        assert_eq!(cells, vec!["a", "", "データ", "c"]);
+        assert_eq!(Cells::from_text("", &[]).map(|c| c.len()), Some(0));
+        assert_eq!(Cells::from_text("", &[0, 0]), Some(Cells::from(vec!["", ""])));
+        assert!(Cells::from_text("aデ", &[2, 4]).is_none(), "inside a character");
+        assert!(Cells::from_text("abc", &[2, 1, 3]).is_none(), "out of order");
+        assert!(Cells::from_text("abc", &[1, 2]).is_none(), "text left over");
+    }
+
+    #[test]
+    fn a_record_of_more_than_64_kib_keeps_every_value() {
+        let long = "x".repeat(70_000);
+        let cells: Cells = ["a", long.as_str(), "b"].into_iter().collect();
+        assert_eq!((cells.get(1).map(str::len), cells.get(2)), (Some(70_000), Some("b")));
+        let mut cut = cells.clone();
+        cut.resize(1);
+        assert_eq!(cut, vec!["a"]);
     }
 
     #[test]
