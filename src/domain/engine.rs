@@ -1,9 +1,10 @@
 //! Long work in slices: reading a big file and validating every row, advanced a little at a time so the page stays
 //! responsive, shows progress and can stop between two slices.
 //!
-//! Owns the jobs (`ReadJob`: bytes → the same `ReadOutcome` as `read::read`; `ValidateJob`: a table, schema,
-//! mapping and edits → the same `Prepared` as `prepare::prepare`; `ExportJob`: the download of
-//! `export::import_file`, the same files inside) and the chunked `Cursor` they parse with. Each
+//! Owns the jobs (`ReadJob`: the file's bytes, handed in slice by slice as it asks → the same `ReadOutcome` as
+//! `read::read`; `ValidateJob`: a table, schema, mapping and edits → the same `Prepared` as `prepare::prepare`;
+//! `ExportJob`: the download of `export::import_file`, the same files inside; `RejectsJob`: the file of
+//! `export::rejects_file`) and the chunked `Cursor` they parse with. Each
 //! job is a state machine: `step()` does one bounded unit of work (one chunk of bytes, a batch of rows) and says
 //! whether it is finished; `progress()` says how far it is. Time, yielding and cancelling belong to the caller
 //! (the `ui` drives a job between frames), so every job is tested natively. Invariant, tested on every reading
@@ -12,11 +13,13 @@
 pub mod cursor;
 pub mod export_job;
 pub mod read_job;
+pub mod rejects_job;
 pub mod validate_job;
 pub mod work;
 
 pub use cursor::{Cursor, CHUNK_BYTES};
 pub use export_job::ExportJob;
 pub use read_job::{ReadJob, ReadProgress, ReadStage};
+pub use rejects_job::RejectsJob;
 pub use validate_job::ValidateJob;
 pub use work::{Unit, Work};

@@ -194,22 +194,30 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
 
 /// The rejected rows in the admin's original columns (as read, before edits), plus the row number and the reasons.
 pub fn rejects_file(prepared: &Prepared, table: &Table, stem: &str) -> Result<ExportFile, ExportError> {
-    let rows = prepared.rejected_records().map(|record| {
-        let reasons: Vec<String> = prepared
-            .issues_of(record)
-            .iter()
-            .map(|i| match &i.field {
-                Some(f) => format!("{f}: {}", i.message()),
-                None => i.message(),
-            })
-            .collect();
-        (record, reasons.join(" / "))
-    });
-    let file = rows_with_reasons(table, rows, &format!("{stem}-rejected.csv"))?;
+    let rows = prepared.rejected_records().map(|record| (record, reasons(prepared, record)));
+    let file = rows_with_reasons(table, rows, &rejects_name(stem))?;
     if file.rows == 0 {
         return Err(ExportError::NoRejectedRows);
     }
     Ok(file)
+}
+
+/// The rejected-rows file's name: "customers-import-rejected.csv".
+pub fn rejects_name(stem: &str) -> String {
+    format!("{stem}-rejected.csv")
+}
+
+/// Why record `record` is not imported: each finding as "Field: message", joined with " / ".
+pub fn reasons(prepared: &Prepared, record: usize) -> String {
+    let reasons: Vec<String> = prepared
+        .issues_of(record)
+        .iter()
+        .map(|i| match &i.field {
+            Some(f) => format!("{f}: {}", i.message()),
+            None => i.message(),
+        })
+        .collect();
+    reasons.join(" / ")
 }
 
 /// Source records (by index into `table`) in the admin's original columns, plus "Row in original file" and
@@ -219,20 +227,33 @@ pub fn rows_with_reasons(
     rows: impl IntoIterator<Item = (usize, String)>,
     name: &str,
 ) -> Result<ExportFile, ExportError> {
+    let mut out = reasons_header(table)?;
+    let mut count = 0;
+    for (record, reason) in rows {
+        if let Some(line) = reason_line(table, record, &reason)? {
+            out.extend(line);
+            count += 1;
+        }
+    }
+    Ok(ExportFile { name: name.to_owned(), mime: CSV_MIME, bytes: out, rows: count, parts: 1 })
+}
+
+/// The start of a file of rows with reasons: the BOM and the header line.
+pub fn reasons_header(table: &Table) -> Result<Vec<u8>, ExportError> {
     let mut out = "\u{feff}".as_bytes().to_vec();
     let mut header: Vec<&str> = table.headers.iter().map(String::as_str).collect();
     header.extend(["Row in original file", "Reason"]);
     out.extend(csv_line(header.iter().map(|h| neutralise(h).into_owned()))?);
-    let mut count = 0;
-    for (record, reason) in rows {
-        let Some(source) = table.records.get(record) else { continue };
-        let mut cells: Vec<String> = source.cells.iter().map(|c| neutralise(c).into_owned()).collect();
-        cells.push(source.pos.row.to_string());
-        cells.push(neutralise(&reason).into_owned());
-        out.extend(csv_line(&cells)?);
-        count += 1;
-    }
-    Ok(ExportFile { name: name.to_owned(), mime: CSV_MIME, bytes: out, rows: count, parts: 1 })
+    Ok(out)
+}
+
+/// One line of a file of rows with reasons, for source record `record` (`None` when there is no such record).
+pub fn reason_line(table: &Table, record: usize, reason: &str) -> Result<Option<Vec<u8>>, ExportError> {
+    let Some(source) = table.records.get(record) else { return Ok(None) };
+    let mut cells: Vec<String> = source.cells.iter().map(|c| neutralise(c).into_owned()).collect();
+    cells.push(source.pos.row.to_string());
+    cells.push(neutralise(reason).into_owned());
+    csv_line(&cells).map(Some)
 }
 
 #[cfg(test)]

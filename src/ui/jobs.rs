@@ -11,13 +11,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::domain::edits::Edits;
-use crate::domain::engine::{ExportJob, ReadJob, ReadStage, Unit, ValidateJob, Work};
+use crate::domain::engine::{ExportJob, ReadJob, ReadStage, RejectsJob, Unit, ValidateJob, Work};
 use crate::domain::export::{ExportError, ExportFile, Limits};
 use crate::domain::mapping::Mapping;
 use crate::domain::prepare::Prepared;
 use crate::domain::read::{ReadOptions, ReadOutcome};
 use crate::domain::schema::Schema;
 use crate::domain::suggest::{counted_sources, suggest_sources};
+use crate::domain::table::Table;
 use crate::domain::value_counts::{ValueCache, ValueCounter};
 use crate::ui::file_source::{FileSource, Window};
 use crate::ui::state::{checks_in_background, ImportState, Validated};
@@ -287,7 +288,46 @@ pub fn start_export(
     });
 }
 
-/// Stops writing the import file; nothing is saved.
+/// Writes the rejected-rows download of a big file in slices (shown and stopped like the import file), then hands
+/// it to `done` (which saves it).
+pub fn start_rejects(
+    state: ImportState,
+    table: Arc<Table>,
+    stem: String,
+    done: impl FnOnce(Result<ExportFile, ExportError>) + 'static,
+) {
+    let generation = bump(state.export_generation);
+    let prepared = state.prepared.with_untracked(|p| Arc::clone(&p.0));
+    let mut job = match RejectsJob::new(prepared, table, &stem) {
+        Ok(job) => job,
+        Err(e) => return done(Err(e)),
+    };
+    let started = now_ms();
+    let work = move |job: &RejectsJob| {
+        let (done, total) = job.progress();
+        Work {
+            title: "Writing the rejected rows".to_owned(),
+            phase: "Writing rows".to_owned(),
+            done: done as f64,
+            total: total as f64,
+            unit: Unit::Rows,
+            rows: 0,
+            started_ms: started,
+            now_ms: now_ms(),
+        }
+    };
+    state.exporting.set(Some(work(&job)));
+    spawn_local(async move {
+        let step = |job: &mut RejectsJob| job.step(EXPORT_BATCH);
+        let publish = |job: &RejectsJob| state.exporting.set(Some(work(job)));
+        if let Some(result) = drive(state.export_generation, generation, &mut job, step, publish).await {
+            state.exporting.set(None);
+            done(result);
+        }
+    });
+}
+
+/// Stops writing the import file (or the rejected rows); nothing is saved.
 pub fn cancel_export(state: ImportState) {
     bump(state.export_generation);
     state.exporting.set(None);

@@ -199,6 +199,7 @@ const INIT_SCRIPT = `(() => {
     count: s.longtasks.length,
     over50: s.longtasks.filter((t) => t.duration > 50).length,
     longest: s.longtasks.reduce((m, t) => Math.max(m, t.duration), 0),
+    over50list: s.longtasks.filter((t) => t.duration > 50),
     maxGap: s.maxGap,
     error: s.longtaskError,
   });
@@ -331,7 +332,13 @@ async function runApp(opts, base) {
   const left = () => Math.max(1, deadline - performance.now());
   const race = (p) => Promise.race([p, w.failed]);
   let t0 = 0;
-  const mark = (name) => { r.times[name] = (performance.now() - t0) / 1000; };
+  // Each step's end in the page's own clock too, so a long task can be told to the step it came in.
+  r.steps = [];
+  const mark = async (name) => {
+    r.times[name] = (performance.now() - t0) / 1000;
+    const at = await page.evaluate(() => performance.now()).catch(() => null);
+    if (at != null) r.steps.push({ name, at });
+  };
   try {
     await page.goto(`${base}/`);
     await race(page.getByTestId('file-input').waitFor({ state: 'attached', timeout: 30_000 }));
@@ -348,7 +355,7 @@ async function runApp(opts, base) {
     await race(page.getByTestId('file-input').setInputFiles(opts.file, { timeout: left() }));
     const summary = page.getByText(/\d+ rows?, \d+ columns?/).first();
     await race(summary.waitFor({ state: 'visible', timeout: left() }));
-    mark('read');
+    await mark('read');
     const text = await summary.textContent();
     r.appRows = Number(/(\d+) rows?, (\d+) columns?/.exec(text)?.[1]);
     r.appColumns = Number(/(\d+) rows?, (\d+) columns?/.exec(text)?.[2]);
@@ -356,7 +363,7 @@ async function runApp(opts, base) {
     r.phase = 'go to the mapping step';
     await race(page.getByTestId('step-next').click({ timeout: left() }));
     await race(page.getByTestId('map-field').first().waitFor({ state: 'attached', timeout: left() }));
-    mark('map');
+    await mark('map');
 
     r.phase = 'go to the review step (validate, to summary-rows = N)';
     await race(page.getByTestId('step-next').click({ timeout: left() }));
@@ -364,7 +371,7 @@ async function runApp(opts, base) {
       (n) => document.querySelector('[data-testid="summary-rows"]')?.textContent.trim() === n,
       String(r.appRows), { timeout: left(), polling: 'raf' },
     ));
-    mark('review');
+    await mark('review');
     r.reviewed = true;
     r.invalid = await page.getByTestId('summary-invalid').textContent({ timeout: 2000 }).catch(() => null);
 
@@ -375,7 +382,7 @@ async function runApp(opts, base) {
         const b = document.querySelector('[data-testid="download-import"]');
         return b && !b.disabled;
       }, null, { timeout: left(), polling: 'raf' }));
-      mark('export');
+      await mark('export');
 
       r.phase = 'build and save the import file (download-import)';
       const [download] = await race(Promise.all([
@@ -386,7 +393,7 @@ async function runApp(opts, base) {
         download.path(),
         timeout(left(), 'waiting for the download to finish'),
       ]));
-      mark('download');
+      await mark('download');
       const failure = await download.failure();
       if (failure) throw new Error(`the download failed: ${failure}`);
       r.download = { name: download.suggestedFilename(), bytes: statSync(saved).size, zip: zipSummary(saved) };
@@ -545,6 +552,16 @@ function report(opts, bytes, { a, b, c }) {
     if (opts.rows && a.appRows != null && a.appRows !== opts.rows) console.log(`(a) NOTE: the app counted ${int(a.appRows)} rows, ${int(opts.rows)} expected`);
     if (a.invalid != null) console.log(`(a) review: ${int(a.appRows)} rows, ${a.invalid} invalid; ${a.appColumns} columns`);
     console.log(`(a) wasm memory at start ${mib(a.wasmAtStart)}, found via ${a.wasmVia}`);
+    if (a.stalls?.over50list?.length && a.steps?.length) {
+      const labels = { read: 'reading', map: 'to the mapping step', review: 'checking, to the review', export: 'to the download step', download: 'writing and saving the download' };
+      const by = new Map();
+      for (const t of a.stalls.over50list) {
+        const step = a.steps.find((st) => t.start < st.at)?.name ?? 'after the last step';
+        by.set(step, [...(by.get(step) ?? []), Math.round(t.duration)]);
+      }
+      const text = [...by].map(([step, d]) => `${labels[step] ?? step}: ${d.join(', ')} ms`).join('; ');
+      console.log(`(a) tasks over 50 ms, by step: ${text}`);
+    }
     if (opts.endToEnd) {
       if (a.download) {
         const z = a.download.zip;

@@ -1,6 +1,8 @@
 //! Step 4: download the import-ready file(s) and the rejected rows, with the checklist of fields and options that
 //! must exist in CSM first. Downloading with rejected rows is allowed, with a clear warning.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use crate::domain::checklist::{checklist, checklist_text};
@@ -66,18 +68,22 @@ pub fn ExportStep() -> impl IntoView {
             saved(state.prepared.with_untracked(|p| import_file(p, limits, &stem())));
         }
     };
+    let saved_rejects = move |result: Result<ExportFile, ExportError>| match result
+        .map_err(|e| e.to_string())
+        .and_then(|f| save(&f.name, f.mime, &f.bytes).map_err(|e| e.to_string()))
+    {
+        Ok(()) => error.set(None),
+        Err(e) => error.set(Some(e)),
+    };
+    // Like the import file: a big file's rejected rows are written in slices, with progress and Stop.
     let download_rejects = move |_| {
-        let result = state.loaded.with_untracked(|l| {
-            l.as_ref().map(|l| state.prepared.with_untracked(|p| rejects_file(p, &l.outcome.table, &stem())))
-        });
-        if let Some(result) = result {
-            match result
-                .map_err(|e| e.to_string())
-                .and_then(|f| save(&f.name, f.mime, &f.bytes).map_err(|e| e.to_string()))
-            {
-                Ok(()) => error.set(None),
-                Err(e) => error.set(Some(e)),
-            }
+        let Some(table) = state.loaded.with_untracked(|l| l.as_ref().map(|l| Arc::clone(&l.outcome.table))) else {
+            return;
+        };
+        if state.prepared.with_untracked(|p| p.len()) > BACKGROUND_ROWS {
+            jobs::start_rejects(state, table, stem(), saved_rejects);
+        } else {
+            saved_rejects(state.prepared.with_untracked(|p| rejects_file(p, &table, &stem())));
         }
     };
     let counts = Memo::new(move |_| state.prepared.with(|p| (p.report.valid, p.report.invalid)));
