@@ -183,7 +183,7 @@ fn decode_body(body: &[u8], encoding: &'static Encoding) -> String {
     encoding.decode_without_bom_handling(body).0.into_owned()
 }
 
-fn is_blank(text: &str) -> bool {
+pub(crate) fn is_blank(text: &str) -> bool {
     text.chars().all(|c| c.is_whitespace() || c == '\u{FEFF}')
 }
 

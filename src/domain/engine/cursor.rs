@@ -12,6 +12,7 @@ use std::ops::Range;
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
 
+use crate::domain::decode::is_blank;
 use crate::domain::stream::{ChunkDecoder, RecordStream, StreamRecord};
 
 /// Bytes read per step: small enough that a step takes a few milliseconds (so Stop and progress are prompt).
@@ -29,6 +30,8 @@ pub struct Cursor {
     done: bool,
     /// Whether malformed bytes were replaced with U+FFFD so far.
     replaced: bool,
+    /// Whether all the text so far is blank (white space and U+FEFF), which `decode` refuses as an empty file.
+    blank: bool,
     text: String,
 }
 
@@ -44,6 +47,7 @@ impl Cursor {
             chunk: CHUNK_BYTES,
             done: false,
             replaced: false,
+            blank: true,
             text: String::new(),
         }
     }
@@ -66,6 +70,11 @@ impl Cursor {
     /// Whether any bytes so far were malformed in the encoding (and read as U+FFFD).
     pub fn had_replacements(&self) -> bool {
         self.replaced
+    }
+
+    /// Whether all the text read so far is blank (white space and U+FEFF; all of it, once done).
+    pub fn all_blank(&self) -> bool {
+        self.blank
     }
 
     /// The bytes of the body the next step reads.
@@ -92,6 +101,7 @@ impl Cursor {
         self.offset += bytes.len() as u64;
         self.text.clear();
         self.replaced |= self.decoder.push(bytes, last, &mut self.text);
+        self.blank = self.blank && is_blank(&self.text);
         // Empty input means "end of file" to csv_core: a chunk that only began a character adds nothing yet.
         if !self.text.is_empty() {
             self.stream.push(self.text.as_bytes(), &mut on_record);

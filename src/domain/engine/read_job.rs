@@ -202,6 +202,9 @@ impl ReadJob {
                 self.stage = if parse.checking_utf8 && parse.cursor.had_replacements() {
                     // Not UTF-8 after all: what was read so far is dropped and the body guessed from the start.
                     Stage::Guess { offset: 0, detector: Box::new(new_detector()) }
+                } else if parse.cursor.is_done() && parse.cursor.all_blank() {
+                    // Nothing but white space (and byte order marks): as `decode` refuses it.
+                    return Err(ReadError::Empty);
                 } else if parse.cursor.is_done() {
                     Stage::Assemble(std::mem::take(&mut parse.records), parse.decided)
                 } else {
@@ -303,6 +306,12 @@ mod tests {
         for bytes in [&b""[..], b"  \n\t\n", b",,\n,\n", b"A,B\n", b"PK\x03\x04junk", b"A,B\n\x00\x01"] {
             same_as_read(bytes, &ReadOptions::default());
         }
+        // Found by the fuzz target `read_job`: form feeds around a byte order mark in the middle are blank to
+        // `decode` (an empty file), though the parser sees a record.
+        let blank = b"\x0c\x0c\x0c\xef\xbb\xbf\x0c\x0c";
+        same_as_read(blank, &ReadOptions::default());
+        same_as_read(blank, &ReadOptions { header_row: Some(12), ..Default::default() });
+        assert_eq!(run(blank, &ReadOptions::default(), 3).0, Err(ReadError::Empty));
         same_as_read(b"A,B\n1,2\n", &ReadOptions { header_row: Some(9), ..Default::default() });
     }
 
