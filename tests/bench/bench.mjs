@@ -24,7 +24,8 @@
 //   * One static server on 127.0.0.1 (random port, stopped at the end): dist/ at /, tests/bench/page/ at /bench/,
 //     papaparse.min.js at /bench/vendor/. The app's own CSP (a meta tag in dist/index.html) is untouched.
 //   * Before any page script runs (page.addInitScript), window.__bench gets: a PerformanceObserver('longtask')
-//     (every main-thread task over 50 ms: count and longest), a 10 ms timer whose longest gap between ticks shows
+//     (every main-thread task over 50 ms: count, longest, and each one's start, told to the app's step it came in by
+//     the page-clock time each step ended: "(a) tasks over 50 ms, by step"), a 10 ms timer whose longest gap between ticks shows
 //     stalls below 50 ms too, and a listener for Trunk's "TrunkApplicationStarted" event, whose detail.wasm is the
 //     wasm-bindgen exports object: detail.wasm.memory is the app's WebAssembly.Memory. (dist/index.html puts the JS
 //     bindings on window.wasmBindings, but they do not export the memory, hence the event.)
