@@ -5,14 +5,34 @@ use wasm_bindgen::JsCast;
 
 use super::{describe, WebError};
 
+/// Bytes handed to the browser per turn by `save_in_slices`.
+const SLICE_BYTES: usize = 4 << 20;
+
 /// Offers `bytes` as a download named `name` with the given MIME type.
 pub fn save(name: &str, mime: &str, bytes: &[u8]) -> Result<(), WebError> {
+    offer(name, mime, &js_sys::Array::of1(&js_sys::Uint8Array::from(bytes)))
+}
+
+/// `save` for a file of any size: the bytes are copied to the browser 4 MB a turn (one Blob each; the download is
+/// a Blob of those, which the browser joins without copying), so handing over hundreds of MB never blocks the page.
+pub async fn save_in_slices(name: &str, mime: &str, bytes: &[u8]) -> Result<(), WebError> {
     let err = |e: wasm_bindgen::JsValue| WebError::Download(describe(&e));
-    let array = js_sys::Uint8Array::from(bytes);
-    let parts = js_sys::Array::of1(&array);
+    let parts = js_sys::Array::new();
+    for slice in bytes.chunks(SLICE_BYTES) {
+        let part = js_sys::Array::of1(&js_sys::Uint8Array::from(slice));
+        let blob = web_sys::Blob::new_with_u8_array_sequence(&part).map_err(err)?;
+        parts.push(&blob);
+        super::yield_now::yield_now().await;
+    }
+    offer(name, mime, &parts)
+}
+
+/// Offers the Blob made of `parts` (byte arrays or Blobs) as a download.
+fn offer(name: &str, mime: &str, parts: &js_sys::Array) -> Result<(), WebError> {
+    let err = |e: wasm_bindgen::JsValue| WebError::Download(describe(&e));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(err)?;
+    let blob = web_sys::Blob::new_with_blob_sequence_and_options(parts, &options).map_err(err)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
     let document =
         web_sys::window().and_then(|w| w.document()).ok_or_else(|| WebError::Download("no document".into()))?;

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use crate::domain::checklist::{checklist, checklist_text};
 use crate::domain::export::{import_file, rejects_file, ExportError, ExportFile, Limits};
@@ -12,7 +13,7 @@ use crate::ui::components::notice::{Notice, Tone};
 use crate::ui::components::step_section::StepSection;
 use crate::ui::jobs;
 use crate::ui::state::{count, plural, ImportState, BACKGROUND_ROWS};
-use crate::web::download::save;
+use crate::web::download::{save, save_in_slices};
 
 /// Rows of the import file shown before downloading.
 const PREVIEW_ROWS: usize = 5;
@@ -48,16 +49,22 @@ pub fn ExportStep() -> impl IntoView {
     let state = expect_context::<ImportState>();
     let error = RwSignal::new(None::<String>);
     let stem = move || format!("{}-import", state.entity.get().noun());
-    let saved = move |result: Result<ExportFile, ExportError>| match result
-        .map_err(|e| e.to_string())
-        .and_then(|f| save(&f.name, f.mime, &f.bytes).map(|_| f).map_err(|e| e.to_string()))
-    {
-        Ok(f) => {
-            error.set(None);
-            let what = if f.parts > 1 { format!("a .zip of {} files", f.parts) } else { "one file".to_owned() };
-            state.notice.set(Some(format!("Saved “{}”: {} row{} in {what}.", f.name, f.rows, plural(f.rows))));
-        }
-        Err(e) => error.set(Some(e)),
+    // The file goes to the browser a few MB a turn (a big .zip is hundreds of MB), then the notice says so.
+    let saved = move |result: Result<ExportFile, ExportError>| {
+        spawn_local(async move {
+            let delivered = match result {
+                Ok(f) => save_in_slices(&f.name, f.mime, &f.bytes).await.map(|_| f).map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            match delivered {
+                Ok(f) => {
+                    error.set(None);
+                    let what = if f.parts > 1 { format!("a .zip of {} files", f.parts) } else { "one file".to_owned() };
+                    state.notice.set(Some(format!("Saved “{}”: {} row{} in {what}.", f.name, f.rows, plural(f.rows))));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
     };
     // A big file's download is written in slices, with progress and Stop; a small one at once.
     let download_import = move |_| {
@@ -68,12 +75,14 @@ pub fn ExportStep() -> impl IntoView {
             saved(state.prepared.with_untracked(|p| import_file(p, limits, &stem())));
         }
     };
-    let saved_rejects = move |result: Result<ExportFile, ExportError>| match result
-        .map_err(|e| e.to_string())
-        .and_then(|f| save(&f.name, f.mime, &f.bytes).map_err(|e| e.to_string()))
-    {
-        Ok(()) => error.set(None),
-        Err(e) => error.set(Some(e)),
+    let saved_rejects = move |result: Result<ExportFile, ExportError>| {
+        spawn_local(async move {
+            let delivered = match result {
+                Ok(f) => save_in_slices(&f.name, f.mime, &f.bytes).await.map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            error.set(delivered.err());
+        });
     };
     // Like the import file: a big file's rejected rows are written in slices, with progress and Stop.
     let download_rejects = move |_| {
