@@ -89,6 +89,7 @@ pub fn prepare(
         RowChecker::new(schema, mapping, &table.headers, person_column, read_issues, |f| {
             table.records.iter().enumerate().map(|(r, record)| raw_value(mapping, edits, r, record, f).0).collect()
         });
+    checker.reserve(table.records.len());
     let mut issues: Vec<Issue> = read_issues.to_vec();
     for (r, record) in table.records.iter().enumerate() {
         checker.check(r, record, edits, &mut issues);
@@ -136,6 +137,12 @@ impl RowChecker {
         let checker =
             RowChecker { normaliser, described, first_key: HashMap::new(), person_header, read_rejected, options_used };
         (checker, questions)
+    }
+
+    /// Makes room for the keys of `rows` rows at once: growing the key table while checking would move every key
+    /// seen so far in one step (about 100 ms at a million rows in the browser).
+    pub fn reserve(&mut self, rows: usize) {
+        self.first_key.reserve(rows.saturating_sub(self.first_key.len()));
     }
 
     /// The columns of the import file.

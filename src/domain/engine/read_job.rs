@@ -197,8 +197,19 @@ impl ReadJob {
                 self.stage = Stage::Parse(Box::new(Parse { decided, checking_utf8, cursor, records: Vec::new() }));
             }
             Stage::Parse(mut parse) => {
+                let first = parse.cursor.offset() == 0;
                 let records = &mut parse.records;
                 parse.cursor.step(bytes, |r| records.push(Record { pos: r.pos, cells: r.to_cells() }));
+                if first {
+                    // Room for the rows the whole body will hold, judged from the first chunk (and 5 % more):
+                    // growing the list later would copy every record read so far in one step. At most one row per
+                    // 64 bytes of file, in case the first rows are much shorter than the rest; and only if the
+                    // memory is there (otherwise the list grows as it would have).
+                    let read = parse.cursor.offset().max(1);
+                    let expected = parse.records.len() as u64 * body_len / read * 21 / 20;
+                    let rows = expected.min(body_len / 64) as usize;
+                    let _ = parse.records.try_reserve(rows.saturating_sub(parse.records.len()));
+                }
                 self.stage = if parse.checking_utf8 && parse.cursor.had_replacements() {
                     // Not UTF-8 after all: what was read so far is dropped and the body guessed from the start.
                     Stage::Guess { offset: 0, detector: Box::new(new_detector()) }

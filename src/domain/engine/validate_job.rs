@@ -131,10 +131,11 @@ impl ValidateJob {
         let person_column = (self.schema.entity == Entity::Organizations && self.mapping.leave_out_person_accounts)
             .then(|| person_accounts::column(table))
             .flatten();
-        let (checker, date_questions) =
+        let (mut checker, date_questions) =
             RowChecker::new(&self.schema, &self.mapping, &table.headers, person_column, &self.outcome.issues, |f| {
                 values.remove(&f.name).unwrap_or_default()
             });
+        checker.reserve(table.records.len());
         Rows { checker, date_questions, next: 0, issues: self.outcome.issues.clone() }
     }
 }

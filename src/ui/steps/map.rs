@@ -23,7 +23,7 @@ fn select_value(source: &Source) -> String {
 }
 
 /// Rows looked at for a column's example values.
-const EXAMPLE_ROWS: usize = 10_000;
+const EXAMPLE_ROWS: usize = 1_000;
 
 /// Up to three example values the source gives in the first rows, so the admin sees what they picked.
 fn examples(state: &ImportState, source: &Source) -> String {
