@@ -28,7 +28,7 @@ mod lines;
 pub(crate) mod records;
 mod square;
 
-pub(super) use assemble::{assemble, Assembled, Rows};
+pub(super) use assemble::{assemble, Assembled, Assembler, Rows};
 use records::Records;
 
 /// What stops reading. Messages are sentences an admin can act on.

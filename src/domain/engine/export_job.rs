@@ -145,10 +145,13 @@ impl ExportJob {
         }
         let count = self.compressed.len();
         let compressed = &self.compressed;
-        let assembling = self.assembling.get_or_insert_with(|| Assembling {
-            zip: Box::new(new_zip()),
-            copied: 0,
-            sizes: compressed.iter().map(Vec::len).collect(),
+        let assembling = self.assembling.get_or_insert_with(|| {
+            let sizes: Vec<usize> = compressed.iter().map(Vec::len).collect();
+            // Room for every part at once (its compressed bytes, already with a local header, and a central
+            // directory entry of about the same size): a growing .zip of 80 MB would be copied whole on the way.
+            let room = sizes.iter().map(|s| s + 512).sum();
+            let zip = Box::new(ZipWriter::new(Cursor::new(Vec::with_capacity(room))));
+            Assembling { zip, copied: 0, sizes }
         });
         if let Some(compressed) = self.compressed.get_mut(assembling.copied) {
             let compressed = std::mem::take(compressed);

@@ -18,13 +18,15 @@ use encoding_rs::{Encoding, UTF_8};
 
 use super::cursor::Cursor;
 use crate::domain::decode::{first_look, legacy_guess, new_detector, BINARY_SNIFF_BYTES};
-use crate::domain::read::{assemble, ReadError, ReadOptions, ReadOutcome, Rows};
+use crate::domain::read::{Assembler, ReadError, ReadOptions, ReadOutcome, Rows};
 use crate::domain::sniff::sniff_delimiter;
 use crate::domain::table::Record;
 use crate::domain::xlsx::{is_workbook, read_workbook};
 
 /// Bytes looked at per step while feeding chardetng (it runs at hundreds of MB/s).
 const GUESS_BYTES: u64 = 4 << 20;
+/// Rows moved or squared per step while the table is put together (each is a few bytes of work).
+const ASSEMBLE_ROWS: usize = 100_000;
 /// Raw bytes decoded for the delimiter sniffer: they always give more text than the sniffer reads (at most 2 bytes
 /// of a file make 1 byte of UTF-8 text, and the sniffer judges the first MiB), so it sees what it would see in the
 /// whole text.
@@ -66,7 +68,7 @@ enum Stage {
         guessed: bool,
     },
     Parse(Box<Parse>),
-    Assemble(Vec<Record>, Decided),
+    Assemble(Box<Assembler>, Decided),
     Finished,
 }
 
@@ -155,7 +157,7 @@ impl ReadJob {
             Stage::Start | Stage::Workbook | Stage::Sniff { .. } => (ReadStage::Rows, 0, 0),
             Stage::Guess { offset, .. } => (ReadStage::Encoding, *offset, 0),
             Stage::Parse(p) => (ReadStage::Rows, p.cursor.offset(), p.records.len() as u64),
-            Stage::Assemble(records, _) => (ReadStage::Table, body, records.len() as u64),
+            Stage::Assemble(assembler, _) => (ReadStage::Table, body, assembler.rows() as u64 + 1),
             Stage::Finished => (ReadStage::Table, body, 0),
         };
         ReadProgress { stage, done, total: body, rows: rows.saturating_sub(1) }
@@ -217,15 +219,19 @@ impl ReadJob {
                     // Nothing but white space (and byte order marks): as `decode` refuses it.
                     return Err(ReadError::Empty);
                 } else if parse.cursor.is_done() {
-                    Stage::Assemble(std::mem::take(&mut parse.records), parse.decided)
+                    let records = std::mem::take(&mut parse.records);
+                    Stage::Assemble(Box::new(Assembler::new(records, &self.options, Rows::Text)?), parse.decided)
                 } else {
                     Stage::Parse(parse)
                 };
             }
-            Stage::Assemble(records, d) => {
-                let assembled = assemble(records, &self.options, Rows::Text)?;
+            Stage::Assemble(mut assembler, d) => {
+                let Some(assembled) = assembler.step(ASSEMBLE_ROWS) else {
+                    self.stage = Stage::Assemble(assembler, d);
+                    return Ok(None);
+                };
                 let outcome =
-                    ReadOutcome::of_text(assembled, (d.encoding, d.guessed), (d.delimiter, d.sniffed), &self.options);
+                    ReadOutcome::of_text(assembled?, (d.encoding, d.guessed), (d.delimiter, d.sniffed), &self.options);
                 return Ok(Some(outcome));
             }
             Stage::Finished => {}

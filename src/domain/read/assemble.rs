@@ -32,43 +32,121 @@ pub(crate) enum Rows {
 }
 
 /// Builds the table from the non-blank `records` of a file, in order.
-pub(crate) fn assemble(mut records: Vec<Record>, options: &ReadOptions, rows: Rows) -> Result<Assembled, ReadError> {
-    let last = records.last().ok_or(ReadError::Empty)?.pos.row;
-    let header = match options.header_row {
-        Some(row) => record_at_row(&records, row).ok_or(ReadError::HeaderRowPastEnd { row, last })?,
-        None => find_header(&records),
-    };
-    let footer = find_footer(&records, header);
-    let footer_rows: Vec<LeftOutRow> = records[footer..].iter().map(LeftOutRow::of).collect();
-    if !options.keep_footer {
-        records.truncate(footer);
-    }
-    let title_rows: Vec<LeftOutRow> = records[..header].iter().map(LeftOutRow::of).collect();
-    // Title rows and the header leave the front in place: the data rows become the table without a second Vec.
-    let header_record = records.drain(..=header).next_back().ok_or(ReadError::Empty)?;
-    let structure = Structure {
-        header_row: header_record.pos.row,
-        header_chosen: options.header_row.is_some(),
-        title_rows,
-        footer_rows,
-        footer_kept: options.keep_footer,
-    };
-    let (headers, header_notes) = clean_headers(header_record.cells.to_vec());
-    let width = headers.len();
-    let mut issues = Vec::new();
-    for (index, record) in records.iter_mut().enumerate() {
-        if rows == Rows::Worksheet && record.cells.len() < width {
-            record.cells.resize(width);
-        }
-        if let Some(problem) = square(record, width) {
-            issues.push(Issue { record: index, pos: record.pos, column: None, field: None, problem, fix: None });
+pub(crate) fn assemble(records: Vec<Record>, options: &ReadOptions, rows: Rows) -> Result<Assembled, ReadError> {
+    let mut assembler = Assembler::new(records, options, rows)?;
+    loop {
+        if let Some(done) = assembler.step(usize::MAX) {
+            return done;
         }
     }
-    let table = Table { headers, records };
-    if table.records.is_empty() {
-        return Err(ReadError::HeaderOnly);
+}
+
+/// `assemble` a batch of records at a time (the big-file reader): what to leave out and the header are decided at
+/// once from the first and last rows; moving the data rows to the front and squaring them go a batch per step.
+pub(crate) struct Assembler {
+    records: Vec<Record>,
+    rows: Rows,
+    headers: Vec<String>,
+    header_notes: Vec<String>,
+    structure: Structure,
+    /// Records before the first data row (the title rows and the header).
+    skip: usize,
+    stage: Stage,
+    issues: Vec<Issue>,
+}
+
+enum Stage {
+    /// Moving the data rows `skip` places to the front, from `next`.
+    Shift { next: usize },
+    /// Squaring data rows from `next`.
+    Square { next: usize },
+}
+
+impl Assembler {
+    pub(crate) fn new(mut records: Vec<Record>, options: &ReadOptions, rows: Rows) -> Result<Assembler, ReadError> {
+        let last = records.last().ok_or(ReadError::Empty)?.pos.row;
+        let header = match options.header_row {
+            Some(row) => record_at_row(&records, row).ok_or(ReadError::HeaderRowPastEnd { row, last })?,
+            None => find_header(&records),
+        };
+        let footer = find_footer(&records, header);
+        let footer_rows: Vec<LeftOutRow> = records[footer..].iter().map(LeftOutRow::of).collect();
+        if !options.keep_footer {
+            records.truncate(footer);
+        }
+        let title_rows: Vec<LeftOutRow> = records[..header].iter().map(LeftOutRow::of).collect();
+        let header_record = records.get(header).ok_or(ReadError::Empty)?;
+        let structure = Structure {
+            header_row: header_record.pos.row,
+            header_chosen: options.header_row.is_some(),
+            title_rows,
+            footer_rows,
+            footer_kept: options.keep_footer,
+        };
+        let (headers, header_notes) = clean_headers(header_record.cells.to_vec());
+        let stage = Stage::Shift { next: 0 };
+        Ok(Assembler { records, rows, headers, header_notes, structure, skip: header + 1, stage, issues: Vec::new() })
     }
-    Ok(Assembled { table, issues, header_notes, structure })
+
+    /// Data rows in the table.
+    pub(crate) fn rows(&self) -> usize {
+        self.records.len().saturating_sub(self.skip)
+    }
+
+    /// Moves or squares at most `batch` rows. `Some` once finished, with what `assemble` gives.
+    pub(crate) fn step(&mut self, batch: usize) -> Option<Result<Assembled, ReadError>> {
+        let data = self.records.len() - self.skip;
+        match self.stage {
+            Stage::Shift { next } => {
+                // Title rows and the header leave the front a batch at a time (swapped towards the end, then cut
+                // off), so the data rows become the table in the same list, without one long move.
+                let end = next.saturating_add(batch).min(data);
+                for i in next..end {
+                    self.records.swap(i, i + self.skip);
+                }
+                self.stage = if end < data {
+                    Stage::Shift { next: end }
+                } else {
+                    self.records.truncate(data);
+                    self.skip = 0;
+                    Stage::Square { next: 0 }
+                };
+                None
+            }
+            Stage::Square { next } => {
+                let width = self.headers.len();
+                let end = next.saturating_add(batch).min(data);
+                for (index, record) in self.records.iter_mut().enumerate().take(end).skip(next) {
+                    if self.rows == Rows::Worksheet && record.cells.len() < width {
+                        record.cells.resize(width);
+                    }
+                    if let Some(problem) = square(record, width) {
+                        let issue =
+                            Issue { record: index, pos: record.pos, column: None, field: None, problem, fix: None };
+                        self.issues.push(issue);
+                    }
+                }
+                if end < data {
+                    self.stage = Stage::Square { next: end };
+                    return None;
+                }
+                Some(self.finish())
+            }
+        }
+    }
+
+    fn finish(&mut self) -> Result<Assembled, ReadError> {
+        if self.records.is_empty() {
+            return Err(ReadError::HeaderOnly);
+        }
+        let table = Table { headers: std::mem::take(&mut self.headers), records: std::mem::take(&mut self.records) };
+        Ok(Assembled {
+            table,
+            issues: std::mem::take(&mut self.issues),
+            header_notes: std::mem::take(&mut self.header_notes),
+            structure: std::mem::take(&mut self.structure),
+        })
+    }
 }
 
 #[cfg(test)]
@@ -89,6 +167,35 @@ mod tests {
         \n\
         \"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.\"\n\
         Confidential Information - Do Not Distribute\n";
+
+    #[test]
+    fn assembled_a_row_at_a_time_equals_assembled_at_once() {
+        use super::{assemble, Assembler, Rows};
+        use crate::domain::read::records::Records;
+        let text = format!("{REPORT}Ada,Lovelace,ada@example.com,extra\nGrace\n");
+        let records = || {
+            let mut all = Vec::new();
+            let mut r = Records::new(&text, b',');
+            while let Some(record) = r.next_record().expect("parses") {
+                all.push(record);
+            }
+            all
+        };
+        for options in
+            [ReadOptions::default(), ReadOptions { keep_footer: true, header_row: Some(2), ..Default::default() }]
+        {
+            let whole = assemble(records(), &options, Rows::Text).map(|a| (a.table, a.issues, a.structure));
+            for batch in [1, 2, 3] {
+                let mut a = Assembler::new(records(), &options, Rows::Text).expect("a header");
+                let stepped = loop {
+                    if let Some(done) = a.step(batch) {
+                        break done.map(|a| (a.table, a.issues, a.structure));
+                    }
+                };
+                assert_eq!(stepped, whole, "batch {batch}");
+            }
+        }
+    }
 
     #[test]
     fn title_rows_are_skipped_and_data_rows_keep_their_spreadsheet_row_numbers() {
