@@ -253,13 +253,17 @@ pub fn start_export(
 ) {
     let generation = bump(state.export_generation);
     let prepared = state.prepared.with_untracked(|p| Arc::clone(&p.0));
-    let mut job = match ExportJob::new(prepared, limits, &stem) {
+    let job = match ExportJob::new(prepared, limits, &stem) {
         Ok(job) => job,
         Err(e) => return done(Err(e)),
     };
-    let started = now_ms();
-    let work = move |job: &ExportJob, phase_started: f64| {
+    // Rows, then putting the parts into the .zip: each phase's speed and time left are its own.
+    let mut phase = (false, now_ms());
+    let work = move |job: &ExportJob| {
         let (done, total, zipping) = job.progress();
+        if zipping != phase.0 {
+            phase = (zipping, now_ms());
+        }
         Work {
             title: "Writing your import file".to_owned(),
             phase: if zipping { "Compressing the parts into a .zip" } else { "Writing rows" }.to_owned(),
@@ -267,25 +271,11 @@ pub fn start_export(
             total: total as f64,
             unit: if zipping { Unit::Bytes } else { Unit::Rows },
             rows: 0,
-            started_ms: phase_started,
+            started_ms: phase.1,
             now_ms: now_ms(),
         }
     };
-    state.exporting.set(Some(work(&job, started)));
-    spawn_local(async move {
-        let mut phase = (false, started);
-        let step = |job: &mut ExportJob| job.step(EXPORT_BATCH);
-        let publish = |job: &ExportJob| {
-            if job.progress().2 != phase.0 {
-                phase = (job.progress().2, now_ms());
-            }
-            state.exporting.set(Some(work(job, phase.1)));
-        };
-        if let Some(result) = drive(state.export_generation, generation, &mut job, step, publish).await {
-            state.exporting.set(None);
-            done(result);
-        }
-    });
+    write_download(state, generation, job, work, |job| job.step(EXPORT_BATCH), done);
 }
 
 /// Writes the rejected-rows download of a big file in slices (shown and stopped like the import file), then hands
@@ -298,7 +288,7 @@ pub fn start_rejects(
 ) {
     let generation = bump(state.export_generation);
     let prepared = state.prepared.with_untracked(|p| Arc::clone(&p.0));
-    let mut job = match RejectsJob::new(prepared, table, &stem) {
+    let job = match RejectsJob::new(prepared, table, &stem) {
         Ok(job) => job,
         Err(e) => return done(Err(e)),
     };
@@ -316,10 +306,22 @@ pub fn start_rejects(
             now_ms: now_ms(),
         }
     };
+    write_download(state, generation, job, work, |job| job.step(EXPORT_BATCH), done);
+}
+
+/// Runs a job that writes a download (`generation` of the export work) with its progress in `state.exporting`,
+/// then hands the file to `done`; Stop (`cancel_export`) or a newer download ends it and nothing is saved.
+fn write_download<J: 'static>(
+    state: ImportState,
+    generation: u64,
+    mut job: J,
+    mut work: impl FnMut(&J) -> Work + 'static,
+    step: impl FnMut(&mut J) -> Option<Result<ExportFile, ExportError>> + 'static,
+    done: impl FnOnce(Result<ExportFile, ExportError>) + 'static,
+) {
     state.exporting.set(Some(work(&job)));
     spawn_local(async move {
-        let step = |job: &mut RejectsJob| job.step(EXPORT_BATCH);
-        let publish = |job: &RejectsJob| state.exporting.set(Some(work(job)));
+        let publish = |job: &J| state.exporting.set(Some(work(job)));
         if let Some(result) = drive(state.export_generation, generation, &mut job, step, publish).await {
             state.exporting.set(None);
             done(result);
