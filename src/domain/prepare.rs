@@ -22,7 +22,7 @@ use super::values::{split_cell, suggest_option};
 mod normaliser;
 mod prepared;
 
-use normaliser::{row_edits, Normaliser};
+use normaliser::{raw_in, row_edits, Normaliser};
 pub use prepared::Prepared;
 
 /// A column of the import file.
@@ -237,10 +237,8 @@ impl RowChecker {
 /// The value field `f` gets from record number `r` before checking: the admin's edit if there is one (then
 /// `true`), else the mapped source.
 pub(crate) fn raw_value(mapping: &Mapping, edits: &Edits, r: usize, record: &Record, f: &Field) -> (String, bool) {
-    match row_edits(edits, r).iter().find(|(field, _)| *field == f.name) {
-        Some((_, v)) => ((*v).to_owned(), true),
-        None => (mapping.source(&f.name).value_of(&record.cells), false),
-    }
+    let (value, edited) = raw_in(&row_edits(edits, r), &f.name, mapping.source(&f.name), record);
+    (value.into_owned(), edited)
 }
 
 /// What makes two keys the same record in CSM: emails ignore case; organization names ignore case and

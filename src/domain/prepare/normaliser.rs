@@ -66,11 +66,7 @@ impl Normaliser {
 
     /// Field `i`'s value before checking: the admin's edit if there is one (then `true`), else the mapped source.
     pub(crate) fn raw<'a>(&self, i: usize, record: &'a Record, edits: &RowEdits<'a>) -> (Cow<'a, str>, bool) {
-        let name = self.fields[i].name.as_str();
-        match edits.iter().find(|(f, _)| *f == name) {
-            Some((_, v)) => (Cow::Borrowed(*v), true),
-            None => (self.sources[i].value_in(&record.cells), false),
-        }
+        raw_in(edits, &self.fields[i].name, &self.sources[i], record)
     }
 
     /// Field `i`'s raw value checked: the value CSM receives, or the problems with their fixes.
@@ -92,6 +88,20 @@ impl Normaliser {
             })
             .collect();
         OutRow { record: r, row: record.pos.row, cells, rejected }
+    }
+}
+
+/// The value field `field` (fed by `source`) has in `record` before checking: the admin's edit among `edits` (that
+/// record's) if there is one (then `true`), else the source's value.
+pub(crate) fn raw_in<'a>(
+    edits: &RowEdits<'a>,
+    field: &str,
+    source: &Source,
+    record: &'a Record,
+) -> (Cow<'a, str>, bool) {
+    match edits.iter().find(|(f, _)| *f == field) {
+        Some((_, v)) => (Cow::Borrowed(*v), true),
+        None => (source.value_in(&record.cells), false),
     }
 }
 
