@@ -113,6 +113,7 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::api::MAX_BATCH;
 
     #[test]
     fn a_file_is_recognised_by_its_size_and_both_ends() {
@@ -129,7 +130,6 @@ mod tests {
         assert_ne!(file_hash(b"a,b\n1,2\n"), file_hash(b"a,b\n1,3\n"));
         assert_eq!(file_spans(10), [0..10, 0..10]);
     }
-    use crate::domain::api::MAX_BATCH;
 
     fn counter() -> impl FnMut() -> [u8; 16] {
         let mut n = 0u8;
