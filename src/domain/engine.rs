@@ -13,13 +13,19 @@
 pub mod cursor;
 pub mod export_job;
 pub mod read_job;
+pub mod read_scan;
 pub mod rejects_job;
+pub mod remote_scan;
+pub mod scan_wire;
 pub mod validate_job;
 pub mod work;
 
 pub use cursor::{Cursor, CHUNK_BYTES};
 pub use export_job::ExportJob;
 pub use read_job::{ReadJob, ReadProgress, ReadStage};
+pub use read_scan::{ReadScan, ScanProgress};
 pub use rejects_job::RejectsJob;
+pub use remote_scan::RemoteScan;
+pub use scan_wire::{ScanMessage, ScanRequest, WireError};
 pub use validate_job::ValidateJob;
 pub use work::{Unit, Work};

@@ -32,7 +32,7 @@ pub(super) use assemble::{assemble, Assembled, Assembler, Rows};
 use records::Records;
 
 /// What stops reading. Messages are sentences an admin can act on.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum ReadError {
     #[error(
         "The file is empty. Export it again from your CRM with a header row and at least one data row, \

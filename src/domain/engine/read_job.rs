@@ -2,35 +2,23 @@
 //! never more of the file in memory than the slice in hand.
 //!
 //! The job says which bytes of the file its next step reads (`wants`), and the caller hands exactly those in: from
-//! memory, or read from disk just before (`Blob.slice` in the browser). It owns the order of the slices: the head of
-//! the file (workbooks and binary files refused, a BOM or UTF-16's NUL-byte pattern deciding the encoding), the
-//! delimiter sniffed from the first megabytes, then decoding and parsing chunk by chunk (`Cursor`), and last the
-//! table assembled as `read` assembles it. When nothing decided the encoding, the body is parsed as UTF-8 while it is
-//! checked; at the first malformed byte the records are dropped, chardetng reads the whole body, and parsing starts
-//! again in its guess — exactly `decode`'s rule (valid UTF-8 is UTF-8, anything else is guessed), in one pass for the
-//! usual file. A workbook is read in one step (calamine needs the whole archive). It decides nothing itself: each
-//! choice is the one `decode`, `sniff` and `structure` make for the whole file, which is why the outcome is equal.
+//! memory, or read from disk just before (`Blob.slice` in the browser). The bytes go to a `ReadScan` (encoding,
+//! delimiter, then every record, chunk by chunk); the job keeps the records and, once the scan is done, assembles
+//! the table as `read` assembles it, a batch of rows per step. The scan can also run elsewhere (a Web Worker): a
+//! job made `remote` takes the records from `ScanMessage`s instead (`receive`) and then goes on the same way.
+//! A workbook is read in one step (calamine needs the whole archive). It decides nothing itself: each choice is
+//! the one `decode`, `sniff` and `structure` make for the whole file, which is why the outcome is equal.
 
 use std::ops::Range;
 
-use chardetng::EncodingDetector;
-use encoding_rs::{Encoding, UTF_8};
-
-use super::cursor::Cursor;
-use crate::domain::decode::{first_look, legacy_guess, new_detector, BINARY_SNIFF_BYTES};
+use super::read_scan::{Decided, ReadScan, ScanProgress, ScanStep, Scanned};
+use super::scan_wire::{ScanMessage, WireError};
 use crate::domain::read::{Assembler, ReadError, ReadOptions, ReadOutcome, Rows};
-use crate::domain::sniff::sniff_delimiter;
 use crate::domain::table::Record;
-use crate::domain::xlsx::{is_workbook, read_workbook};
+use crate::domain::xlsx::read_workbook;
 
-/// Bytes looked at per step while feeding chardetng (it runs at hundreds of MB/s).
-const GUESS_BYTES: u64 = 4 << 20;
 /// Rows moved or squared per step while the table is put together (each is a few bytes of work).
 const ASSEMBLE_ROWS: usize = 100_000;
-/// Raw bytes decoded for the delimiter sniffer: they always give more text than the sniffer reads (at most 2 bytes
-/// of a file make 1 byte of UTF-8 text, and the sniffer judges the first MiB), so it sees what it would see in the
-/// whole text.
-const SNIFF_RAW_BYTES: u64 = 4 << 20;
 
 /// What the job is doing, for the progress line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,73 +41,92 @@ pub struct ReadProgress {
 }
 
 enum Stage {
-    /// Looking at the head of the file.
-    Start,
+    /// Scanning here, from the bytes handed to `step`.
+    Scan(Box<ReadScan>),
+    /// Scanned elsewhere: records arrive through `receive`.
+    Remote(ScanProgress),
     /// A workbook: the whole file at once.
     Workbook,
-    /// Feeding chardetng the body from `offset`.
-    Guess {
-        offset: u64,
-        detector: Box<EncodingDetector>,
-    },
-    /// The encoding is known (or assumed UTF-8 while checked): sniffing the delimiter from the body's head.
-    Sniff {
-        encoding: &'static Encoding,
-        guessed: bool,
-    },
-    Parse(Box<Parse>),
     Assemble(Box<Assembler>, Decided),
     Finished,
-}
-
-/// What was decided before parsing.
-#[derive(Clone, Copy)]
-struct Decided {
-    encoding: &'static Encoding,
-    guessed: bool,
-    delimiter: u8,
-    sniffed: bool,
-}
-
-struct Parse {
-    decided: Decided,
-    /// UTF-8 assumed, not known: a malformed byte sends the job to `Guess`.
-    checking_utf8: bool,
-    cursor: Cursor,
-    records: Vec<Record>,
 }
 
 /// One file being read. Ask `wants`, hand those bytes to `step`, until it returns the outcome.
 pub struct ReadJob {
     size: u64,
     options: ReadOptions,
-    bom_len: u64,
-    chunk: u64,
     stage: Stage,
+    records: Vec<Record>,
+    /// Whether room for every record was made (once a pass, from what its first records predict).
+    reserved: bool,
+    /// The scan's error, given out by the next `step`.
+    failed: Option<ReadError>,
 }
 
 impl ReadJob {
     /// A job for a file of `size` bytes.
     pub fn new(size: u64, options: ReadOptions) -> ReadJob {
-        ReadJob { size, options, bom_len: 0, chunk: super::CHUNK_BYTES, stage: Stage::Start }
+        let scan = Box::new(ReadScan::new(size, &options));
+        ReadJob { size, options, stage: Stage::Scan(scan), records: Vec::new(), reserved: false, failed: None }
+    }
+
+    /// A job whose file is scanned elsewhere: feed it every `ScanMessage` of that scan with `receive`, then drive
+    /// it with `wants` and `step` as any job.
+    pub fn remote(size: u64, options: ReadOptions) -> ReadJob {
+        let progress = ScanProgress { guessing: false, done: 0, total: size };
+        ReadJob { size, options, stage: Stage::Remote(progress), records: Vec::new(), reserved: false, failed: None }
     }
 
     /// Parses `bytes` per step instead of `CHUNK_BYTES` (tests use tiny chunks to cross every boundary).
     pub fn with_chunk(mut self, bytes: u64) -> ReadJob {
-        self.chunk = bytes.max(1);
+        if let Stage::Scan(scan) = self.stage {
+            self.stage = Stage::Scan(Box::new(scan.with_chunk(bytes)));
+        }
         self
+    }
+
+    /// Whether the job waits for the next `ScanMessage` (`receive`) rather than bytes.
+    pub fn awaits_message(&self) -> bool {
+        matches!(self.stage, Stage::Remote(_))
+    }
+
+    /// Takes one message of the remote scan. A message that cannot be read is an error of the channel, not of
+    /// the file; the job is then finished.
+    pub fn receive(&mut self, message: &[u8]) -> Result<(), WireError> {
+        let Stage::Remote(progress) = &mut self.stage else {
+            return Ok(());
+        };
+        match ScanMessage::decode(message) {
+            Ok(ScanMessage::Records { progress: p, batch }) => {
+                *progress = p;
+                let records = &mut self.records;
+                let found = batch.records(|record| records.push(record));
+                if found.is_err() {
+                    self.stage = Stage::Finished;
+                }
+                found?;
+                self.reserve(p.done);
+            }
+            Ok(ScanMessage::Restart) => self.restart(),
+            Ok(ScanMessage::Done(done)) => self.scanned(done),
+            Ok(ScanMessage::Unreadable(detail)) => {
+                self.stage = Stage::Finished;
+                return Err(WireError::Unreadable(detail));
+            }
+            Err(e) => {
+                self.stage = Stage::Finished;
+                return Err(e);
+            }
+        }
+        Ok(())
     }
 
     /// The bytes of the file (offsets from its start) the next `step` reads; empty when it reads none.
     pub fn wants(&self) -> Range<u64> {
-        let body = |r: Range<u64>| (self.bom_len + r.start).min(self.size)..(self.bom_len + r.end).min(self.size);
         match &self.stage {
-            Stage::Start => 0..self.size.min(BINARY_SNIFF_BYTES as u64),
+            Stage::Scan(scan) => scan.wants(),
             Stage::Workbook => 0..self.size,
-            Stage::Guess { offset, .. } => body(*offset..offset + GUESS_BYTES),
-            Stage::Sniff { .. } => body(0..SNIFF_RAW_BYTES),
-            Stage::Parse(p) => body(p.cursor.wants()),
-            Stage::Assemble(..) | Stage::Finished => 0..0,
+            Stage::Remote(_) | Stage::Assemble(..) | Stage::Finished => 0..0,
         }
     }
 
@@ -152,79 +159,37 @@ impl ReadJob {
 
     /// How far the job is.
     pub fn progress(&self) -> ReadProgress {
-        let body = self.size - self.bom_len;
-        let (stage, done, rows) = match &self.stage {
-            Stage::Start | Stage::Workbook | Stage::Sniff { .. } => (ReadStage::Rows, 0, 0),
-            Stage::Guess { offset, .. } => (ReadStage::Encoding, *offset, 0),
-            Stage::Parse(p) => (ReadStage::Rows, p.cursor.offset(), p.records.len() as u64),
-            Stage::Assemble(assembler, _) => (ReadStage::Table, body, assembler.rows() as u64 + 1),
-            Stage::Finished => (ReadStage::Table, body, 0),
+        let rows = self.records.len() as u64;
+        let scanning = |p: ScanProgress| {
+            let stage = if p.guessing { ReadStage::Encoding } else { ReadStage::Rows };
+            ReadProgress { stage, done: p.done, total: p.total, rows: if p.guessing { 0 } else { rows } }
         };
-        ReadProgress { stage, done, total: body, rows: rows.saturating_sub(1) }
+        let table = |rows| ReadProgress { stage: ReadStage::Table, done: self.size, total: self.size, rows };
+        let progress = match &self.stage {
+            Stage::Scan(scan) => scanning(scan.progress()),
+            Stage::Remote(p) => scanning(*p),
+            Stage::Workbook => scanning(ScanProgress { guessing: false, done: 0, total: self.size }),
+            Stage::Assemble(assembler, _) => table(assembler.rows() as u64 + 1),
+            Stage::Finished => table(0),
+        };
+        ReadProgress { rows: progress.rows.saturating_sub(1), ..progress }
     }
 
     fn advance(&mut self, bytes: &[u8]) -> Result<Option<ReadOutcome>, ReadError> {
-        let body_len = self.size - self.bom_len;
         match std::mem::replace(&mut self.stage, Stage::Finished) {
-            Stage::Start => {
-                if is_workbook(bytes) {
-                    self.stage = Stage::Workbook;
-                    return Ok(None);
+            Stage::Scan(mut scan) => {
+                let records = &mut self.records;
+                let step = scan.step(bytes, |r| records.push(Record { pos: r.pos, cells: r.to_cells() }));
+                let done = scan.progress().done;
+                self.stage = Stage::Scan(scan);
+                match step {
+                    ScanStep::Going => self.reserve(done),
+                    ScanStep::Restart => self.restart(),
+                    ScanStep::Done(done) => self.scanned(done),
                 }
-                // `first_look` refuses an empty file by its bytes: the head is empty exactly when the file is.
-                let first = first_look(bytes, self.options.encoding)?;
-                self.bom_len = first.bom_len as u64;
-                let (encoding, guessed) = first.encoding.unwrap_or((UTF_8, false));
-                self.stage = Stage::Sniff { encoding, guessed };
             }
+            Stage::Remote(progress) => self.stage = Stage::Remote(progress),
             Stage::Workbook => return read_workbook(bytes, &self.options).map(Some),
-            Stage::Guess { offset, mut detector } => {
-                let end = offset + bytes.len() as u64;
-                detector.feed(bytes, end >= body_len);
-                self.stage = if end >= body_len {
-                    Stage::Sniff { encoding: legacy_guess(&detector), guessed: true }
-                } else {
-                    Stage::Guess { offset: end, detector }
-                };
-            }
-            Stage::Sniff { encoding, guessed } => {
-                let (delimiter, sniffed) = match self.options.delimiter {
-                    Some(d) => (d, false),
-                    None => (sniff_delimiter(&encoding.decode_without_bom_handling(bytes).0), true),
-                };
-                let decided = Decided { encoding, guessed, delimiter, sniffed };
-                // Neither forced, nor a BOM, nor UTF-16's pattern: UTF-8 until a byte says otherwise.
-                let checking_utf8 = encoding == UTF_8 && self.options.encoding.is_none() && self.bom_len == 0;
-                let cursor = Cursor::new(encoding, delimiter, body_len).with_chunk(self.chunk);
-                self.stage = Stage::Parse(Box::new(Parse { decided, checking_utf8, cursor, records: Vec::new() }));
-            }
-            Stage::Parse(mut parse) => {
-                let first = parse.cursor.offset() == 0;
-                let records = &mut parse.records;
-                parse.cursor.step(bytes, |r| records.push(Record { pos: r.pos, cells: r.to_cells() }));
-                if first {
-                    // Room for the rows the whole body will hold, judged from the first chunk (and 5 % more):
-                    // growing the list later would copy every record read so far in one step. At most one row per
-                    // 64 bytes of file, in case the first rows are much shorter than the rest; and only if the
-                    // memory is there (otherwise the list grows as it would have).
-                    let read = parse.cursor.offset().max(1);
-                    let expected = parse.records.len() as u64 * body_len / read * 21 / 20;
-                    let rows = expected.min(body_len / 64) as usize;
-                    let _ = parse.records.try_reserve(rows.saturating_sub(parse.records.len()));
-                }
-                self.stage = if parse.checking_utf8 && parse.cursor.had_replacements() {
-                    // Not UTF-8 after all: what was read so far is dropped and the body guessed from the start.
-                    Stage::Guess { offset: 0, detector: Box::new(new_detector()) }
-                } else if parse.cursor.is_done() && parse.cursor.all_blank() {
-                    // Nothing but white space (and byte order marks): as `decode` refuses it.
-                    return Err(ReadError::Empty);
-                } else if parse.cursor.is_done() {
-                    let records = std::mem::take(&mut parse.records);
-                    Stage::Assemble(Box::new(Assembler::new(records, &self.options, Rows::Text)?), parse.decided)
-                } else {
-                    Stage::Parse(parse)
-                };
-            }
             Stage::Assemble(mut assembler, d) => {
                 let Some(assembled) = assembler.step(ASSEMBLE_ROWS) else {
                     self.stage = Stage::Assemble(assembler, d);
@@ -236,13 +201,62 @@ impl ReadJob {
             }
             Stage::Finished => {}
         }
+        if let Stage::Assemble(..) | Stage::Finished = self.stage {
+            // A failed scan (`scanned` left the job finished) ends here, with its error.
+            if let Some(e) = self.failed.take() {
+                return Err(e);
+            }
+        }
         Ok(None)
+    }
+
+    /// The records so far are void: the scan starts again.
+    fn restart(&mut self) {
+        self.records = Vec::new();
+        self.reserved = false;
+    }
+
+    /// The scan ended: on to the workbook, the table, or the scan's error.
+    fn scanned(&mut self, done: Result<Scanned, ReadError>) {
+        self.stage = match done {
+            Ok(Scanned::Workbook) => Stage::Workbook,
+            Ok(Scanned::Text(decided)) => {
+                let records = std::mem::take(&mut self.records);
+                match Assembler::new(records, &self.options, Rows::Text) {
+                    Ok(assembler) => Stage::Assemble(Box::new(assembler), decided),
+                    Err(e) => {
+                        self.failed = Some(e);
+                        Stage::Finished
+                    }
+                }
+            }
+            Err(e) => {
+                self.failed = Some(e);
+                Stage::Finished
+            }
+        };
+    }
+
+    /// Room for the rows the whole body will hold, judged from the records of the first `done` bytes (and 5 %
+    /// more): growing the list later would copy every record read so far in one step. At most one row per 64 bytes
+    /// of file, in case the first rows are much shorter than the rest; and only if the memory is there (otherwise
+    /// the list grows as it would have).
+    fn reserve(&mut self, done: u64) {
+        if self.reserved || self.records.is_empty() || done == 0 {
+            return;
+        }
+        self.reserved = true;
+        let expected = self.records.len() as u64 * self.size / done * 21 / 20;
+        let rows = expected.min(self.size / 64) as usize;
+        let _ = self.records.try_reserve(rows.saturating_sub(self.records.len()));
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::read_scan::SNIFF_RAW_BYTES;
     use super::*;
+    use crate::domain::decode::BINARY_SNIFF_BYTES;
     use crate::domain::read::read;
     use encoding_rs::{UTF_16LE, WINDOWS_1252};
 

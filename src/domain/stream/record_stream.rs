@@ -26,6 +26,11 @@ impl<'a> StreamRecord<'a> {
         self.ends.is_empty()
     }
 
+    /// The cells' text back to back (UTF-8 for the text the readers give) and where each cell ends in it.
+    pub fn text_and_ends(&self) -> (&'a [u8], &'a [usize]) {
+        (&self.output[..self.ends.last().copied().unwrap_or(0)], self.ends)
+    }
+
     /// The cells as a table keeps them: copied once, in one piece.
     pub fn to_cells(&self) -> Cells {
         let text = self.ends.last().map_or(Some(""), |end| std::str::from_utf8(&self.output[..*end]).ok());

@@ -1,0 +1,134 @@
+//! A `ReadScan` run for a page elsewhere (the reading worker): each step's records and ending turned into the
+//! `ScanMessage`s to send. The page feeds them to `ReadJob::remote`, which ends with exactly what `read` gives.
+//!
+//! Owns only the pairing of a scan step with its messages; the bytes come from the caller (`FileReaderSync` in the
+//! worker) and the sending too.
+
+use std::ops::Range;
+
+use super::read_scan::{ReadScan, ScanStep};
+use super::scan_wire::{RecordBatch, ScanMessage, ScanRequest, WireError};
+
+/// One file being scanned for the page.
+pub struct RemoteScan {
+    scan: ReadScan,
+    finished: bool,
+}
+
+impl RemoteScan {
+    /// A scan of a file of `size` bytes, as the page asked.
+    pub fn new(size: u64, request: &ScanRequest) -> Result<RemoteScan, WireError> {
+        Ok(RemoteScan { scan: ReadScan::new(size, &request.options()?), finished: false })
+    }
+
+    /// Parses `bytes` per step instead of `CHUNK_BYTES` (tests).
+    pub fn with_chunk(self, bytes: u64) -> RemoteScan {
+        RemoteScan { scan: self.scan.with_chunk(bytes), ..self }
+    }
+
+    /// The bytes of the file the next `step` reads.
+    pub fn wants(&self) -> Range<u64> {
+        self.scan.wants()
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// One step on `bytes` (the file's bytes in `wants()`): the messages it makes, in order. There is always a
+    /// first one with the records parsed (perhaps none) and the progress; the last is `Done` once finished.
+    pub fn step(&mut self, bytes: &[u8]) -> Vec<Vec<u8>> {
+        if self.finished {
+            return Vec::new();
+        }
+        let mut batch = RecordBatch::default();
+        let step = self.scan.step(bytes, |record| batch.push(record));
+        let mut messages = vec![ScanMessage::Records { progress: self.scan.progress(), batch: batch.view() }.encode()];
+        match step {
+            ScanStep::Going => {}
+            ScanStep::Restart => messages.push(ScanMessage::Restart.encode()),
+            ScanStep::Done(done) => {
+                self.finished = true;
+                messages.push(ScanMessage::Done(done).encode());
+            }
+        }
+        messages
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::engine::ReadJob;
+    use crate::domain::read::{read, ReadError, ReadOptions, ReadOutcome};
+    use encoding_rs::{UTF_16LE, WINDOWS_1252};
+
+    /// Scans `bytes` as the worker does and reads the messages as the page does.
+    fn through_messages(bytes: &[u8], options: &ReadOptions, chunk: u64) -> Result<ReadOutcome, ReadError> {
+        let size = bytes.len() as u64;
+        let mut scan = RemoteScan::new(size, &ScanRequest::of(options)).expect("request").with_chunk(chunk);
+        let mut job = ReadJob::remote(size, options.clone());
+        while !scan.is_finished() {
+            let Range { start, end } = scan.wants();
+            for message in scan.step(&bytes[start as usize..end as usize]) {
+                job.receive(&message).expect("readable message");
+            }
+        }
+        assert!(!job.awaits_message());
+        job.run(bytes)
+    }
+
+    fn same_as_read(bytes: &[u8], options: &ReadOptions) {
+        let whole = read(bytes, options);
+        for chunk in [1, 7, 1000, 1 << 20] {
+            assert_eq!(through_messages(bytes, options, chunk), whole, "chunk {chunk}");
+        }
+    }
+
+    #[test]
+    fn a_file_scanned_elsewhere_reads_as_read_reads_it() {
+        let report = "Contacts\nFiltered By:\n\nFirst Name;Last Name;Email\r\nZoë;\"Li\nNa\";z@example.com\r\n;;\r\n\
+                      Ada;Lovelace;ada@example.com;extra\r\nGrace\r\n\nGrand Totals (3 records)\n";
+        same_as_read(report.as_bytes(), &ReadOptions::default());
+        same_as_read(report.as_bytes(), &ReadOptions { keep_footer: true, header_row: Some(4), ..Default::default() });
+        same_as_read(report.as_bytes(), &ReadOptions { delimiter: Some(b','), ..Default::default() });
+        let cp1252 = WINDOWS_1252.encode(report).0.into_owned();
+        same_as_read(&cp1252, &ReadOptions::default());
+        same_as_read(&cp1252, &ReadOptions { encoding: Some(WINDOWS_1252), ..Default::default() });
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(report.replace(';', "\t").encode_utf16().flat_map(u16::to_le_bytes));
+        same_as_read(&utf16, &ReadOptions::default());
+        same_as_read(&utf16[2..], &ReadOptions { encoding: Some(UTF_16LE), ..Default::default() });
+        for refused in [&b""[..], b"  \n\t\n", b"A,B\n", b"A,B\n\x00\x01", b"\x0c\xef\xbb\xbf\x0c"] {
+            same_as_read(refused, &ReadOptions::default());
+        }
+        same_as_read(b"A,B\n1,2\n", &ReadOptions { header_row: Some(9), ..Default::default() });
+    }
+
+    #[test]
+    fn a_late_legacy_byte_restarts_the_page_too() {
+        let mut text = String::from("Name,City\n");
+        for i in 0..20_000 {
+            text.push_str(&format!("Person {i},Köln\n"));
+        }
+        let mut bytes = text.into_bytes();
+        bytes.extend_from_slice(b"Last,M\xFCnchen\n");
+        let outcome = through_messages(&bytes, &ReadOptions::default(), 64 << 10).expect("reads");
+        assert_eq!((outcome.encoding, outcome.table.records.len()), (WINDOWS_1252, 20_001));
+        assert_eq!(Ok(outcome), read(&bytes, &ReadOptions::default()));
+    }
+
+    #[test]
+    fn a_workbook_is_left_to_the_page() {
+        let mut scan = RemoteScan::new(8, &ScanRequest::default()).expect("request");
+        let messages = scan.step(b"PK\x03\x04junk");
+        assert!(scan.is_finished());
+        let last = messages.last().expect("a message");
+        assert_eq!(ScanMessage::decode(last), Ok(ScanMessage::Done(Ok(super::super::read_scan::Scanned::Workbook))));
+        let mut job = ReadJob::remote(8, ReadOptions::default());
+        for message in &messages {
+            job.receive(message).expect("readable");
+        }
+        assert_eq!(job.wants(), 0..8);
+    }
+}

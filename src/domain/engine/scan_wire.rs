@@ -1,0 +1,322 @@
+//! What a `ReadScan` running in a Web Worker and the page say to each other, as plain bytes: the request (which
+//! encoding and delimiter the admin chose), and the scan's messages (a batch of records with the progress so far,
+//! "start again", and how it ended).
+//!
+//! Owns the format and nothing else. A record travels as its position, its cells' ends and their text back to back,
+//! which is the shape `Cells` keeps, so the page copies each record once. Invariant (tested): a record decoded is
+//! equal to the one `StreamRecord::to_cells` gives; a damaged message is an error, never a wrong record.
+
+use encoding_rs::Encoding;
+use serde::{Deserialize, Serialize};
+
+use super::read_scan::{Decided, ScanProgress, Scanned};
+use crate::domain::read::{ReadError, ReadOptions};
+use crate::domain::stream::StreamRecord;
+use crate::domain::table::{Cells, Position, Record};
+
+/// What ends a scan in the worker besides the file's own content.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum WireError {
+    /// A message that could not be read: the worker and the page disagree, which no file can cause.
+    #[error(
+        "The part of this page that reads files in the background sent something the page could not understand. \
+         Reload the page (your file stays on your computer) and load the file again."
+    )]
+    Garbled,
+    /// The browser could not read the file in the worker: its words.
+    #[error(
+        "The browser could not read the file ({0}). Check that the file is not open in another program, then choose \
+         it again."
+    )]
+    Unreadable(String),
+}
+
+/// What the page asks the worker to scan the file with.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanRequest {
+    /// The chosen encoding's name, if the admin chose one.
+    pub encoding: Option<String>,
+    pub delimiter: Option<u8>,
+}
+
+impl ScanRequest {
+    pub fn of(options: &ReadOptions) -> ScanRequest {
+        ScanRequest { encoding: options.encoding.map(|e| e.name().to_owned()), delimiter: options.delimiter }
+    }
+
+    /// The options the scan needs (the others only matter to the table, put together on the page).
+    pub fn options(&self) -> Result<ReadOptions, WireError> {
+        let encoding = match &self.encoding {
+            Some(name) => Some(Encoding::for_label(name.as_bytes()).ok_or(WireError::Garbled)?),
+            None => None,
+        };
+        Ok(ReadOptions { encoding, delimiter: self.delimiter, ..ReadOptions::default() })
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn from_json(json: &str) -> Result<ScanRequest, WireError> {
+        serde_json::from_str(json).map_err(|_| WireError::Garbled)
+    }
+}
+
+/// Records parsed since the last message, encoded as they come.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RecordBatch {
+    count: u32,
+    bytes: Vec<u8>,
+}
+
+impl RecordBatch {
+    pub fn push(&mut self, record: &StreamRecord<'_>) {
+        let (text, ends) = record.text_and_ends();
+        self.bytes.reserve(20 + 4 * ends.len() + text.len());
+        self.bytes.extend_from_slice(&record.pos.row.to_le_bytes());
+        self.bytes.extend_from_slice(&record.pos.line.to_le_bytes());
+        self.bytes.extend_from_slice(&(ends.len() as u32).to_le_bytes());
+        for end in ends {
+            self.bytes.extend_from_slice(&(*end as u32).to_le_bytes());
+        }
+        self.bytes.extend_from_slice(text);
+        self.count += 1;
+    }
+
+    /// Bytes of encoded records so far.
+    pub fn size(&self) -> usize {
+        self.bytes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The records as a message carries them.
+    pub fn view(&self) -> Batch<'_> {
+        Batch { count: self.count, bytes: &self.bytes }
+    }
+}
+
+/// Encoded records, borrowed from a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Batch<'a> {
+    count: u32,
+    bytes: &'a [u8],
+}
+
+impl Batch<'_> {
+    /// How many records.
+    pub fn len(&self) -> usize {
+        self.count as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Calls `on_record` with each record, in order.
+    pub fn records(&self, mut on_record: impl FnMut(Record)) -> Result<(), WireError> {
+        let mut input = Input(self.bytes);
+        let mut ends = Vec::new();
+        for _ in 0..self.count {
+            let pos = Position { row: input.u64()?, line: input.u64()? };
+            let n = input.u32()? as usize;
+            ends.clear();
+            for _ in 0..n.min(input.0.len() / 4) {
+                ends.push(input.u32()? as usize);
+            }
+            if ends.len() != n {
+                return Err(WireError::Garbled);
+            }
+            let text = input.take(ends.last().copied().unwrap_or(0))?;
+            let text = std::str::from_utf8(text).map_err(|_| WireError::Garbled)?;
+            on_record(Record { pos, cells: Cells::from_text(text, &ends).ok_or(WireError::Garbled)? });
+        }
+        if input.0.is_empty() {
+            Ok(())
+        } else {
+            Err(WireError::Garbled)
+        }
+    }
+}
+
+/// One message of a scan, from the worker to the page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScanMessage<'a> {
+    /// Records parsed, and how far the scan is after them.
+    Records { progress: ScanProgress, batch: Batch<'a> },
+    /// The records sent so far are void: the scan starts again (the file is not UTF-8 after all).
+    Restart,
+    /// The scan ended.
+    Done(Result<Scanned, ReadError>),
+    /// The browser could not read the file (it was moved, or changed meanwhile): its words.
+    Unreadable(String),
+}
+
+const RECORDS: u8 = 1;
+const RESTART: u8 = 2;
+const DONE: u8 = 3;
+const UNREADABLE: u8 = 4;
+
+/// How a scan ended, as JSON.
+#[derive(Serialize, Deserialize)]
+enum Ending {
+    Text { encoding: String, guessed: bool, delimiter: u8, sniffed: bool },
+    Workbook,
+}
+
+impl<'a> ScanMessage<'a> {
+    pub fn encode(&self) -> Vec<u8> {
+        match self {
+            ScanMessage::Records { progress, batch } => {
+                let mut out = Vec::with_capacity(22 + batch.bytes.len());
+                out.push(RECORDS);
+                out.push(u8::from(progress.guessing));
+                out.extend_from_slice(&progress.done.to_le_bytes());
+                out.extend_from_slice(&progress.total.to_le_bytes());
+                out.extend_from_slice(&batch.count.to_le_bytes());
+                out.extend_from_slice(&batch.bytes);
+                out
+            }
+            ScanMessage::Restart => vec![RESTART],
+            ScanMessage::Done(done) => {
+                let ending = done.as_ref().map(|scanned| match scanned {
+                    Scanned::Text(d) => Ending::Text {
+                        encoding: d.encoding.name().to_owned(),
+                        guessed: d.guessed,
+                        delimiter: d.delimiter,
+                        sniffed: d.sniffed,
+                    },
+                    Scanned::Workbook => Ending::Workbook,
+                });
+                let mut out = vec![DONE];
+                out.extend_from_slice(&serde_json::to_vec(&ending).unwrap_or_default());
+                out
+            }
+            ScanMessage::Unreadable(detail) => {
+                let mut out = vec![UNREADABLE];
+                out.extend_from_slice(detail.as_bytes());
+                out
+            }
+        }
+    }
+
+    pub fn decode(bytes: &'a [u8]) -> Result<ScanMessage<'a>, WireError> {
+        let mut input = Input(bytes);
+        match input.u8()? {
+            RECORDS => {
+                let guessing = input.u8()? != 0;
+                let (done, total, count) = (input.u64()?, input.u64()?, input.u32()?);
+                let batch = Batch { count, bytes: input.0 };
+                Ok(ScanMessage::Records { progress: ScanProgress { guessing, done, total }, batch })
+            }
+            RESTART if input.0.is_empty() => Ok(ScanMessage::Restart),
+            DONE => {
+                let ending: Result<Ending, ReadError> =
+                    serde_json::from_slice(input.0).map_err(|_| WireError::Garbled)?;
+                let done = match ending {
+                    Ok(Ending::Workbook) => Ok(Scanned::Workbook),
+                    Ok(Ending::Text { encoding, guessed, delimiter, sniffed }) => {
+                        let encoding = Encoding::for_label(encoding.as_bytes()).ok_or(WireError::Garbled)?;
+                        Ok(Scanned::Text(Decided { encoding, guessed, delimiter, sniffed }))
+                    }
+                    Err(e) => Err(e),
+                };
+                Ok(ScanMessage::Done(done))
+            }
+            UNREADABLE => Ok(ScanMessage::Unreadable(String::from_utf8_lossy(input.0).into_owned())),
+            _ => Err(WireError::Garbled),
+        }
+    }
+}
+
+/// Little-endian numbers and byte runs from the front of a message.
+struct Input<'a>(&'a [u8]);
+
+impl<'a> Input<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], WireError> {
+        if n > self.0.len() {
+            return Err(WireError::Garbled);
+        }
+        let (head, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Ok(head)
+    }
+
+    fn u8(&mut self) -> Result<u8, WireError> {
+        Ok(self.take(1)?[0])
+    }
+
+    fn u32(&mut self) -> Result<u32, WireError> {
+        let mut b = [0; 4];
+        b.copy_from_slice(self.take(4)?);
+        Ok(u32::from_le_bytes(b))
+    }
+
+    fn u64(&mut self) -> Result<u64, WireError> {
+        let mut b = [0; 8];
+        b.copy_from_slice(self.take(8)?);
+        Ok(u64::from_le_bytes(b))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::decode::ENCODING_CHOICES;
+    use crate::domain::stream::RecordStream;
+
+    fn batch_of(text: &str) -> (RecordBatch, Vec<Record>) {
+        let (mut batch, mut records) = (RecordBatch::default(), Vec::new());
+        let mut stream = RecordStream::new(b',');
+        let mut take = |r: &StreamRecord<'_>| {
+            batch.push(r);
+            records.push(Record { pos: r.pos, cells: r.to_cells() });
+        };
+        stream.push(text.as_bytes(), &mut take);
+        stream.finish(&mut take);
+        (batch, records)
+    }
+
+    #[test]
+    fn records_arrive_as_the_table_keeps_them_and_a_cut_message_is_refused() {
+        let (batch, records) = batch_of("a,\"b\nc\",Zoë\n\n,,x\n\"\",ünï,\"q\"\"q\"\nlast");
+        let progress = ScanProgress { guessing: false, done: 40, total: 41 };
+        let message = ScanMessage::Records { progress, batch: batch.view() }.encode();
+        let Ok(ScanMessage::Records { progress: got, batch }) = ScanMessage::decode(&message) else {
+            panic!("decodes")
+        };
+        assert_eq!(got, progress);
+        let mut decoded = Vec::new();
+        batch.records(|r| decoded.push(r)).expect("whole");
+        assert_eq!(decoded, records);
+        for cut in 0..message.len() {
+            let refused = ScanMessage::decode(&message[..cut]).and_then(|m| match m {
+                ScanMessage::Records { batch, .. } => batch.records(|_| {}),
+                _ => Ok(()),
+            });
+            assert_eq!(refused, Err(WireError::Garbled), "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn endings_and_requests_keep_every_encoding() {
+        use encoding_rs::*;
+        let guessable = [SHIFT_JIS, GBK, GB18030, BIG5, EUC_KR, EUC_JP, ISO_2022_JP, WINDOWS_874, ISO_8859_8_I];
+        let more = [X_MAC_CYRILLIC, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1258, IBM866];
+        for encoding in ENCODING_CHOICES.iter().copied().chain(guessable).chain(more) {
+            let decided = Decided { encoding, guessed: true, delimiter: b'\t', sniffed: false };
+            let message = ScanMessage::Done(Ok(Scanned::Text(decided))).encode();
+            assert_eq!(ScanMessage::decode(&message), Ok(ScanMessage::Done(Ok(Scanned::Text(decided)))));
+            let options = ReadOptions { encoding: Some(encoding), delimiter: Some(b';'), ..Default::default() };
+            let request = ScanRequest::from_json(&ScanRequest::of(&options).to_json()).expect("json");
+            assert_eq!(request.options(), Ok(options));
+        }
+        let refused = ScanMessage::Done(Err(ReadError::Malformed { row: 3, line: 4, reason: "x".into() }));
+        assert_eq!(ScanMessage::decode(&refused.encode()), Ok(refused));
+        let unreadable = ScanMessage::Unreadable("NotFoundError".into());
+        assert_eq!(ScanMessage::decode(&unreadable.encode()), Ok(unreadable));
+        assert_eq!(ScanMessage::decode(&[9]), Err(WireError::Garbled));
+    }
+}
