@@ -176,7 +176,7 @@ impl<'a> ScanMessage<'a> {
                 out.extend_from_slice(&progress.done.to_le_bytes());
                 out.extend_from_slice(&progress.total.to_le_bytes());
                 out.extend_from_slice(&batch.count.to_le_bytes());
-                out.extend_from_slice(&batch.bytes);
+                out.extend_from_slice(batch.bytes);
                 out
             }
             ScanMessage::Restart => vec![RESTART],
