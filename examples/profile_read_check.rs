@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use csm_import::domain::edits::Edits;
-use csm_import::domain::engine::{ExportJob, ReadJob, ValidateJob};
+use csm_import::domain::engine::{ExportJob, ReadJob, RemoteScan, ScanRequest, ValidateJob};
 use csm_import::domain::export::Limits;
 use csm_import::domain::read::ReadOptions;
 use csm_import::domain::schema::{Entity, Schema};
@@ -20,10 +20,41 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mb = bytes.len() as f64 / 1e6;
     println!("{path}: {mb:.1} MB");
 
+    if std::env::args().nth(2).as_deref() == Some("--scan-only") {
+        let started = Instant::now();
+        let mut scan = RemoteScan::new(bytes.len() as u64, &ScanRequest::default())?.with_chunk(1 << 20);
+        let mut sent = 0;
+        while !scan.is_finished() {
+            let range = scan.wants();
+            sent += scan.step(&bytes[range.start as usize..range.end as usize]).len();
+        }
+        report("scan (worker)", started, mb, sent);
+        return Ok(());
+    }
     let started = Instant::now();
     let outcome = Arc::new(ReadJob::new(bytes.len() as u64, ReadOptions::default()).run(&bytes)?);
     let rows = outcome.table.records.len();
     report("read", started, mb, rows);
+
+    // The same read split as in the browser: the worker's scan into messages, then the page taking them.
+    let started = Instant::now();
+    let mut scan = RemoteScan::new(bytes.len() as u64, &ScanRequest::default())?.with_chunk(1 << 20);
+    let mut messages = Vec::new();
+    while !scan.is_finished() {
+        let range = scan.wants();
+        messages.extend(scan.step(&bytes[range.start as usize..range.end as usize]));
+    }
+    report("scan (worker)", started, mb, rows);
+    let started = Instant::now();
+    let mut job = ReadJob::remote(bytes.len() as u64, ReadOptions::default());
+    for message in &messages {
+        job.receive(message)?;
+    }
+    report("take (page)", started, mb, rows);
+    let started = Instant::now();
+    drop(job.run(&[])?);
+    report("assemble", started, mb, rows);
+    drop(messages);
 
     let started = Instant::now();
     let schema = Schema::defaults(Entity::Customers);
@@ -54,5 +85,5 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 fn report(what: &str, started: Instant, mb: f64, rows: usize) {
     let s = started.elapsed().as_secs_f64();
-    println!("{what:>8}: {s:6.2} s  {:7.1} MB/s  {:>10.0} rows/s", mb / s, rows as f64 / s);
+    println!("{what:>14}: {s:6.2} s  {:7.1} MB/s  {:>10.0} rows/s", mb / s, rows as f64 / s);
 }

@@ -1,5 +1,6 @@
 //! Browser adapters (wasm32 only): reading a dropped or chosen file, fetching the bundled sample, handing
-//! bytes to the browser as a download, calling the CSM API, storage for the resume journal, and randomness.
+//! bytes to the browser as a download, calling the CSM API, storage for the resume journal, randomness, and the
+//! Web Worker that reads big files.
 //! Each turns `JsValue` failures into typed errors at the boundary, so the `ui` never sees a raw JavaScript error.
 
 #![deny(clippy::unwrap_used, clippy::expect_used)]
@@ -8,6 +9,7 @@ pub mod download;
 pub mod file;
 pub mod http;
 pub mod random;
+pub mod read_worker;
 pub mod sample;
 pub mod storage;
 pub mod yield_now;

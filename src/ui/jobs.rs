@@ -11,7 +11,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::domain::edits::Edits;
-use crate::domain::engine::{ExportJob, ReadJob, ReadStage, RejectsJob, Unit, ValidateJob, Work};
+use crate::domain::engine::{
+    ExportJob, ReadJob, ReadStage, RejectsJob, ScanRequest, Unit, ValidateJob, WireError, Work,
+};
 use crate::domain::export::{ExportError, ExportFile, Limits};
 use crate::domain::mapping::Mapping;
 use crate::domain::prepare::Prepared;
@@ -22,7 +24,9 @@ use crate::domain::table::Table;
 use crate::domain::value_counts::{ValueCache, ValueCounter};
 use crate::ui::file_source::{FileSource, Window};
 use crate::ui::state::{checks_in_background, ImportState, Validated};
+use crate::web::read_worker::ReadWorker;
 use crate::web::yield_now::{now_ms, yield_now};
+use crate::web::WebError;
 
 /// Files bigger than this are read in slices with progress and Stop; smaller ones at once.
 pub const BACKGROUND_READ_BYTES: usize = 4 << 20;
@@ -38,8 +42,10 @@ pub fn start_file(state: ImportState, file: web_sys::File) {
     start_read(state, file.name(), FileSource::disk(file), ReadOptions::default());
 }
 
-/// Reads a big file in slices, with progress and Stop: each slice the `ReadJob` asks for is read from disk (through
-/// a `Window` of a few MB) just before it is parsed, so the file is never in memory whole. On success the file
+/// Reads a big file in slices, with progress and Stop. A file on disk is decoded and parsed by the reading worker
+/// (`ReadWorker`), whose batches of records this page only collects; without a worker, each slice the `ReadJob` asks
+/// for is read from disk (through a `Window` of a few MB) just before it is parsed here. Either way the file is
+/// never in memory whole, and the table is put together here in slices. On success the file
 /// replaces the one loaded before; a failure or Stop keeps it.
 pub fn start_read(state: ImportState, name: String, source: FileSource, options: ReadOptions) {
     let generation = bump(state.read_generation);
@@ -65,10 +71,22 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
             now_ms: now_ms(),
         }
     };
-    let mut job = ReadJob::new(source.size(), options);
+    let size = source.size();
+    let mut job = ReadJob::new(size, options.clone());
     state.reading.set(Some(work(&job, started)));
     spawn_local(async move {
         let current = move || state.read_generation.get_value() == generation;
+        // Decoding and parsing go to the reading worker when it starts; otherwise (or if it fails) on this page.
+        let mut worker = match &source {
+            FileSource::Disk(file) => ReadWorker::start(file, &ScanRequest::of(&options)).await.ok(),
+            FileSource::Memory(_) => None,
+        };
+        if !current() {
+            return;
+        }
+        if worker.is_some() {
+            job = ReadJob::remote(size, options.clone());
+        }
         let mut phase = (job.progress().stage, started);
         let mut shown = now_ms();
         let mut window = Window::new(source.clone());
@@ -79,17 +97,38 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
             }
             let slice = now_ms();
             loop {
-                let range = job.wants();
-                if !window.covers(&range) {
-                    if let Err(e) = window.load(range.clone()).await {
-                        break 'read Err(e.to_string());
-                    }
+                if job.awaits_message() {
+                    let received = match worker.as_mut() {
+                        Some(worker) => worker.next().await.map(|message| job.receive(&message)),
+                        None => Ok(Err(WireError::Garbled)),
+                    };
                     if !current() {
                         return;
                     }
-                }
-                if let Some(result) = job.step(window.get(range)) {
-                    break 'read Ok(result);
+                    match received {
+                        Ok(Ok(())) => {}
+                        Ok(Err(WireError::Unreadable(detail))) => {
+                            break 'read Err(WebError::FileRead { name: name.clone(), detail }.to_string());
+                        }
+                        Ok(Err(WireError::Garbled)) | Err(_) => {
+                            // The worker failed: this page reads the file, from the start.
+                            worker = None;
+                            job = ReadJob::new(size, options.clone());
+                        }
+                    }
+                } else {
+                    let range = job.wants();
+                    if !window.covers(&range) {
+                        if let Err(e) = window.load(range.clone()).await {
+                            break 'read Err(e.to_string());
+                        }
+                        if !current() {
+                            return;
+                        }
+                    }
+                    if let Some(result) = job.step(window.get(range)) {
+                        break 'read Ok(result);
+                    }
                 }
                 if now_ms() - slice >= SLICE_MS {
                     break;
@@ -103,6 +142,7 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
                 state.reading.set(Some(work(&job, phase.1)));
             }
         };
+        drop(worker);
         drop(window);
         // A big table's select-field columns are counted in slices now, so suggesting a mapping and showing the
         // value choices need no pass over every row at once.

@@ -63,24 +63,39 @@ struct Lines {
 }
 
 impl Lines {
+    /// Takes `bytes` in: only line breaks are looked at one by one (found with `memchr`); a run of other bytes
+    /// between two breaks counts as content once.
     fn feed(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            let is_break = b == b'\r' || (b == b'\n' && !self.after_cr);
-            self.after_cr = b == b'\r';
-            if b == b'\r' || b == b'\n' {
-                if is_break {
-                    if self.started {
-                        self.trailing += 1;
-                    } else {
-                        self.before += 1;
-                    }
-                }
-            } else if self.started {
-                self.inner += self.trailing;
-                self.trailing = 0;
-            } else {
-                self.started = true;
+        let mut from = 0;
+        for at in memchr::memchr2_iter(b'\r', b'\n', bytes) {
+            if at > from {
+                self.content();
             }
+            let cr = bytes[at] == b'\r';
+            let is_break = cr || !self.after_cr;
+            self.after_cr = cr;
+            if is_break {
+                if self.started {
+                    self.trailing += 1;
+                } else {
+                    self.before += 1;
+                }
+            }
+            from = at + 1;
+        }
+        if bytes.len() > from {
+            self.content();
+        }
+    }
+
+    /// A byte that is not a line break.
+    fn content(&mut self) {
+        self.after_cr = false;
+        if self.started {
+            self.inner += self.trailing;
+            self.trailing = 0;
+        } else {
+            self.started = true;
         }
     }
 
@@ -165,7 +180,9 @@ impl RecordStream {
                     self.inner_breaks += inner;
                     let record =
                         StreamRecord { pos, output: &self.output[..self.out_len], ends: &self.ends[..self.ends_len] };
-                    if record.cells().any(|c| !c.trim().is_empty()) {
+                    // A printable ASCII byte is never white space: the usual record is judged by its first byte.
+                    let printable = record.output.iter().any(u8::is_ascii_graphic);
+                    if printable || record.cells().any(|c| !c.trim().is_empty()) {
                         on_record(&record);
                     }
                     self.out_len = 0;

@@ -1,0 +1,172 @@
+//! The reading worker: a big file is decoded and parsed in a Web Worker, off the page's thread, and its records
+//! come to the page in batches (`ScanMessage`s), so the page stays smooth however long the file takes.
+//!
+//! Two halves of one protocol. The page side (`ReadWorker`) starts the worker, waits until it says it is ready,
+//! hands it the `File` (a handle: the bytes stay on disk) and the admin's encoding and delimiter, then takes its
+//! messages one by one, acknowledging each. The worker side (`serve`, run by `src/bin/worker.rs`) reads the file
+//! with `FileReaderSync` a chunk at a time, runs a `RemoteScan` and posts each message's buffer (transferred, not
+//! copied); it keeps at most `IN_FLIGHT` messages unacknowledged, so a slow page never piles up the file in
+//! messages. Stopping is `Worker.terminate` (dropping the `ReadWorker`). Nothing here decides anything about the
+//! file: the domain's scan does, exactly as on the page. When workers are not available (a failure to start, or
+//! no "ready" within `READY_MS`), the caller reads on the page instead.
+
+use futures::channel::mpsc::{unbounded, UnboundedReceiver};
+use futures::future::{select, Either};
+use futures::StreamExt;
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent, Worker};
+
+use super::describe;
+use crate::domain::engine::{RemoteScan, ScanMessage, ScanRequest};
+
+/// The worker's script: Trunk's loader for the `worker` binary (`data-loader-shim` in index.html).
+const WORKER_URL: &str = "./worker_loader.js";
+/// How long the worker may take to load before the page reads the file itself.
+const READY_MS: u32 = 10_000;
+/// Messages the worker sends ahead of the page's acknowledgements (each is about `CHUNK` of records).
+const IN_FLIGHT: usize = 16;
+/// Bytes of the file read and parsed per message.
+const CHUNK: u64 = 1 << 20;
+
+/// Why the worker cannot be used (the caller then reads on the page).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the reading worker stopped: {0}")]
+pub struct WorkerError(String);
+
+enum Incoming {
+    Message(JsValue),
+    Failed(String),
+}
+
+/// A worker scanning one file for the page. Dropping it stops the worker.
+pub struct ReadWorker {
+    worker: Worker,
+    incoming: UnboundedReceiver<Incoming>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl ReadWorker {
+    /// Starts a worker and hands it `file` to scan as `request` says.
+    pub async fn start(file: &File, request: &ScanRequest) -> Result<ReadWorker, WorkerError> {
+        let failed = |e: JsValue| WorkerError(describe(&e));
+        let worker = Worker::new(WORKER_URL).map_err(failed)?;
+        let (sender, incoming) = unbounded();
+        let on_message = {
+            let sender = sender.clone();
+            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                let _ = sender.unbounded_send(Incoming::Message(event.data()));
+            })
+        };
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            let detail = Reflect::get(&event, &"message".into()).ok().and_then(|m| m.as_string());
+            let _ = sender.unbounded_send(Incoming::Failed(detail.unwrap_or_else(|| "it could not start".to_owned())));
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let mut started = ReadWorker { worker, incoming, _on_message: on_message, _on_error: on_error };
+        let ready = started.incoming.next();
+        let timeout = gloo_timers::future::TimeoutFuture::new(READY_MS);
+        match select(ready, timeout).await {
+            Either::Left((Some(Incoming::Message(_)), _)) => {}
+            Either::Left((Some(Incoming::Failed(e)), _)) => return Err(WorkerError(e)),
+            Either::Left((None, _)) => return Err(WorkerError("it closed".to_owned())),
+            Either::Right(_) => return Err(WorkerError("it did not load in time".to_owned())),
+        }
+        let message = Object::new();
+        Reflect::set(&message, &"file".into(), file).map_err(failed)?;
+        Reflect::set(&message, &"request".into(), &request.to_json().into()).map_err(failed)?;
+        started.worker.post_message(&message).map_err(failed)?;
+        Ok(started)
+    }
+
+    /// The next message of the scan (waits for it), acknowledged.
+    pub async fn next(&mut self) -> Result<Vec<u8>, WorkerError> {
+        match self.incoming.next().await {
+            Some(Incoming::Message(data)) => {
+                let _ = self.worker.post_message(&JsValue::TRUE);
+                Ok(Uint8Array::new(&data).to_vec())
+            }
+            Some(Incoming::Failed(e)) => Err(WorkerError(e)),
+            None => Err(WorkerError("it closed".to_owned())),
+        }
+    }
+}
+
+impl Drop for ReadWorker {
+    fn drop(&mut self) {
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.worker.terminate();
+    }
+}
+
+/// The worker's side: says it is ready, then scans the one file the page sends. Run once, at the worker's start.
+pub fn serve() {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let (sender, incoming) = unbounded();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let _ = sender.unbounded_send(event.data());
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The worker lives as long as its handler: it ends when the page terminates it.
+    on_message.forget();
+    wasm_bindgen_futures::spawn_local(scan_file(scope.clone(), incoming));
+    let _ = scope.post_message(&JsValue::NULL);
+}
+
+/// Scans the file of the page's first message, posting every message of the scan.
+async fn scan_file(scope: DedicatedWorkerGlobalScope, mut incoming: UnboundedReceiver<JsValue>) {
+    let send = |message: Vec<u8>| {
+        let array = Uint8Array::from(message.as_slice());
+        let _ = scope.post_message_with_transfer(&array, &Array::of1(&array.buffer()));
+    };
+    let Some(request) = incoming.next().await else {
+        return;
+    };
+    let file = Reflect::get(&request, &"file".into()).ok().and_then(|f| f.dyn_into::<File>().ok());
+    let json = Reflect::get(&request, &"request".into()).ok().and_then(|r| r.as_string());
+    let request = json.as_deref().map(ScanRequest::from_json);
+    let scan = match (&file, request) {
+        (Some(file), Some(Ok(request))) => RemoteScan::new(file.size() as u64, &request).ok(),
+        _ => None,
+    };
+    let (Some(file), Some(scan)) = (file, scan) else {
+        return send(ScanMessage::Unreadable("the page's request was not understood".to_owned()).encode());
+    };
+    let mut scan = scan.with_chunk(CHUNK);
+    let reader = match FileReaderSync::new() {
+        Ok(reader) => reader,
+        Err(e) => return send(ScanMessage::Unreadable(describe(&e)).encode()),
+    };
+    let mut in_flight = 0;
+    while !scan.is_finished() {
+        let range = scan.wants();
+        let bytes = if range.is_empty() {
+            Vec::new()
+        } else {
+            let read = file
+                .slice_with_f64_and_f64(range.start as f64, range.end as f64)
+                .and_then(|blob| reader.read_as_array_buffer(&blob));
+            match read {
+                Ok(buffer) => Uint8Array::new(&buffer).to_vec(),
+                Err(e) => return send(ScanMessage::Unreadable(describe(&e)).encode()),
+            }
+        };
+        for message in scan.step(&bytes) {
+            send(message);
+            in_flight += 1;
+        }
+        while incoming.try_recv().is_ok() {
+            in_flight -= 1;
+        }
+        while in_flight > IN_FLIGHT {
+            if incoming.next().await.is_none() {
+                return;
+            }
+            in_flight -= 1;
+        }
+    }
+}
