@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Big-file benchmark: the app in dist/ (parse + map + validate, in slices on the main thread) against Papa Parse in a Web
-# Worker and against a bare Blob read + TextDecoder in a worker, on the same generated file, in headless Chromium.
+# Big-file benchmark: the app in dist/ (parsing in its reading worker, matching and checking in slices on the page)
+# against Papa Parse in a Web Worker and against a bare Blob read + TextDecoder in a worker, on the same generated
+# file, in headless Chromium.
 # What it measures and how: the header of tests/bench/bench.mjs. It is a command, not a test: a missed target is
 # printed as MISS and does not fail it.
 #

@@ -53,9 +53,16 @@ impl Source {
         match self {
             Source::Unmapped => Cow::Borrowed(""),
             Source::Column(c) => Cow::Borrowed(cell(c)),
-            Source::Combine { columns, separator } => Cow::Owned(
-                columns.iter().map(|c| cell(c).trim()).filter(|v| !v.is_empty()).collect::<Vec<_>>().join(separator),
-            ),
+            Source::Combine { columns, separator } => {
+                let mut joined = String::new();
+                for value in columns.iter().map(|c| cell(c).trim()).filter(|v| !v.is_empty()) {
+                    if !joined.is_empty() {
+                        joined.push_str(separator);
+                    }
+                    joined.push_str(value);
+                }
+                Cow::Owned(joined)
+            }
         }
     }
 

@@ -4,7 +4,7 @@
 //! Two halves of one protocol. The page side (`ReadWorker`) starts the worker, waits until it says it is ready,
 //! hands it the `File` (a handle: the bytes stay on disk) and the admin's encoding and delimiter, then takes its
 //! messages one by one, acknowledging each. The worker side (`serve`, run by `src/bin/worker.rs`) reads the file
-//! with `FileReaderSync` a chunk at a time, runs a `RemoteScan` and posts each message's buffer (transferred, not
+//! with `FileReaderSync` `READ_BYTES` at a time (each read is a request to the browser, so few big ones), runs a `RemoteScan` and posts each message's buffer (transferred, not
 //! copied); it keeps at most `IN_FLIGHT` messages unacknowledged, so a slow page never piles up the file in
 //! messages. Stopping is `Worker.terminate` (dropping the `ReadWorker`). Nothing here decides anything about the
 //! file: the domain's scan does, exactly as on the page. When workers are not available (a failure to start, or
@@ -27,8 +27,10 @@ const WORKER_URL: &str = "./worker_loader.js";
 const READY_MS: u32 = 10_000;
 /// Messages the worker sends ahead of the page's acknowledgements (each is about `CHUNK` of records).
 const IN_FLIGHT: usize = 16;
-/// Bytes of the file read and parsed per message.
+/// Bytes of the file parsed per message.
 const CHUNK: u64 = 1 << 20;
+/// Bytes of the file read from disk at once.
+const READ_BYTES: u64 = 8 << 20;
 
 /// Why the worker cannot be used (the caller then reads on the page).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -141,32 +143,38 @@ async fn scan_file(scope: DedicatedWorkerGlobalScope, mut incoming: UnboundedRec
         Ok(reader) => reader,
         Err(e) => return send(ScanMessage::Unreadable(describe(&e)).encode()),
     };
-    let mut in_flight = 0;
+    let mut in_flight: usize = 0;
+    // The file is read `READ_BYTES` at a time (one request to the browser each), and scanned a chunk at a time.
+    let (mut window, mut window_start) = (Vec::new(), 0u64);
     while !scan.is_finished() {
         let range = scan.wants();
-        let bytes = if range.is_empty() {
-            Vec::new()
-        } else {
+        let covered = range.start >= window_start && range.end <= window_start + window.len() as u64;
+        if !covered {
+            let end = range.end.max(range.start + READ_BYTES).min(file.size() as u64);
             let read = file
-                .slice_with_f64_and_f64(range.start as f64, range.end as f64)
+                .slice_with_f64_and_f64(range.start as f64, end as f64)
                 .and_then(|blob| reader.read_as_array_buffer(&blob));
+            drop(std::mem::take(&mut window)); // the previous window goes before the next one comes
             match read {
-                Ok(buffer) => Uint8Array::new(&buffer).to_vec(),
+                Ok(buffer) => window = Uint8Array::new(&buffer).to_vec(),
                 Err(e) => return send(ScanMessage::Unreadable(describe(&e)).encode()),
             }
-        };
-        for message in scan.step(&bytes) {
+            window_start = range.start;
+        }
+        let from = (range.start - window_start) as usize;
+        let to = (range.end - window_start) as usize;
+        for message in scan.step(window.get(from..to).unwrap_or_default()) {
             send(message);
             in_flight += 1;
         }
         while incoming.try_recv().is_ok() {
-            in_flight -= 1;
+            in_flight = in_flight.saturating_sub(1);
         }
         while in_flight > IN_FLIGHT {
             if incoming.next().await.is_none() {
                 return;
             }
-            in_flight -= 1;
+            in_flight = in_flight.saturating_sub(1);
         }
     }
 }
