@@ -4,9 +4,11 @@
 //! delimiter byte outside ASCII is not passed on (detection is used instead): the app only ever passes one of
 //! `DELIMITERS`, and a non-ASCII byte cuts characters in two, which `read` reports as malformed text while the
 //! streaming parser writes U+FFFD (the first finding of this target; `read_csv` still fuzzes such bytes for crashes).
+//! The same file is also scanned as the reading worker scans it (`RemoteScan`) and read from its messages as the
+//! page reads them (`ReadJob::remote`): that must equal `read` too.
 #![no_main]
 
-use csm_import::domain::engine::ReadJob;
+use csm_import::domain::engine::{ReadJob, RemoteScan, ScanRequest};
 use csm_import::domain::read::read;
 use libfuzzer_sys::fuzz_target;
 
@@ -19,6 +21,16 @@ fuzz_target!(|data: &[u8]| {
     options.delimiter = options.delimiter.filter(u8::is_ascii);
     let whole = read(bytes, &options);
     // The job asks for each slice it reads, as the page reads them from disk.
-    let streamed = ReadJob::new(bytes.len() as u64, options).with_chunk(u64::from(*chunk) + 1).run(bytes);
+    let size = bytes.len() as u64;
+    let streamed = ReadJob::new(size, options.clone()).with_chunk(u64::from(*chunk) + 1).run(bytes);
     assert_eq!(streamed, whole);
+    let mut scan = RemoteScan::new(size, &ScanRequest::of(&options)).expect("request").with_chunk(u64::from(*chunk) + 1);
+    let mut page = ReadJob::remote(size, options);
+    while !scan.is_finished() {
+        let range = scan.wants();
+        for message in scan.step(&bytes[range.start as usize..range.end as usize]) {
+            page.receive(&message).expect("a message the page reads");
+        }
+    }
+    assert_eq!(page.run(bytes), whole);
 });

@@ -9,9 +9,13 @@ use std::sync::Arc;
 
 use send_wrapper::SendWrapper;
 
-use crate::domain::api::plan::{file_fingerprint, file_hash, file_spans};
+use crate::domain::api::plan::{file_hash, file_spans, FileFingerprint};
 use crate::web::file::read_slice;
+use crate::web::yield_now::yield_now;
 use crate::web::WebError;
+
+/// Bytes of the file hashed per turn for its fingerprint (SHA-256 in wasm: a few ms).
+const HASH_BYTES: usize = 128 << 10;
 
 /// Bytes read from disk at once by a `Window`: big enough that the browser's per-read cost does not show, small
 /// enough to be nothing beside the table.
@@ -47,13 +51,19 @@ impl FileSource {
         }
     }
 
-    /// What is kept of the file besides its table: its head and its fingerprint (two slices of at most 1 MiB).
+    /// What is kept of the file besides its table: its head and its fingerprint (two slices of at most 1 MiB,
+    /// hashed `HASH_BYTES` a turn so the page never waits on it).
     pub async fn kept(&self) -> Result<Kept, WebError> {
         let size = self.size();
         let [head, tail] = file_spans(size);
         let head = self.read(head).await?;
         let tail = self.read(tail).await?;
-        Ok(Kept { fingerprint: file_fingerprint(size, &head, &tail), head: Arc::new(head) })
+        let mut fingerprint = FileFingerprint::new(size);
+        for piece in head.chunks(HASH_BYTES).chain(tail.chunks(HASH_BYTES)) {
+            fingerprint.update(piece);
+            yield_now().await;
+        }
+        Ok(Kept { fingerprint: fingerprint.finish(), head: Arc::new(head) })
     }
 }
 
