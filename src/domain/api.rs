@@ -21,6 +21,7 @@ pub mod requests;
 pub mod responses;
 pub mod results;
 pub mod run;
+pub mod send_plan;
 
 /// Profiles per bulk request (contract §3).
 pub const MAX_BATCH: usize = 100;

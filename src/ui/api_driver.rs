@@ -20,20 +20,26 @@ use crate::domain::api::error::ApiError;
 use crate::domain::api::http::HttpRequest;
 use crate::domain::api::journal::{Journal, RunIdentity, STORAGE_PREFIX};
 use crate::domain::api::payload::Operation;
-use crate::domain::api::plan::{batches, fingerprint, idempotency_key, send_rows, SendRow};
+use crate::domain::api::plan::{batches, idempotency_key};
 use crate::domain::api::requests;
 use crate::domain::api::responses::{parse_catalogue, parse_fetch, parse_submit, parse_task};
 use crate::domain::api::run::{Action, Phase, Run};
+use crate::domain::api::send_plan::{SendPlan, SendPlanJob};
 use crate::domain::api::{MAX_BATCH, TEST_BATCH};
+use crate::domain::prepare::Prepared;
 use crate::domain::schema::Entity;
 use crate::web::http::{diagnose, send};
 use crate::web::random::{jitter, key_bytes, now_ms};
 use crate::web::storage::{self, Area};
+use crate::web::yield_now::yield_now;
 
 thread_local! {
     /// When the pending wake-up timer fires, if one is pending.
     static WAKE_AT: Cell<Option<u64>> = const { Cell::new(None) };
 }
+
+/// Work done between two turns of the browser while the send plan is made.
+const PLAN_SLICE_MS: f64 = 12.0;
 
 fn now() -> u64 {
     now_ms().max(0.0) as u64
@@ -106,9 +112,48 @@ pub fn test_connection(api: ApiState, import: ImportState) {
     });
 }
 
-/// The rows the current file and choices would send.
-fn current_rows(import: &ImportState) -> Vec<SendRow> {
-    import.schema.with_untracked(|s| import.prepared.with_untracked(|p| send_rows(p, s)))
+/// Records looked at per `SendPlanJob::step`, so the clock is looked at often enough to keep slices short.
+const PLAN_BATCH: usize = 128;
+
+/// What the current file and choices would send (every valid row's profile, and the fingerprints). Made once per
+/// validation result, a slice at a time with progress (`api.preparing`), and kept (`api.plan`) until the result
+/// changes. `None` when the result changed meanwhile (the caller then does nothing: the admin acts again).
+async fn send_plan(api: ApiState, import: ImportState) -> Option<Arc<SendPlan>> {
+    let prepared = import.prepared.with_untracked(|p| Arc::clone(&p.0));
+    let entity = import.entity.get_untracked();
+    let current = |prepared: &Arc<Prepared>| {
+        import.prepared.with_untracked(|p| Arc::ptr_eq(&p.0, prepared)) && import.entity.get_untracked() == entity
+    };
+    let cached = api.plan.with_value(|c| {
+        c.as_ref().filter(|(p, plan)| Arc::ptr_eq(p, &prepared) && plan.entity == entity).map(|(_, plan)| plan.clone())
+    });
+    if let Some(plan) = cached {
+        return Some(plan);
+    }
+    let mut job = SendPlanJob::new(Arc::clone(&prepared), import.schema.get_untracked(), entity);
+    let plan = loop {
+        let slice = now_ms();
+        let done = loop {
+            if let Some(plan) = job.step(PLAN_BATCH) {
+                break Some(plan);
+            }
+            if now_ms() - slice >= PLAN_SLICE_MS {
+                break None;
+            }
+        };
+        if let Some(plan) = done {
+            break Arc::new(plan);
+        }
+        api.preparing.set(Some(job.progress()));
+        yield_now().await;
+        if !current(&prepared) {
+            api.preparing.set(None);
+            return None;
+        }
+    };
+    api.preparing.set(None);
+    api.plan.set_value(Some((prepared, Arc::clone(&plan))));
+    Some(plan)
 }
 
 fn current_file(import: &ImportState) -> (String, String) {
@@ -122,10 +167,11 @@ fn current_file(import: &ImportState) -> (String, String) {
 pub fn start_dry_run(api: ApiState, import: ImportState) {
     let Some(conn) = api.connection.get_untracked() else { return };
     let entity = import.entity.get_untracked();
-    let rows = current_rows(&import);
-    let chunks = lookup_chunks(&rows);
-    api.dry_run.set(DryRunState::Running { done: 0, total: rows.len() });
     spawn_local(async move {
+        let Some(plan) = send_plan(api, import).await else { return };
+        let rows = &plan.rows;
+        let chunks = lookup_chunks(rows);
+        api.dry_run.set(DryRunState::Running { done: 0, total: rows.len() });
         let mut found = Vec::new();
         for (i, chunk) in chunks.iter().enumerate() {
             api.dry_run.set(DryRunState::Running { done: i * chunk.len(), total: rows.len() });
@@ -146,7 +192,7 @@ pub fn start_dry_run(api: ApiState, import: ImportState) {
                 }
             }
         }
-        api.dry_run.set(DryRunState::Done(DryRun::classify(entity, &rows, found)));
+        api.dry_run.set(DryRunState::Done(DryRun::classify(entity, rows, found)));
     });
 }
 
@@ -158,41 +204,43 @@ pub fn start_run(api: ApiState, import: ImportState, test: bool) {
     }
     let entity = import.entity.get_untracked();
     let operation = api.operation.get_untracked();
-    let rows = current_rows(&import);
-    let fp = fingerprint(entity, operation, &rows);
-    let same = api.identity.with_untracked(|i| i.as_ref().is_some_and(|i| i.fingerprint == fp));
-    if !same {
-        if api.has_run() {
-            api.warning.set(Some(
-                "The rows or your choices changed since the last run, so this is a new import: rows sent before \
-                 are sent again (with \"Create new only\" they are reported as already existing)."
-                    .into(),
-            ));
+    spawn_local(async move {
+        let Some(plan) = send_plan(api, import).await else { return };
+        let fp = plan.fingerprint(operation).to_owned();
+        let same = api.identity.with_untracked(|i| i.as_ref().is_some_and(|i| i.fingerprint == fp));
+        if !same {
+            if api.has_run() {
+                api.warning.set(Some(
+                    "The rows or your choices changed since the last run, so this is a new import: rows sent before \
+                     are sent again (with \"Create new only\" they are reported as already existing)."
+                        .into(),
+                ));
+            }
+            let (hash, name) = current_file(&import);
+            api.identity.set(Some(RunIdentity {
+                fingerprint: fp,
+                file_hash: hash,
+                file_name: name,
+                entity,
+                operation,
+                started_at: now_ms(),
+            }));
+            api.rows.set(Arc::clone(&plan.rows));
+            api.run.set(Default::default());
         }
-        let (hash, name) = current_file(&import);
-        api.identity.set(Some(RunIdentity {
-            fingerprint: fp,
-            file_hash: hash,
-            file_name: name,
-            entity,
-            operation,
-            started_at: now_ms(),
-        }));
-        api.rows.set(Arc::new(rows));
-        api.run.set(Default::default());
-    }
-    let total = api.rows.with_untracked(|r| r.len());
-    let covered = api.run.with_untracked(Run::rows_planned);
-    let (end, size) = if test { ((covered + TEST_BATCH).min(total), TEST_BATCH) } else { (total, MAX_BATCH) };
-    let planned = batches(covered, end, size, key_bytes);
-    api.run.update(|r| {
-        r.requeue_not_sent();
-        r.add(planned, test);
-        r.resume();
+        let total = api.rows.with_untracked(|r| r.len());
+        let covered = api.run.with_untracked(Run::rows_planned);
+        let (end, size) = if test { ((covered + TEST_BATCH).min(total), TEST_BATCH) } else { (total, MAX_BATCH) };
+        let planned = batches(covered, end, size, key_bytes);
+        api.run.update(|r| {
+            r.requeue_not_sent();
+            r.add(planned, test);
+            r.resume();
+        });
+        api.resumable.set(None);
+        save_journal(api);
+        tick(api);
     });
-    api.resumable.set(None);
-    save_journal(api);
-    tick(api);
 }
 
 /// Carries on an interrupted import from its journal.
@@ -203,39 +251,43 @@ pub fn resume_journal(api: ApiState, import: ImportState, journal: Journal) {
             Err(e) => return api.warning.set(Some(e.to_string())),
         }
     }
-    let rows = current_rows(&import);
-    let identity = journal.identity.clone();
-    if fingerprint(identity.entity, identity.operation, &rows) != identity.fingerprint {
-        api.warning
-            .set(Some("This file or your choices differ from the interrupted import, so it cannot be resumed.".into()));
-        return;
-    }
-    api.operation.set(identity.operation);
-    api.identity.set(Some(identity));
-    api.rows.set(Arc::new(rows));
-    api.run.set(journal.resume(now()));
-    api.resumable.set(None);
-    tick(api);
+    spawn_local(async move {
+        let Some(plan) = send_plan(api, import).await else { return };
+        let identity = journal.identity.clone();
+        if plan.entity != identity.entity || plan.fingerprint(identity.operation) != identity.fingerprint {
+            api.warning.set(Some(
+                "This file or your choices differ from the interrupted import, so it cannot be resumed.".into(),
+            ));
+            return;
+        }
+        api.operation.set(identity.operation);
+        api.identity.set(Some(identity));
+        api.rows.set(Arc::clone(&plan.rows));
+        api.run.set(journal.resume(now()));
+        api.resumable.set(None);
+        tick(api);
+    });
 }
 
 /// An interrupted import of exactly the current rows and choices (either operation), if one is stored.
 pub fn find_resumable(api: ApiState, import: ImportState) {
-    let entity = import.entity.get_untracked();
-    let rows = current_rows(&import);
-    if rows.is_empty() {
-        return;
-    }
-    let current = api.identity.with_untracked(|i| i.as_ref().map(|i| i.fingerprint.clone()));
-    let found = [Operation::Create, Operation::Upsert].into_iter().find_map(|op| {
-        let fp = fingerprint(entity, op, &rows);
-        if current.as_deref() == Some(fp.as_str()) {
-            return None;
+    spawn_local(async move {
+        let Some(plan) = send_plan(api, import).await else { return };
+        if plan.rows.is_empty() {
+            return;
         }
-        storage::get(Area::Local, &format!("{STORAGE_PREFIX}{fp}"))
-            .and_then(|s| Journal::from_json(&s))
-            .filter(|j| !j.is_complete())
+        let current = api.identity.with_untracked(|i| i.as_ref().map(|i| i.fingerprint.clone()));
+        let found = [Operation::Create, Operation::Upsert].into_iter().find_map(|op| {
+            let fp = plan.fingerprint(op);
+            if current.as_deref() == Some(fp) {
+                return None;
+            }
+            storage::get(Area::Local, &format!("{STORAGE_PREFIX}{fp}"))
+                .and_then(|s| Journal::from_json(&s))
+                .filter(|j| !j.is_complete())
+        });
+        api.resumable.set(found);
     });
-    api.resumable.set(found);
 }
 
 /// Interrupted imports of the file with this fingerprint (for the hint on the first step).

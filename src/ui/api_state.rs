@@ -17,6 +17,8 @@ use crate::domain::api::payload::Operation;
 use crate::domain::api::plan::SendRow;
 use crate::domain::api::results::{results, Results};
 use crate::domain::api::run::Run;
+use crate::domain::api::send_plan::SendPlan;
+use crate::domain::prepare::Prepared;
 use crate::web::storage::{self, Area};
 
 const SETTINGS_KEY: &str = "csm-import.connection";
@@ -87,6 +89,10 @@ pub struct ApiState {
     pub warning: RwSignal<Option<String>>,
     /// Bumped to wake the scheduler's timer loop.
     pub generation: RwSignal<u64>,
+    /// What the current rows would send, with the validation result it was made from (`api_driver::send_plan`).
+    pub plan: StoredValue<Option<(Arc<Prepared>, Arc<SendPlan>)>>,
+    /// Records looked at and in all, while the send plan of a big file is being made.
+    pub preparing: RwSignal<Option<(usize, usize)>>,
     pub results: Memo<Results>,
 }
 
@@ -125,6 +131,8 @@ impl ApiState {
             resumable: RwSignal::new(None),
             warning: RwSignal::new(None),
             generation: RwSignal::new(0),
+            plan: StoredValue::new(None),
+            preparing: RwSignal::new(None),
             results,
         }
     }

@@ -125,7 +125,7 @@ pub fn file_hash(bytes: &[u8]) -> String {
     file_fingerprint(bytes.len() as u64, head, tail)
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -20,7 +20,7 @@ use crate::ui::state::{count, plural, ImportState};
 #[component]
 fn OperationChoice() -> impl IntoView {
     let api = expect_context::<ApiState>();
-    let busy = move || api.run.with(Run::is_busy);
+    let busy = move || api.run.with(Run::is_busy) || api.preparing.with(Option::is_some);
     let option = move |op: Operation, id: &'static str, hint: &'static str| {
         view! {
             <label class="choice">
@@ -44,6 +44,27 @@ fn OperationChoice() -> impl IntoView {
     }
 }
 
+/// While the rows to send are being prepared (seconds, for a big file): how far, as a progress bar.
+#[component]
+fn Preparing() -> impl IntoView {
+    let api = expect_context::<ApiState>();
+    move || {
+        api.preparing.get().map(|(done, total)| {
+            let text = preparing_sentence(done, total);
+            view! {
+                <div class="panel" role="status" data-testid="api-preparing">
+                    <p>{text}</p>
+                    <progress data-testid="progress" max=total.max(1) value=done aria-label="Rows prepared"></progress>
+                </div>
+            }
+        })
+    }
+}
+
+fn preparing_sentence(done: usize, total: usize) -> String {
+    format!("Preparing the rows to send: {} of {} rows looked at…", count(done), count(total))
+}
+
 #[component]
 fn DryRunPanel() -> impl IntoView {
     let api = expect_context::<ApiState>();
@@ -61,6 +82,7 @@ fn DryRunPanel() -> impl IntoView {
         <section class="panel" aria-labelledby="dry-run-title">
             <h3 id="dry-run-title" class="panel__title">"1. See what would happen (nothing is written)"</h3>
             <button type="button" class="button button--secondary" data-testid="api-dry-run"
+                disabled=move || api.preparing.with(Option::is_some)
                 on:click=move |_| start_dry_run(api, import)>"Check which rows exist in CSM"</button>
             <div aria-live="polite">{summary}</div>
         </section>
@@ -119,7 +141,7 @@ pub fn ApiStep() -> impl IntoView {
     let valid = move || import.prepared.with(|p| p.report.valid);
     let invalid = move || import.prepared.with(|p| p.report.invalid);
     let covered = move || api.run.with(Run::rows_planned);
-    let busy = move || api.run.with(Run::is_busy);
+    let busy = move || api.run.with(Run::is_busy) || api.preparing.with(Option::is_some);
     let remaining = move || valid().saturating_sub(if api.has_run() { covered() } else { 0 });
     let all_label = move || {
         if api.has_run() && covered() > 0 {
@@ -135,6 +157,7 @@ pub fn ApiStep() -> impl IntoView {
                 "Only the rows and your token go to the API address you enter; nothing else leaves this computer."
             </p>
             <ResumeOffer/>
+            <Preparing/>
             <details class="panel" open=form_open>
                 <summary class="panel__title">{move || connection_title(api, connected())}</summary>
                 <ConnectionForm/>
