@@ -112,6 +112,9 @@ pub struct RowChecker {
     read_rejected: Vec<usize>,
     /// Per field: the options the rows imported use (empty for fields without options).
     options_used: Vec<BTreeSet<String>>,
+    /// Per field: whether checking it can tell anything. A plain text field (not the key, no options) accepts every
+    /// value and its normalised value is not kept here, so the pass skips it (most of a CRM export's columns).
+    telling: Vec<bool>,
 }
 
 impl RowChecker {
@@ -134,8 +137,14 @@ impl RowChecker {
         read_rejected.sort_unstable();
         read_rejected.dedup();
         let options_used = vec![BTreeSet::new(); normaliser.fields().len()];
+        let telling = normaliser
+            .fields()
+            .iter()
+            .map(|f| !(f.kind == FieldType::Text && f.role != FieldRole::Key && f.options.is_empty()))
+            .collect();
+        let first_key = HashMap::new();
         let checker =
-            RowChecker { normaliser, described, first_key: HashMap::new(), person_header, read_rejected, options_used };
+            RowChecker { normaliser, described, first_key, person_header, read_rejected, options_used, telling };
         (checker, questions)
     }
 
@@ -174,6 +183,9 @@ impl RowChecker {
         let first_finding = issues.len();
         let mut options: Vec<(usize, String)> = Vec::new();
         for (i, described) in self.described.iter().enumerate() {
+            if !self.telling[i] {
+                continue;
+            }
             let (input, _) = self.normaliser.raw(i, record, &row_edits);
             let (mut found, output) = match self.normaliser.check(i, &input) {
                 Ok(v) => (Vec::new(), v),
