@@ -1,4 +1,6 @@
 //! Drivers for the long work of a big file: reading it and checking every row, a slice at a time between frames.
+//! A big file on disk is decoded and parsed by the reading worker (`web::read_worker`); this page then only takes
+//! its batches of records, in the same slices.
 //!
 //! Owns the loop around a domain job (`ReadJob`, `ValidateJob`): run steps for about `SLICE_MS`, publish progress
 //! (at most every `PROGRESS_MS`), give the browser its turn (`yield_now`), and go on only while the job's

@@ -54,7 +54,7 @@ fn Preparing() -> impl IntoView {
             view! {
                 <div class="panel" role="status" data-testid="api-preparing">
                     <p>{text}</p>
-                    <progress data-testid="progress" max=total.max(1) value=done aria-label="Rows prepared"></progress>
+                    <progress data-testid="progress" class="work__bar" max=total.max(1) value=done aria-label="Rows prepared"></progress>
                 </div>
             }
         })
