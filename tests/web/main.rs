@@ -235,6 +235,8 @@ async fn a_big_file_on_disk_is_read_a_slice_at_a_time_and_read_again_from_disk_f
     let owner = Owner::new();
     owner.set();
     let state = new_state();
+    // The test page serves no reading worker (worker_loader.js answers 404), so this is the page's own reader, the
+    // fallback when no worker starts; the worker is driven by the Playwright big-file journey.
     // UTF-8 until one Windows-1252 byte near the end: read as UTF-8 first, then guessed and read again.
     let mut bytes = big_csv(80_000);
     bytes.extend_from_slice(b"late@example.com,M\xFCnchen\n");
