@@ -64,6 +64,16 @@ test('200,000 rows: progress, stop, exact counts, a background re-check and the 
   await expect(page.getByText(`“contacts-200000.csv”: 200,000 rows`).or(page.getByText(`“contacts-200000.csv”: 200000 rows`))).toBeVisible({ timeout: 120_000 });
   expect(workers).toContain('/worker_loader.js');
 
+  // Another encoding reads the file again from disk, in a new worker told which encoding to use; so does going back.
+  const rowsRead = page.getByText(`“contacts-200000.csv”: 200,000 rows`).or(page.getByText(`“contacts-200000.csv”: 200000 rows`));
+  await page.getByLabel('Text encoding').selectOption({ label: 'Windows-1252 (Western European, Excel on Windows)' });
+  await expect(page.getByRole('cell', { name: 'MÃ¼ller 1', exact: true })).toBeVisible({ timeout: 120_000 });
+  await expect(rowsRead).toBeVisible();
+  await page.getByLabel('Text encoding').selectOption({ label: 'UTF-8 (Unicode, the usual choice)' });
+  await expect(page.getByRole('cell', { name: 'Müller 1', exact: true })).toBeVisible({ timeout: 120_000 });
+  await expect(rowsRead).toBeVisible();
+  expect(workers.filter((w) => w === '/worker_loader.js').length).toBeGreaterThanOrEqual(3);
+
   // Checking runs in the background from here. The first check may already be over (it takes well under a second
   // on a fast machine), so a change of choice starts another one while the CPU is slowed; stopping it keeps the
   // choices and asks to check again.
