@@ -253,7 +253,7 @@ impl ReadJob {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::super::read_scan::SNIFF_RAW_BYTES;
     use super::*;
     use crate::domain::decode::BINARY_SNIFF_BYTES;
@@ -282,24 +282,46 @@ mod tests {
         }
     }
 
-    #[test]
-    fn equals_read_on_texts_of_every_shape() {
+    /// Files of every shape a reader must agree with `read` on (a report with title, footer, quoted line break,
+    /// blank and ragged rows; in UTF-8 with and without BOM, Windows-1252 and UTF-16), each with the choices to read
+    /// it with. Shared with the reading worker's tests (`remote_scan`).
+    pub(crate) fn shapes() -> Vec<(Vec<u8>, ReadOptions)> {
         let report = "Contacts\nFiltered By:\n\nFirst Name;Last Name;Email\r\nZoë;\"Li\nNa\";z@example.com\r\n;;\r\n\
                       Ada;Lovelace;ada@example.com;extra\r\nGrace\r\n\nGrand Totals (3 records)\n";
-        same_as_read(report.as_bytes(), &ReadOptions::default());
-        same_as_read(report.as_bytes(), &ReadOptions { keep_footer: true, header_row: Some(4), ..Default::default() });
-        same_as_read(report.as_bytes(), &ReadOptions { delimiter: Some(b','), ..Default::default() });
+        let default = ReadOptions::default;
         let mut bom = b"\xEF\xBB\xBF".to_vec();
         bom.extend_from_slice(report.as_bytes());
-        same_as_read(&bom, &ReadOptions::default());
-        same_as_read(&bom, &ReadOptions { encoding: Some(WINDOWS_1252), ..Default::default() });
         let cp1252 = WINDOWS_1252.encode(report).0.into_owned();
-        same_as_read(&cp1252, &ReadOptions::default());
         let mut utf16 = vec![0xFF, 0xFE];
         utf16.extend(report.replace(';', "\t").encode_utf16().flat_map(u16::to_le_bytes));
-        same_as_read(&utf16, &ReadOptions::default());
-        same_as_read(&utf16[2..], &ReadOptions::default());
-        same_as_read(&utf16[2..], &ReadOptions { encoding: Some(UTF_16LE), ..Default::default() });
+        vec![
+            (report.into(), default()),
+            (report.into(), ReadOptions { keep_footer: true, header_row: Some(4), ..default() }),
+            (report.into(), ReadOptions { delimiter: Some(b','), ..default() }),
+            (bom.clone(), default()),
+            (bom, ReadOptions { encoding: Some(WINDOWS_1252), ..default() }),
+            (cp1252.clone(), default()),
+            (cp1252, ReadOptions { encoding: Some(WINDOWS_1252), ..default() }),
+            (utf16.clone(), default()),
+            (utf16[2..].to_vec(), default()),
+            (utf16[2..].to_vec(), ReadOptions { encoding: Some(UTF_16LE), ..default() }),
+        ]
+    }
+
+    /// A header and `rows` rows of two columns ("Person 7", "Köln"), separated by `delimiter`: UTF-8, not ASCII.
+    pub(crate) fn people(rows: usize, delimiter: char) -> String {
+        let mut text = format!("Name{delimiter}City\n");
+        for i in 0..rows {
+            text.push_str(&format!("Person {i}{delimiter}Köln\n"));
+        }
+        text
+    }
+
+    #[test]
+    fn equals_read_on_texts_of_every_shape() {
+        for (bytes, options) in shapes() {
+            same_as_read(&bytes, &options);
+        }
     }
 
     /// Bytes handed to the job over a whole read.
@@ -317,10 +339,7 @@ mod tests {
 
     #[test]
     fn a_utf8_file_is_read_once_and_a_legacy_one_again_after_its_first_bad_byte() {
-        let mut text = String::from("Name;City\n");
-        for i in 0..200_000 {
-            text.push_str(&format!("Person {i};Köln\n"));
-        }
+        let text = people(200_000, ';');
         let size = text.len() as u64;
         // Besides the one pass: the head (for the BOM and binary checks), the sniffer's sample, and the part line
         // at the end of each chunk, asked for again by the next step.
@@ -348,10 +367,7 @@ mod tests {
 
     #[test]
     fn a_big_file_takes_many_bounded_steps_and_tells_utf8_from_a_late_legacy_byte() {
-        let mut text = String::from("Name,City\n");
-        for i in 0..300_000 {
-            text.push_str(&format!("Person {i},Köln\n"));
-        }
+        let text = people(300_000, ',');
         let (outcome, steps) = run(text.as_bytes(), &ReadOptions::default(), super::super::CHUNK_BYTES);
         let outcome = outcome.expect("reads");
         assert_eq!(outcome.table.records.len(), 300_000);

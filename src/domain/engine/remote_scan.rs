@@ -59,9 +59,10 @@ impl RemoteScan {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::engine::read_job::tests::{people, shapes};
     use crate::domain::engine::ReadJob;
     use crate::domain::read::{read, ReadError, ReadOptions, ReadOutcome};
-    use encoding_rs::{UTF_16LE, WINDOWS_1252};
+    use encoding_rs::WINDOWS_1252;
 
     /// Scans `bytes` as the worker does and reads the messages as the page does.
     fn through_messages(bytes: &[u8], options: &ReadOptions, chunk: u64) -> Result<ReadOutcome, ReadError> {
@@ -87,18 +88,9 @@ mod tests {
 
     #[test]
     fn a_file_scanned_elsewhere_reads_as_read_reads_it() {
-        let report = "Contacts\nFiltered By:\n\nFirst Name;Last Name;Email\r\nZoë;\"Li\nNa\";z@example.com\r\n;;\r\n\
-                      Ada;Lovelace;ada@example.com;extra\r\nGrace\r\n\nGrand Totals (3 records)\n";
-        same_as_read(report.as_bytes(), &ReadOptions::default());
-        same_as_read(report.as_bytes(), &ReadOptions { keep_footer: true, header_row: Some(4), ..Default::default() });
-        same_as_read(report.as_bytes(), &ReadOptions { delimiter: Some(b','), ..Default::default() });
-        let cp1252 = WINDOWS_1252.encode(report).0.into_owned();
-        same_as_read(&cp1252, &ReadOptions::default());
-        same_as_read(&cp1252, &ReadOptions { encoding: Some(WINDOWS_1252), ..Default::default() });
-        let mut utf16 = vec![0xFF, 0xFE];
-        utf16.extend(report.replace(';', "\t").encode_utf16().flat_map(u16::to_le_bytes));
-        same_as_read(&utf16, &ReadOptions::default());
-        same_as_read(&utf16[2..], &ReadOptions { encoding: Some(UTF_16LE), ..Default::default() });
+        for (bytes, options) in shapes() {
+            same_as_read(&bytes, &options);
+        }
         for refused in [&b""[..], b"  \n\t\n", b"A,B\n", b"A,B\n\x00\x01", b"\x0c\xef\xbb\xbf\x0c"] {
             same_as_read(refused, &ReadOptions::default());
         }
@@ -107,11 +99,7 @@ mod tests {
 
     #[test]
     fn a_late_legacy_byte_restarts_the_page_too() {
-        let mut text = String::from("Name,City\n");
-        for i in 0..20_000 {
-            text.push_str(&format!("Person {i},Köln\n"));
-        }
-        let mut bytes = text.into_bytes();
+        let mut bytes = people(20_000, ',').into_bytes();
         bytes.extend_from_slice(b"Last,M\xFCnchen\n");
         let outcome = through_messages(&bytes, &ReadOptions::default(), 64 << 10).expect("reads");
         assert_eq!((outcome.encoding, outcome.table.records.len()), (WINDOWS_1252, 20_001));
