@@ -21,11 +21,13 @@ pub fn App() -> impl IntoView {
     if !api.token.get_untracked().is_empty() && !api.cloud_id.get_untracked().is_empty() {
         test_connection(api, state);
     }
-    // After a step change, move keyboard and screen-reader focus to the new step (not on first render).
+    // After a step change, move keyboard and screen-reader focus to the new step (not on first render). Once the
+    // new step has been laid out and painted: focusing at once would force the layout of hundreds of new elements
+    // into the task that built them (a 60-70 ms task for the mapping step). A frame, then a task after it.
     Effect::new(move |previous: Option<Step>| {
         let step = state.step.get();
         if previous.is_some_and(|p| p != step) {
-            focus_main();
+            request_animation_frame(|| set_timeout(focus_main, std::time::Duration::ZERO));
         }
         step
     });
