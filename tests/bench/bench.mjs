@@ -356,12 +356,12 @@ async function runApp(opts, base) {
     t0 = performance.now();
     deadline = t0 + opts.timeoutS * 1000;
     await race(page.getByTestId('file-input').setInputFiles(opts.file, { timeout: left() }));
-    const summary = page.getByText(/\d+ rows?, \d+ columns?/).first();
+    const summary = page.getByText(/[\d,]+ rows?, \d+ columns?/).first();
     await race(summary.waitFor({ state: 'visible', timeout: left() }));
     await mark('read');
     const text = await summary.textContent();
-    r.appRows = Number(/(\d+) rows?, (\d+) columns?/.exec(text)?.[1]);
-    r.appColumns = Number(/(\d+) rows?, (\d+) columns?/.exec(text)?.[2]);
+    r.appRows = Number(/([\d,]+) rows?, (\d+) columns?/.exec(text)?.[1]?.replace(/,/g, ''));
+    r.appColumns = Number(/([\d,]+) rows?, (\d+) columns?/.exec(text)?.[2]);
 
     r.phase = 'go to the mapping step';
     await race(page.getByTestId('step-next').click({ timeout: left() }));

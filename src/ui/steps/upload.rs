@@ -16,7 +16,7 @@ use crate::domain::sniff::DELIMITERS;
 use crate::ui::components::notice::{Notice, Tone};
 use crate::ui::components::step_section::StepSection;
 use crate::ui::jobs;
-use crate::ui::state::{plural, ImportState};
+use crate::ui::state::{count, plural, ImportState};
 use crate::web::file::{first_file, read_file};
 use crate::web::sample::fetch_bytes;
 
@@ -233,7 +233,7 @@ fn Preview() -> impl IntoView {
             let summary = format!(
                 "“{}”: {} row{}, {} column{}. The first rows:",
                 l.name,
-                t.records.len(),
+                count(t.records.len()),
                 plural(t.records.len()),
                 t.headers.len(),
                 plural(t.headers.len())

@@ -61,11 +61,11 @@ test('200,000 rows: progress, stop, exact counts, a background re-check and the 
 
   // Read it through.
   await app.upload(page, big);
-  await expect(page.getByText(`“contacts-200000.csv”: 200,000 rows`).or(page.getByText(`“contacts-200000.csv”: 200000 rows`))).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByText(`“contacts-200000.csv”: 200,000 rows`)).toBeVisible({ timeout: 120_000 });
   expect(workers).toContain('/worker_loader.js');
 
   // Another encoding reads the file again from disk, in a new worker told which encoding to use; so does going back.
-  const rowsRead = page.getByText(`“contacts-200000.csv”: 200,000 rows`).or(page.getByText(`“contacts-200000.csv”: 200000 rows`));
+  const rowsRead = page.getByText(`“contacts-200000.csv”: 200,000 rows`);
   await page.getByLabel('Text encoding').selectOption({ label: 'Windows-1252 (Western European, Excel on Windows)' });
   await expect(page.getByRole('cell', { name: 'MÃ¼ller 1', exact: true })).toBeVisible({ timeout: 120_000 });
   await expect(rowsRead).toBeVisible();
