@@ -22,8 +22,8 @@ pub fn App() -> impl IntoView {
         test_connection(api, state);
     }
     // After a step change, move keyboard and screen-reader focus to the new step (not on first render). Once the
-    // new step has been laid out and painted: focusing at once would force the layout of hundreds of new elements
-    // into the task that built them (a 60-70 ms task for the mapping step). A frame, then a task after it.
+    // new step has been laid out and painted (a frame, then a task after it): focusing at once forced the layout of
+    // hundreds of new elements inside the task that built them (a profile showed it as most of that task).
     Effect::new(move |previous: Option<Step>| {
         let step = state.step.get();
         if previous.is_some_and(|p| p != step) {

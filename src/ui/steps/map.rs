@@ -215,9 +215,6 @@ fn FieldRow(field: Field) -> impl IntoView {
     }
 }
 
-/// Field rows drawn per frame when the step opens.
-const ROWS_PER_FRAME: usize = 8;
-
 #[component]
 pub fn MapStep() -> impl IntoView {
     let state = expect_context::<ImportState>();
@@ -243,29 +240,9 @@ pub fn MapStep() -> impl IntoView {
             .map(|w| view! { <Notice tone=Tone::Warning title="Check your CSM site">{w.message()}</Notice> })
             .collect_view()
     };
-    // The field rows are drawn a chunk a frame: all at once (hundreds of elements) took one task of 50-90 ms.
-    let shown = RwSignal::new(1);
-    let chunks = state.schema.with_untracked(|s| s.fields.len()).div_ceil(ROWS_PER_FRAME).max(1);
-    fn more(shown: RwSignal<usize>, chunks: usize) {
-        request_animation_frame(move || {
-            if shown.try_get_untracked().is_some_and(|n| n < chunks) {
-                shown.update(|n| *n += 1);
-                more(shown, chunks);
-            }
-        });
-    }
-    more(shown, chunks);
-    let chunk = move |k: usize| {
-        move || {
-            (shown.get() > k).then(|| {
-                let fields = state.schema.with(|s| s.fields.clone());
-                let last = if k + 1 >= chunks { fields.len() } else { (k + 1) * ROWS_PER_FRAME };
-                let first = (k * ROWS_PER_FRAME).min(last);
-                fields[first..last].iter().cloned().map(|f| view! { <FieldRow field=f/> }).collect_view()
-            })
-        }
+    let rows = move || {
+        state.schema.with(|s| s.fields.clone()).into_iter().map(|f| view! { <FieldRow field=f/> }).collect_view()
     };
-    let rows = (0..chunks).map(chunk).collect_view();
     let noun = move || state.entity.get().singular();
     view! {
         <StepSection title="Match your columns to CSM fields">

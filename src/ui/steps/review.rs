@@ -152,12 +152,6 @@ fn IssueList() -> impl IntoView {
 pub fn ReviewStep() -> impl IntoView {
     let state = expect_context::<ImportState>();
     let clean = move || state.prepared.with(|p| p.report.issues.is_empty() && p.report.rows > 0);
-    // The grid and the list of findings (hundreds of elements) are drawn a frame after the rest: all at once took
-    // one task of 60-80 ms.
-    let drawn = RwSignal::new(false);
-    request_animation_frame(move || {
-        let _ = drawn.try_set(true);
-    });
     view! {
         <StepSection title="Check and fix problems">
             <p class="step__intro">
@@ -171,11 +165,9 @@ pub fn ReviewStep() -> impl IntoView {
             </Show>
             <DateQuestions/>
             <Groups/>
-            <Show when=move || drawn.get()>
-                <Grid/>
-                <Show when=move || !clean()>
-                    <IssueList/>
-                </Show>
+            <Grid/>
+            <Show when=move || !clean()>
+                <IssueList/>
             </Show>
         </StepSection>
     }
