@@ -48,6 +48,8 @@ enum Stage {
     /// A workbook: the whole file at once.
     Workbook,
     Assemble(Box<Assembler>, Decided),
+    /// The scan ended in an error, given out by the next `step`.
+    Failed(ReadError),
     Finished,
 }
 
@@ -59,22 +61,20 @@ pub struct ReadJob {
     records: Vec<Record>,
     /// Whether room for every record was made (once a pass, from what its first records predict).
     reserved: bool,
-    /// The scan's error, given out by the next `step`.
-    failed: Option<ReadError>,
 }
 
 impl ReadJob {
     /// A job for a file of `size` bytes.
     pub fn new(size: u64, options: ReadOptions) -> ReadJob {
         let scan = Box::new(ReadScan::new(size, &options));
-        ReadJob { size, options, stage: Stage::Scan(scan), records: Vec::new(), reserved: false, failed: None }
+        ReadJob { size, options, stage: Stage::Scan(scan), records: Vec::new(), reserved: false }
     }
 
     /// A job whose file is scanned elsewhere: feed it every `ScanMessage` of that scan with `receive`, then drive
     /// it with `wants` and `step` as any job.
     pub fn remote(size: u64, options: ReadOptions) -> ReadJob {
         let progress = ScanProgress { guessing: false, done: 0, total: size };
-        ReadJob { size, options, stage: Stage::Remote(progress), records: Vec::new(), reserved: false, failed: None }
+        ReadJob { size, options, stage: Stage::Remote(progress), records: Vec::new(), reserved: false }
     }
 
     /// Parses `bytes` per step instead of `CHUNK_BYTES` (tests use tiny chunks to cross every boundary).
@@ -93,30 +93,27 @@ impl ReadJob {
     /// Takes one message of the remote scan. A message that cannot be read is an error of the channel, not of
     /// the file; the job is then finished.
     pub fn receive(&mut self, message: &[u8]) -> Result<(), WireError> {
-        let Stage::Remote(progress) = &mut self.stage else {
+        if !self.awaits_message() {
             return Ok(());
-        };
-        match ScanMessage::decode(message) {
-            Ok(ScanMessage::Records { progress: p, batch }) => {
-                *progress = p;
+        }
+        let taken = self.take(message);
+        if taken.is_err() {
+            self.stage = Stage::Finished;
+        }
+        taken
+    }
+
+    fn take(&mut self, message: &[u8]) -> Result<(), WireError> {
+        match ScanMessage::decode(message)? {
+            ScanMessage::Records { progress, batch } => {
+                self.stage = Stage::Remote(progress);
                 let records = &mut self.records;
-                let found = batch.records(|record| records.push(record));
-                if found.is_err() {
-                    self.stage = Stage::Finished;
-                }
-                found?;
-                self.reserve(p.done);
+                batch.records(|record| records.push(record))?;
+                self.reserve(progress.done);
             }
-            Ok(ScanMessage::Restart) => self.restart(),
-            Ok(ScanMessage::Done(done)) => self.scanned(done),
-            Ok(ScanMessage::Unreadable(detail)) => {
-                self.stage = Stage::Finished;
-                return Err(WireError::Unreadable(detail));
-            }
-            Err(e) => {
-                self.stage = Stage::Finished;
-                return Err(e);
-            }
+            ScanMessage::Restart => self.restart(),
+            ScanMessage::Done(done) => self.scanned(done),
+            ScanMessage::Unreadable(detail) => return Err(WireError::Unreadable(detail)),
         }
         Ok(())
     }
@@ -126,7 +123,7 @@ impl ReadJob {
         match &self.stage {
             Stage::Scan(scan) => scan.wants(),
             Stage::Workbook => 0..self.size,
-            Stage::Remote(_) | Stage::Assemble(..) | Stage::Finished => 0..0,
+            Stage::Remote(_) | Stage::Assemble(..) | Stage::Failed(_) | Stage::Finished => 0..0,
         }
     }
 
@@ -170,7 +167,7 @@ impl ReadJob {
             Stage::Remote(p) => scanning(*p),
             Stage::Workbook => scanning(ScanProgress { guessing: false, done: 0, total: self.size }),
             Stage::Assemble(assembler, _) => table(assembler.rows() as u64 + 1),
-            Stage::Finished => table(0),
+            Stage::Failed(_) | Stage::Finished => table(0),
         };
         ReadProgress { rows: progress.rows.saturating_sub(1), ..progress }
     }
@@ -199,13 +196,8 @@ impl ReadJob {
                     ReadOutcome::of_text(assembled?, (d.encoding, d.guessed), (d.delimiter, d.sniffed), &self.options);
                 return Ok(Some(outcome));
             }
+            Stage::Failed(e) => return Err(e),
             Stage::Finished => {}
-        }
-        if let Stage::Assemble(..) | Stage::Finished = self.stage {
-            // A failed scan (`scanned` left the job finished) ends here, with its error.
-            if let Some(e) = self.failed.take() {
-                return Err(e);
-            }
         }
         Ok(None)
     }
@@ -224,16 +216,10 @@ impl ReadJob {
                 let records = std::mem::take(&mut self.records);
                 match Assembler::new(records, &self.options, Rows::Text) {
                     Ok(assembler) => Stage::Assemble(Box::new(assembler), decided),
-                    Err(e) => {
-                        self.failed = Some(e);
-                        Stage::Finished
-                    }
+                    Err(e) => Stage::Failed(e),
                 }
             }
-            Err(e) => {
-                self.failed = Some(e);
-                Stage::Finished
-            }
+            Err(e) => Stage::Failed(e),
         };
     }
 
