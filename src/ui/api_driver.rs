@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::api_state::{ApiState, ConnStatus, DryRunState};
+use super::jobs::drive;
 use super::state::ImportState;
 use crate::domain::api::backoff::{retry_delay, MAX_ATTEMPTS};
 use crate::domain::api::connection::Connection;
@@ -31,15 +32,11 @@ use crate::domain::schema::Entity;
 use crate::web::http::{diagnose, send};
 use crate::web::random::{jitter, key_bytes, now_ms};
 use crate::web::storage::{self, Area};
-use crate::web::yield_now::yield_now;
 
 thread_local! {
     /// When the pending wake-up timer fires, if one is pending.
     static WAKE_AT: Cell<Option<u64>> = const { Cell::new(None) };
 }
-
-/// Work done between two turns of the browser while the send plan is made.
-const PLAN_SLICE_MS: f64 = 12.0;
 
 fn now() -> u64 {
     now_ms().max(0.0) as u64
@@ -116,7 +113,7 @@ pub fn test_connection(api: ApiState, import: ImportState) {
 const PLAN_BATCH: usize = 128;
 
 /// What the current file and choices would send (every valid row's profile, and the fingerprints). Made once per
-/// validation result, a slice at a time with progress (`api.preparing`), and kept (`api.plan`) until the result
+/// validation result, in slices (`jobs::drive`) with progress (`api.preparing`), and kept (`api.plan`) until the result
 /// changes. `None` when the result changed meanwhile (the caller then does nothing: the admin acts again).
 async fn send_plan(api: ApiState, import: ImportState) -> Option<Arc<SendPlan>> {
     let prepared = import.prepared.with_untracked(|p| Arc::clone(&p.0));
@@ -131,27 +128,11 @@ async fn send_plan(api: ApiState, import: ImportState) -> Option<Arc<SendPlan>> 
         return Some(plan);
     }
     let mut job = SendPlanJob::new(Arc::clone(&prepared), import.schema.get_untracked(), entity);
-    let plan = loop {
-        let slice = now_ms();
-        let done = loop {
-            if let Some(plan) = job.step(PLAN_BATCH) {
-                break Some(plan);
-            }
-            if now_ms() - slice >= PLAN_SLICE_MS {
-                break None;
-            }
-        };
-        if let Some(plan) = done {
-            break Arc::new(plan);
-        }
-        api.preparing.set(Some(job.progress()));
-        yield_now().await;
-        if !current(&prepared) {
-            api.preparing.set(None);
-            return None;
-        }
-    };
+    let step = |job: &mut SendPlanJob| job.step(PLAN_BATCH);
+    let publish = |job: &SendPlanJob| api.preparing.set(Some(job.progress()));
+    let plan = drive(|| current(&prepared), &mut job, step, publish).await;
     api.preparing.set(None);
+    let plan = Arc::new(plan?);
     api.plan.set_value(Some((prepared, Arc::clone(&plan))));
     Some(plan)
 }

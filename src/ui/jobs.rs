@@ -198,7 +198,7 @@ async fn count_values(state: ImportState, generation: u64, outcome: &ReadOutcome
     let table = Arc::clone(&outcome.table);
     let step = move |counter: &mut ValueCounter| counter.step(&table, COUNT_BATCH).then_some(());
     let publish = |counter: &ValueCounter| state.reading.set(Some(work(counter)));
-    drive(state.read_generation, generation, &mut counter, step, publish).await?;
+    drive(move || state.read_generation.get_value() == generation, &mut counter, step, publish).await?;
     Some(counter.finish())
 }
 
@@ -237,7 +237,9 @@ pub fn start_check(state: ImportState, outcome: Arc<ReadOutcome>, inputs: (Schem
     spawn_local(async move {
         let step = |job: &mut ValidateJob| job.step(CHECK_BATCH);
         let publish = |job: &ValidateJob| state.checking.set(Some(work(job)));
-        if let Some(prepared) = drive(state.check_generation, generation, &mut job, step, publish).await {
+        if let Some(prepared) =
+            drive(move || state.check_generation.get_value() == generation, &mut job, step, publish).await
+        {
             let previous = state.checked.with_untracked(|c| c.as_ref().map(|(_, v)| Arc::clone(&v.0)));
             state.checked.set(Some((outcome, Validated::new(prepared))));
             state.checking.set(None);
@@ -364,7 +366,9 @@ fn write_download<J: 'static>(
     state.exporting.set(Some(work(&job)));
     spawn_local(async move {
         let publish = |job: &J| state.exporting.set(Some(work(job)));
-        if let Some(result) = drive(state.export_generation, generation, &mut job, step, publish).await {
+        if let Some(result) =
+            drive(move || state.export_generation.get_value() == generation, &mut job, step, publish).await
+        {
             state.exporting.set(None);
             done(result);
         }
@@ -378,11 +382,10 @@ pub fn cancel_export(state: ImportState) {
 }
 
 /// Runs `step` on `job` for about `SLICE_MS` at a time, giving the browser its turn before each slice, and calls
-/// `publish` at most every `PROGRESS_MS`. The finished value, or `None` as soon as `generation` is no longer
-/// `mine` (the work was stopped or superseded; the caller then changes nothing).
-async fn drive<J, T>(
-    generation: StoredValue<u64>,
-    mine: u64,
+/// `publish` at most every `PROGRESS_MS`. The finished value, or `None` as soon as the work is no longer `wanted`
+/// (stopped or superseded; the caller then changes nothing).
+pub(crate) async fn drive<J, T>(
+    wanted: impl Fn() -> bool,
     job: &mut J,
     mut step: impl FnMut(&mut J) -> Option<T>,
     mut publish: impl FnMut(&J),
@@ -391,7 +394,7 @@ async fn drive<J, T>(
     loop {
         // The first turn also lets a burst of changes (typing) end in one run: each starts a new generation.
         yield_now().await;
-        if generation.get_value() != mine {
+        if !wanted() {
             return None;
         }
         let slice = now_ms();
