@@ -113,8 +113,8 @@ pub fn test_connection(api: ApiState, import: ImportState) {
 const PLAN_BATCH: usize = 128;
 
 /// What the current file and choices would send (every valid row's profile, and the fingerprints). Made once per
-/// validation result, in slices (`jobs::drive`) with progress (`api.preparing`), and kept (`api.plan`) until the result
-/// changes. `None` when the result changed meanwhile (the caller then does nothing: the admin acts again).
+/// validation result, in slices (`jobs::drive`) with progress (`api.preparing`), and kept (`api.plan`) until the
+/// result changes. `None` when the result changed meanwhile (the caller then does nothing: the admin acts again).
 async fn send_plan(api: ApiState, import: ImportState) -> Option<Arc<SendPlan>> {
     let prepared = import.prepared.with_untracked(|p| Arc::clone(&p.0));
     let entity = import.entity.get_untracked();

@@ -69,14 +69,36 @@ pub fn batches(from: usize, to: usize, size: usize, mut random: impl FnMut() -> 
 
 /// The hex SHA-256 of what would be sent. Cell values go into the hash only, never into storage.
 pub fn fingerprint(entity: Entity, operation: Operation, rows: &[SendRow]) -> String {
-    let mut hash = Sha256::new();
-    hash.update(entity.noun().as_bytes());
-    hash.update(format!("{operation:?}").as_bytes());
+    let mut hash = SendHash::new(entity, operation);
     for r in rows {
-        hash.update(bulk_body(entity, operation, &[&r.profile]).as_bytes());
-        hash.update([0]);
+        hash.add(&r.profile);
     }
-    hex(&hash.finalize())
+    hash.finish()
+}
+
+/// `fingerprint` fed a profile at a time (`send_plan::SendPlanJob`).
+pub(crate) struct SendHash {
+    entity: Entity,
+    operation: Operation,
+    hash: Sha256,
+}
+
+impl SendHash {
+    pub(crate) fn new(entity: Entity, operation: Operation) -> SendHash {
+        let mut hash = Sha256::new();
+        hash.update(entity.noun().as_bytes());
+        hash.update(format!("{operation:?}").as_bytes());
+        SendHash { entity, operation, hash }
+    }
+
+    pub(crate) fn add(&mut self, profile: &Profile) {
+        self.hash.update(bulk_body(self.entity, self.operation, &[profile]).as_bytes());
+        self.hash.update([0]);
+    }
+
+    pub(crate) fn finish(self) -> String {
+        hex(&self.hash.finalize())
+    }
 }
 
 /// Bytes at each end of a file that its fingerprint reads.
@@ -125,7 +147,7 @@ pub fn file_hash(bytes: &[u8]) -> String {
     file_fingerprint(bytes.len() as u64, head, tail)
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
+fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

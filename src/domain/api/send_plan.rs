@@ -7,10 +7,8 @@
 
 use std::sync::Arc;
 
-use sha2::{Digest, Sha256};
-
-use super::payload::{bulk_body, profile, Operation};
-use super::plan::{hex, SendRow};
+use super::payload::{profile, Operation};
+use super::plan::{SendHash, SendRow};
 use crate::domain::prepare::Prepared;
 use crate::domain::schema::{Entity, Schema};
 
@@ -40,18 +38,12 @@ pub struct SendPlanJob {
     entity: Entity,
     next: usize,
     rows: Vec<SendRow>,
-    create: Sha256,
-    upsert: Sha256,
+    create: SendHash,
+    upsert: SendHash,
 }
 
 impl SendPlanJob {
     pub fn new(prepared: Arc<Prepared>, schema: Schema, entity: Entity) -> SendPlanJob {
-        let start = |operation: Operation| {
-            let mut hash = Sha256::new();
-            hash.update(entity.noun().as_bytes());
-            hash.update(format!("{operation:?}").as_bytes());
-            hash
-        };
         let rows = Vec::with_capacity(prepared.valid_count());
         SendPlanJob {
             prepared,
@@ -59,8 +51,8 @@ impl SendPlanJob {
             entity,
             next: 0,
             rows,
-            create: start(Operation::Create),
-            upsert: start(Operation::Upsert),
+            create: SendHash::new(entity, Operation::Create),
+            upsert: SendHash::new(entity, Operation::Upsert),
         }
     }
 
@@ -78,18 +70,16 @@ impl SendPlanJob {
             }
             let Some(row) = self.prepared.row(r) else { continue };
             let profile = profile(&self.schema, &self.prepared.columns, &row);
-            for (hash, operation) in [(&mut self.create, Operation::Create), (&mut self.upsert, Operation::Upsert)] {
-                hash.update(bulk_body(self.entity, operation, &[&profile]).as_bytes());
-                hash.update([0]);
-            }
+            self.create.add(&profile);
+            self.upsert.add(&profile);
             self.rows.push(SendRow { record: row.record, row: row.row, profile });
         }
         self.next = end;
         (end == self.prepared.len()).then(|| SendPlan {
             entity: self.entity,
             rows: Arc::new(std::mem::take(&mut self.rows)),
-            create: hex(&std::mem::take(&mut self.create).finalize()),
-            upsert: hex(&std::mem::take(&mut self.upsert).finalize()),
+            create: std::mem::replace(&mut self.create, SendHash::new(self.entity, Operation::Create)).finish(),
+            upsert: std::mem::replace(&mut self.upsert, SendHash::new(self.entity, Operation::Upsert)).finish(),
         })
     }
 }
