@@ -12,6 +12,7 @@
 
 pub mod cursor;
 pub mod export_job;
+pub mod file_window;
 pub mod read_job;
 pub mod read_scan;
 pub mod rejects_job;
@@ -22,6 +23,7 @@ pub mod work;
 
 pub use cursor::{Cursor, CHUNK_BYTES};
 pub use export_job::ExportJob;
+pub use file_window::FileWindow;
 pub use read_job::{ReadJob, ReadProgress, ReadStage};
 pub use read_scan::{ReadScan, ScanProgress};
 pub use rejects_job::RejectsJob;

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use send_wrapper::SendWrapper;
 
 use crate::domain::api::plan::{file_hash, file_spans, FileFingerprint};
+use crate::domain::engine::FileWindow;
 use crate::web::file::read_slice;
 use crate::web::yield_now::yield_now;
 use crate::web::WebError;
@@ -87,20 +88,19 @@ impl Kept {
 /// The part of a file in memory while it is read from start to end: reads from disk `WINDOW_BYTES` at a time.
 pub struct Window {
     source: FileSource,
-    start: u64,
-    bytes: Vec<u8>,
+    window: FileWindow,
 }
 
 impl Window {
     pub fn new(source: FileSource) -> Window {
-        Window { source, start: 0, bytes: Vec::new() }
+        Window { source, window: FileWindow::default() }
     }
 
     /// Whether `range` can be had at once (`get`).
     pub fn covers(&self, range: &Range<u64>) -> bool {
         match &self.source {
             FileSource::Memory(_) => true,
-            FileSource::Disk(_) => range.start >= self.start && range.end <= self.start + self.bytes.len() as u64,
+            FileSource::Disk(_) => self.window.covers(range),
         }
     }
 
@@ -109,10 +109,10 @@ impl Window {
         if self.covers(&range) {
             return Ok(());
         }
-        let end = range.end.max(range.start + WINDOW_BYTES).min(self.source.size());
-        self.bytes = Vec::new(); // the previous slice goes before the next one comes
-        self.bytes = self.source.read(range.start..end).await?;
-        self.start = range.start;
+        let span = FileWindow::span(&range, WINDOW_BYTES, self.source.size());
+        self.window.clear();
+        let bytes = self.source.read(span.clone()).await?;
+        self.window.fill(span.start, bytes);
         Ok(())
     }
 
@@ -120,11 +120,7 @@ impl Window {
     pub fn get(&self, range: Range<u64>) -> &[u8] {
         match &self.source {
             FileSource::Memory(bytes) => bytes.get(range.start as usize..range.end as usize).unwrap_or_default(),
-            FileSource::Disk(_) => {
-                let from = range.start.saturating_sub(self.start) as usize;
-                let to = range.end.saturating_sub(self.start) as usize;
-                self.bytes.get(from..to).unwrap_or_default()
-            }
+            FileSource::Disk(_) => self.window.get(range),
         }
     }
 }

@@ -19,7 +19,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent, Worker};
 
 use super::describe;
-use crate::domain::engine::{RemoteScan, ScanMessage, ScanRequest};
+use crate::domain::engine::{FileWindow, RemoteScan, ScanMessage, ScanRequest};
 
 /// The worker's script: Trunk's loader for the `worker` binary (`data-loader-shim` in index.html).
 const WORKER_URL: &str = "./worker_loader.js";
@@ -145,25 +145,21 @@ async fn scan_file(scope: DedicatedWorkerGlobalScope, mut incoming: UnboundedRec
     };
     let mut in_flight: usize = 0;
     // The file is read `READ_BYTES` at a time (one request to the browser each), and scanned a chunk at a time.
-    let (mut window, mut window_start) = (Vec::new(), 0u64);
+    let mut window = FileWindow::default();
     while !scan.is_finished() {
         let range = scan.wants();
-        let covered = range.start >= window_start && range.end <= window_start + window.len() as u64;
-        if !covered {
-            let end = range.end.max(range.start + READ_BYTES).min(file.size() as u64);
+        if !window.covers(&range) {
+            let span = FileWindow::span(&range, READ_BYTES, file.size() as u64);
             let read = file
-                .slice_with_f64_and_f64(range.start as f64, end as f64)
+                .slice_with_f64_and_f64(span.start as f64, span.end as f64)
                 .and_then(|blob| reader.read_as_array_buffer(&blob));
-            drop(std::mem::take(&mut window)); // the previous window goes before the next one comes
+            window.clear(); // the previous window goes before the next one comes
             match read {
-                Ok(buffer) => window = Uint8Array::new(&buffer).to_vec(),
+                Ok(buffer) => window.fill(span.start, Uint8Array::new(&buffer).to_vec()),
                 Err(e) => return send(ScanMessage::Unreadable(describe(&e)).encode()),
             }
-            window_start = range.start;
         }
-        let from = (range.start - window_start) as usize;
-        let to = (range.end - window_start) as usize;
-        for message in scan.step(window.get(from..to).unwrap_or_default()) {
+        for message in scan.step(window.get(range)) {
             send(message);
             in_flight += 1;
         }
