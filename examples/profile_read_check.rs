@@ -35,6 +35,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let outcome = Arc::new(ReadJob::new(bytes.len() as u64, ReadOptions::default()).run(&bytes)?);
     let rows = outcome.table.records.len();
     report("read", started, mb, rows);
+    let started = Instant::now();
+    let cells: usize = outcome.table.records.iter().map(|r| r.cells.len()).sum();
+    report("a pass over the rows", started, mb, cells / outcome.table.headers.len().max(1));
+    println!("  table: {:.1} MB packed", outcome.table.records.bytes() as f64 / 1e6);
 
     // The same read split as in the browser: the worker's scan into messages, then the page taking them.
     let started = Instant::now();

@@ -66,7 +66,8 @@ mod tests {
     fn lists_detail_fields_and_only_the_options_used() {
         let t = Table {
             headers: vec!["Email".into(), "Type".into(), "Title".into()],
-            records: vec![Record { pos: Position { row: 2, line: 2 }, cells: vec!["a@x.io", "Partner", "CTO"].into() }],
+            records: vec![Record { pos: Position { row: 2, line: 2 }, cells: vec!["a@x.io", "Partner", "CTO"].into() }]
+                .into(),
         };
         let schema = Schema::defaults(Entity::Customers);
         let t = std::sync::Arc::new(t);

@@ -321,7 +321,9 @@ mod tests {
     #[test]
     fn rejects_keep_original_columns_with_row_and_reason_and_neutralise_formulas() {
         let mut t = contacts(2);
-        t.records[1].cells = vec!["broken", "=HYPERLINK()"].into();
+        let mut records = t.records.to_vec();
+        records[1].cells = vec!["broken", "=HYPERLINK()"].into();
+        t.records = records.into();
         let f = rejects_file(&prepared(&t), &t, "customers-import").expect("rejects");
         let s = text(&f.bytes);
         assert!(s.starts_with("\u{feff}Email,Title,Row in original file,Reason\r\n"), "{s}");
@@ -331,7 +333,9 @@ mod tests {
     #[test]
     fn no_valid_rows_is_a_clear_error() {
         let mut t = contacts(1);
-        t.records[0].cells = vec!["", "CTO"].into();
+        let mut records = t.records.to_vec();
+        records[0].cells = vec!["", "CTO"].into();
+        t.records = records.into();
         assert!(matches!(import_file(&prepared(&t), Limits::for_site(true), "x"), Err(ExportError::NoValidRows)));
     }
 

@@ -212,7 +212,8 @@ mod tests {
     fn table() -> Table {
         Table {
             headers: vec!["First".into(), "Last".into(), "Mail".into()],
-            records: vec![Record { pos: Position { row: 2, line: 2 }, cells: vec![" Ada ", "", "a@x.io"].into() }],
+            records: vec![Record { pos: Position { row: 2, line: 2 }, cells: vec![" Ada ", "", "a@x.io"].into() }]
+                .into(),
         }
     }
 

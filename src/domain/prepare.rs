@@ -87,12 +87,12 @@ pub fn prepare(
         .flatten();
     let (mut checker, date_questions) =
         RowChecker::new(schema, mapping, &table.headers, person_column, read_issues, |f| {
-            table.records.iter().enumerate().map(|(r, record)| raw_value(mapping, edits, r, record, f).0).collect()
+            table.records.iter().enumerate().map(|(r, record)| raw_value(mapping, edits, r, &record, f).0).collect()
         });
     checker.reserve(table.records.len());
     let mut issues: Vec<Issue> = read_issues.to_vec();
     for (r, record) in table.records.iter().enumerate() {
-        checker.check(r, record, edits, &mut issues);
+        checker.check(r, &record, edits, &mut issues);
     }
     checker.finish(Arc::clone(table), edits.clone(), issues, date_questions)
 }
@@ -412,7 +412,7 @@ mod tests {
         let (mut checker, questions) = RowChecker::new(&schema, &m, &t.headers, None, &[], |_| Vec::new());
         let mut issues = Vec::new();
         for (r, rec) in t.records.iter().enumerate() {
-            checker.check(r, rec, &Edits::new(), &mut issues);
+            checker.check(r, &rec, &Edits::new(), &mut issues);
         }
         let one_at_a_time = checker.finish(Arc::clone(&t), Edits::new(), issues, questions);
         assert_eq!(one_at_a_time, whole);

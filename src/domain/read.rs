@@ -19,7 +19,7 @@ use super::decode::decode;
 use super::report::Issue;
 use super::sniff::sniff_delimiter;
 use super::structure::Structure;
-use super::table::Table;
+use super::table::{Rows, Table};
 use super::xlsx::{is_workbook, read_workbook, Workbook};
 
 mod assemble;
@@ -28,7 +28,7 @@ mod lines;
 pub(crate) mod records;
 mod square;
 
-pub(super) use assemble::{assemble, Assembled, Assembler, Rows};
+pub(super) use assemble::{assemble, Assembled, Assembler, RowsFrom};
 use records::Records;
 
 /// What stops reading. Messages are sentences an admin can act on.
@@ -137,11 +137,11 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<ReadOutcome, ReadErro
         None => (sniff_delimiter(&decoded.text), true),
     };
     let mut records = Records::new(&decoded.text, delimiter);
-    let mut all = Vec::new();
+    let mut all = Rows::new();
     while let Some(record) = records.next_record()? {
         all.push(record);
     }
-    let assembled = assemble(all, options, Rows::Text)?;
+    let assembled = assemble(all, options, RowsFrom::Text)?;
     Ok(ReadOutcome::of_text(assembled, (decoded.encoding, decoded.guessed), (delimiter, delimiter_sniffed), options))
 }
 
@@ -266,6 +266,6 @@ mod tests {
     #[test]
     fn cells_keep_their_spaces() {
         let o = read_str("A,B\n  x , y\n");
-        assert_eq!(o.table.records[0].cells, vec!["  x ", " y"]);
+        assert_eq!(o.table.records.to_vec()[0].cells, vec!["  x ", " y"]);
     }
 }

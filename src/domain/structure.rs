@@ -8,6 +8,7 @@
 //! narrower than the header it sits above; the footer never takes the last data row; both searches look at a
 //! bounded number of records, so their cost does not grow with the file.
 
+use std::borrow::Borrow;
 use std::collections::HashSet;
 
 use super::table::Record;
@@ -17,9 +18,11 @@ mod sentences;
 /// How many records from the top may be title rows above the header.
 const TITLE_ROWS_MAX: usize = 20;
 /// How many records from the bottom may be footer rows.
-const FOOTER_ROWS_MAX: usize = 20;
+pub const FOOTER_ROWS_MAX: usize = 20;
 /// How many records under a header candidate are looked at to see that data follows it.
 const RUN_WINDOW: usize = 20;
+/// How many records from the top `find_header` looks at: the title rows, the header and the data under it.
+pub const HEAD_ROWS: usize = TITLE_ROWS_MAX + 1 + RUN_WINDOW;
 
 /// A row left out of the table, with its values so the admin can see what it was.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,8 +95,8 @@ pub fn find_footer(records: &[Record], header: usize) -> usize {
 }
 
 /// The index of the first record at or below spreadsheet row `row`, for a header row the admin chose.
-pub fn record_at_row(records: &[Record], row: u64) -> Option<usize> {
-    records.iter().position(|r| r.pos.row >= row)
+pub fn record_at_row<R: Borrow<Record>>(records: impl IntoIterator<Item = R>, row: u64) -> Option<usize> {
+    records.into_iter().position(|r| r.borrow().pos.row >= row)
 }
 
 /// Cells up to and including the last non-empty one.

@@ -165,7 +165,7 @@ mod tests {
     use crate::domain::schema::Entity;
 
     fn table(headers: &[&str]) -> Table {
-        Table { headers: headers.iter().map(|h| (*h).to_owned()).collect(), records: Vec::new() }
+        Table { headers: headers.iter().map(|h| (*h).to_owned()).collect(), records: Default::default() }
     }
 
     fn mapped(m: &Mapping, t: &Table, field: &str) -> Option<String> {

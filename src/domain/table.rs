@@ -6,9 +6,13 @@
 
 use serde::{Deserialize, Serialize};
 
+mod block_text;
 mod cells;
+mod rows;
+mod varint;
 
 pub use cells::Cells;
+pub use rows::{Rows, RowsIter, BLOCK_ROWS};
 
 /// Where a record is: the row number a spreadsheet shows (the header is row 1, the first data row is row 2)
 /// and the physical line in the file it starts on. A quoted newline makes the two differ.
@@ -29,7 +33,7 @@ pub struct Record {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Table {
     pub headers: Vec<String>,
-    pub records: Vec<Record>,
+    pub records: Rows,
 }
 
 impl Table {
@@ -39,7 +43,7 @@ impl Table {
     }
 
     /// The cell at `record`, `column`, or "" when out of range.
-    pub fn cell(&self, record: usize, column: usize) -> &str {
-        self.records.get(record).and_then(|r| r.cells.get(column)).unwrap_or("")
+    pub fn cell(&self, record: usize, column: usize) -> String {
+        self.records.get(record).and_then(|r| r.cells.get(column).map(str::to_owned)).unwrap_or_default()
     }
 }

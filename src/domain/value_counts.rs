@@ -24,7 +24,7 @@ impl ValueCounts {
     /// Counts `source` over every row of `table`.
     pub fn of(table: &Table, source: &Source) -> ValueCounts {
         let mut counts = ValueCounts::default();
-        for record in &table.records {
+        for record in table.records.iter() {
             counts.add(&source.value_in(&record.cells));
         }
         counts
@@ -106,7 +106,7 @@ impl ValueCounter {
     /// Counts at most `batch` more rows of `table` (the same table at every step); `true` once every row is.
     pub fn step(&mut self, table: &Table, batch: usize) -> bool {
         let end = (self.next + batch.max(1)).min(table.records.len());
-        for record in &table.records[self.next..end] {
+        for record in table.records.range(self.next..end) {
             for (source, counts) in self.sources.iter().zip(self.counts.iter_mut()) {
                 counts.add(&source.value_in(&record.cells));
             }
@@ -230,7 +230,7 @@ mod tests {
         for s in &sources {
             assert_eq!(*cache.of(&t, s), ValueCounts::of(&t, s));
         }
-        let empty = Table { headers: t.headers.clone(), records: Vec::new() };
+        let empty = Table { headers: t.headers.clone(), records: Default::default() };
         assert_eq!(cache.of(&empty, &Source::Column(1)).counts.len(), 2, "from the cache, not counted again");
     }
 }

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use calamine::{Reader, Xlsx, XlsxError};
 use encoding_rs::UTF_8;
 
-use super::read::{assemble, Assembled, ReadError, ReadOptions, ReadOutcome, Rows};
+use super::read::{assemble, Assembled, ReadError, ReadOptions, ReadOutcome, RowsFrom};
 use super::report::{Issue, Problem};
 use super::table::{Position, Record, Table};
 
@@ -65,7 +65,8 @@ pub fn read_workbook(bytes: &[u8], options: &ReadOptions) -> Result<ReadOutcome,
         }
         None => first_with_values(&mut workbook, &sheets)?,
     };
-    let Assembled { table, mut issues, header_notes, structure } = assemble(cells.records, options, Rows::Worksheet)?;
+    let Assembled { table, mut issues, header_notes, structure } =
+        assemble(cells.records.into(), options, RowsFrom::Worksheet)?;
     issues.extend(error_issues(&table, &cells.errors));
     issues.sort_by_key(|i| i.record);
     Ok(ReadOutcome {
@@ -137,10 +138,10 @@ fn error_issues(table: &Table, errors: &[(u64, usize, String)]) -> Vec<Issue> {
     errors
         .iter()
         .filter_map(|(row, column, value)| {
-            let record = table.records.binary_search_by_key(row, |r| r.pos.row).ok()?;
+            let record = table.records.binary_search_by_row(*row)?;
             Some(Issue {
                 record,
-                pos: table.records[record].pos,
+                pos: table.records.get(record)?.pos,
                 column: Some(table.headers.get(*column)?.clone()),
                 field: None,
                 problem: Problem::ExcelError { value: value.clone() },
@@ -179,8 +180,8 @@ mod tests {
             &ReadOptions::default(),
         );
         assert_eq!(o.table.headers, vec!["Name", "Score", "Active"]);
-        assert_eq!(o.table.records[0].cells, vec!["Ada", "7", ""]);
-        assert_eq!(o.table.records[1].cells, vec!["Grace", "", "true"]);
+        assert_eq!(o.table.records.to_vec()[0].cells, vec!["Ada", "7", ""]);
+        assert_eq!(o.table.records.to_vec()[1].cells, vec!["Grace", "", "true"]);
         let rows: Vec<(u64, u64)> = o.table.records.iter().map(|r| (r.pos.row, r.pos.line)).collect();
         assert_eq!(rows, vec![(2, 2), (4, 4)]);
         assert_eq!(o.workbook, Some(Workbook { sheets: vec!["Contacts".into()], sheet: 0 }));
@@ -263,7 +264,7 @@ mod tests {
     fn a_cell_far_to_the_right_widens_only_its_own_row() {
         let rows = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>A</t></is></c><c r="B1" t="inlineStr"><is><t>B</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>x</t></is></c><c r="XFD2" t="inlineStr"><is><t>far</t></is></c></row>"#;
         let o = read_book(&workbook(&[("S", rows)], &[]), &ReadOptions::default());
-        assert_eq!(o.table.records[0].cells, vec!["x", ""]);
+        assert_eq!(o.table.records.to_vec()[0].cells, vec!["x", ""]);
         assert!(matches!(o.issues[0].problem, Problem::TooManyValues { found: 16384, .. }));
     }
 }

@@ -103,7 +103,7 @@ impl Run {
     pub fn table_text(&self) -> String {
         let t = &self.outcome.table;
         let mut out = format!("headers: {}\n", t.headers.iter().map(|h| format!("[{h}]")).collect::<String>());
-        for r in &t.records {
+        for r in t.records.iter() {
             let cells: String = r.cells.iter().map(|c| format!("[{c}]")).collect();
             out.push_str(&format!("row {} line {}: {cells}\n", r.pos.row, r.pos.line));
         }

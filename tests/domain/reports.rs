@@ -31,5 +31,5 @@ fn keeping_the_footer_brings_its_rows_back_as_data() {
     let o = read(&fixture(REPORT), &options).expect("reads");
     assert_eq!(o.table.records.len(), 10);
     assert_eq!(o.table.cell(5, 0), "Grand Totals (5 records)");
-    assert_eq!(o.table.records[5].pos.row, 12);
+    assert_eq!(o.table.records.to_vec()[5].pos.row, 12);
 }

@@ -154,7 +154,8 @@ mod tests {
             records: vec![Record {
                 pos: Position { row: 2, line: 2 },
                 cells: cells.iter().map(|c| (*c).to_owned()).collect(),
-            }],
+            }]
+            .into(),
         };
         let schema = Schema::defaults(entity);
         let table = std::sync::Arc::new(table);

@@ -13,8 +13,8 @@ use std::ops::Range;
 
 use super::read_scan::{Decided, ReadScan, ScanProgress, ScanStep, Scanned};
 use super::scan_wire::{ScanMessage, WireError};
-use crate::domain::read::{Assembler, ReadError, ReadOptions, ReadOutcome, Rows};
-use crate::domain::table::Record;
+use crate::domain::read::{Assembler, ReadError, ReadOptions, ReadOutcome, RowsFrom};
+use crate::domain::table::{Record, Rows};
 use crate::domain::xlsx::read_workbook;
 
 /// Rows moved or squared per step while the table is put together (each is a few bytes of work).
@@ -58,23 +58,21 @@ pub struct ReadJob {
     size: u64,
     options: ReadOptions,
     stage: Stage,
-    records: Vec<Record>,
-    /// Whether room for every record was made (once a pass, from what its first records predict).
-    reserved: bool,
+    records: Rows,
 }
 
 impl ReadJob {
     /// A job for a file of `size` bytes.
     pub fn new(size: u64, options: ReadOptions) -> ReadJob {
         let scan = Box::new(ReadScan::new(size, &options));
-        ReadJob { size, options, stage: Stage::Scan(scan), records: Vec::new(), reserved: false }
+        ReadJob { size, options, stage: Stage::Scan(scan), records: Rows::new() }
     }
 
     /// A job whose file is scanned elsewhere: feed it every `ScanMessage` of that scan with `receive`, then drive
     /// it with `wants` and `step` as any job.
     pub fn remote(size: u64, options: ReadOptions) -> ReadJob {
         let progress = ScanProgress { guessing: false, done: 0, total: size };
-        ReadJob { size, options, stage: Stage::Remote(progress), records: Vec::new(), reserved: false }
+        ReadJob { size, options, stage: Stage::Remote(progress), records: Rows::new() }
     }
 
     /// Parses `bytes` per step instead of `CHUNK_BYTES` (tests use tiny chunks to cross every boundary).
@@ -109,7 +107,6 @@ impl ReadJob {
                 self.stage = Stage::Remote(progress);
                 let records = &mut self.records;
                 batch.records(|record| records.push(record))?;
-                self.reserve(progress.done);
             }
             ScanMessage::Restart => self.restart(),
             ScanMessage::Done(done) => self.scanned(done),
@@ -177,10 +174,9 @@ impl ReadJob {
             Stage::Scan(mut scan) => {
                 let records = &mut self.records;
                 let step = scan.step(bytes, |r| records.push(Record { pos: r.pos, cells: r.to_cells() }));
-                let done = scan.progress().done;
                 self.stage = Stage::Scan(scan);
                 match step {
-                    ScanStep::Going => self.reserve(done),
+                    ScanStep::Going => {}
                     ScanStep::Restart => self.restart(),
                     ScanStep::Done(done) => self.scanned(done),
                 }
@@ -204,8 +200,7 @@ impl ReadJob {
 
     /// The records so far are void: the scan starts again.
     fn restart(&mut self) {
-        self.records = Vec::new();
-        self.reserved = false;
+        self.records = Rows::new();
     }
 
     /// The scan ended: on to the workbook, the table, or the scan's error.
@@ -214,27 +209,13 @@ impl ReadJob {
             Ok(Scanned::Workbook) => Stage::Workbook,
             Ok(Scanned::Text(decided)) => {
                 let records = std::mem::take(&mut self.records);
-                match Assembler::new(records, &self.options, Rows::Text) {
+                match Assembler::new(records, &self.options, RowsFrom::Text) {
                     Ok(assembler) => Stage::Assemble(Box::new(assembler), decided),
                     Err(e) => Stage::Failed(e),
                 }
             }
             Err(e) => Stage::Failed(e),
         };
-    }
-
-    /// Room for the rows the whole body will hold, judged from the records of the first `done` bytes (and 5 %
-    /// more): growing the list later would copy every record read so far in one step. At most one row per 64 bytes
-    /// of file, in case the first rows are much shorter than the rest; and only if the memory is there (otherwise
-    /// the list grows as it would have).
-    fn reserve(&mut self, done: u64) {
-        if self.reserved || self.records.is_empty() || done == 0 {
-            return;
-        }
-        self.reserved = true;
-        let expected = self.records.len() as u64 * self.size / done * 21 / 20;
-        let rows = expected.min(self.size / 64) as usize;
-        let _ = self.records.try_reserve(rows.saturating_sub(self.records.len()));
     }
 }
 

@@ -94,8 +94,8 @@ impl ValidateJob {
                 if let Some(f) = fields.get(field) {
                     let end = (row + batch).min(table.records.len());
                     let list = values.entry(f.name.clone()).or_default();
-                    for (r, record) in table.records.iter().enumerate().take(end).skip(row) {
-                        list.push(raw_value(&self.mapping, &self.edits, r, record, f).0);
+                    for (r, record) in (row..end).zip(table.records.range(row..end)) {
+                        list.push(raw_value(&self.mapping, &self.edits, r, &record, f).0);
                     }
                     row = end;
                     if row == table.records.len() {
@@ -110,8 +110,8 @@ impl ValidateJob {
             Stage::Rows(mut rows) => {
                 let start = rows.next;
                 let end = (start + batch).min(table.records.len());
-                for (r, record) in table.records.iter().enumerate().take(end).skip(start) {
-                    rows.checker.check(r, record, &self.edits, &mut rows.issues);
+                for (r, record) in (start..end).zip(table.records.range(start..end)) {
+                    rows.checker.check(r, &record, &self.edits, &mut rows.issues);
                 }
                 rows.next = end;
                 if end < table.records.len() {

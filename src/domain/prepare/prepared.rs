@@ -115,7 +115,7 @@ impl Prepared {
     pub fn row(&self, r: usize) -> Option<OutRow> {
         let source = self.source.as_ref()?;
         let record = source.table.records.get(r)?;
-        Some(source.normaliser.out_row(r, record, &source.edits, self.issues_of(r), self.is_rejected(r)))
+        Some(source.normaliser.out_row(r, &record, &source.edits, self.issues_of(r), self.is_rejected(r)))
     }
 
     /// Every row, in file order.

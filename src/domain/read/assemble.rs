@@ -13,8 +13,10 @@ use super::square::square;
 use super::ReadError;
 use crate::domain::read::ReadOptions;
 use crate::domain::report::Issue;
-use crate::domain::structure::{find_footer, find_header, record_at_row, LeftOutRow, Structure};
-use crate::domain::table::{Record, Table};
+use crate::domain::structure::{
+    find_footer, find_header, record_at_row, LeftOutRow, Structure, FOOTER_ROWS_MAX, HEAD_ROWS,
+};
+use crate::domain::table::{Record, Rows, Table};
 
 /// The table and what was found on the way.
 pub(crate) struct Assembled {
@@ -26,13 +28,13 @@ pub(crate) struct Assembled {
 
 /// Where the records come from: in a worksheet a short row is not a finding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Rows {
+pub(crate) enum RowsFrom {
     Text,
     Worksheet,
 }
 
 /// Builds the table from the non-blank `records` of a file, in order.
-pub(crate) fn assemble(records: Vec<Record>, options: &ReadOptions, rows: Rows) -> Result<Assembled, ReadError> {
+pub(crate) fn assemble(records: Rows, options: &ReadOptions, rows: RowsFrom) -> Result<Assembled, ReadError> {
     let mut assembler = Assembler::new(records, options, rows)?;
     loop {
         if let Some(done) = assembler.step(usize::MAX) {
@@ -42,40 +44,34 @@ pub(crate) fn assemble(records: Vec<Record>, options: &ReadOptions, rows: Rows) 
 }
 
 /// `assemble` a batch of records at a time (the big-file reader): what to leave out and the header are decided at
-/// once from the first and last rows; moving the data rows to the front and squaring them go a batch per step.
+/// once from the first and last rows, and the table is a view of the records without them, squared to the
+/// header's width; finding the ragged rows goes a batch per step.
 pub(crate) struct Assembler {
-    records: Vec<Record>,
-    rows: Rows,
+    records: Rows,
+    from: RowsFrom,
     headers: Vec<String>,
     header_notes: Vec<String>,
     structure: Structure,
-    /// Records before the first data row (the title rows and the header).
-    skip: usize,
-    stage: Stage,
+    /// Data rows looked at for raggedness so far.
+    next: usize,
     issues: Vec<Issue>,
 }
 
-enum Stage {
-    /// Moving the data rows `skip` places to the front, from `next`.
-    Shift { next: usize },
-    /// Squaring data rows from `next`.
-    Square { next: usize },
-}
-
 impl Assembler {
-    pub(crate) fn new(mut records: Vec<Record>, options: &ReadOptions, rows: Rows) -> Result<Assembler, ReadError> {
+    pub(crate) fn new(mut records: Rows, options: &ReadOptions, from: RowsFrom) -> Result<Assembler, ReadError> {
         let last = records.last().ok_or(ReadError::Empty)?.pos.row;
+        let count = records.len();
         let header = match options.header_row {
-            Some(row) => record_at_row(&records, row).ok_or(ReadError::HeaderRowPastEnd { row, last })?,
-            None => find_header(&records),
+            Some(row) => record_at_row(records.iter(), row).ok_or(ReadError::HeaderRowPastEnd { row, last })?,
+            None => find_header(&records.range(0..HEAD_ROWS).collect::<Vec<Record>>()),
         };
-        let footer = find_footer(&records, header);
-        let footer_rows: Vec<LeftOutRow> = records[footer..].iter().map(LeftOutRow::of).collect();
-        if !options.keep_footer {
-            records.truncate(footer);
-        }
-        let title_rows: Vec<LeftOutRow> = records[..header].iter().map(LeftOutRow::of).collect();
         let header_record = records.get(header).ok_or(ReadError::Empty)?;
+        // The footer is looked for among the last rows only: the header and those rows are all it reads.
+        let tail = (header + 1).max(count.saturating_sub(FOOTER_ROWS_MAX + 1));
+        let window: Vec<Record> = std::iter::once(header_record.clone()).chain(records.range(tail..count)).collect();
+        let footer = find_footer(&window, 0) - 1 + tail;
+        let footer_rows: Vec<LeftOutRow> = records.range(footer..count).map(|r| LeftOutRow::of(&r)).collect();
+        let title_rows: Vec<LeftOutRow> = records.range(0..header).map(|r| LeftOutRow::of(&r)).collect();
         let structure = Structure {
             header_row: header_record.pos.row,
             header_chosen: options.header_row.is_some(),
@@ -84,55 +80,35 @@ impl Assembler {
             footer_kept: options.keep_footer,
         };
         let (headers, header_notes) = clean_headers(header_record.cells.to_vec());
-        let stage = Stage::Shift { next: 0 };
-        Ok(Assembler { records, rows, headers, header_notes, structure, skip: header + 1, stage, issues: Vec::new() })
+        records.keep(header + 1..if options.keep_footer { count } else { footer });
+        records.square(headers.len());
+        Ok(Assembler { records, from, headers, header_notes, structure, next: 0, issues: Vec::new() })
     }
 
     /// Data rows in the table.
     pub(crate) fn rows(&self) -> usize {
-        self.records.len().saturating_sub(self.skip)
+        self.records.len()
     }
 
-    /// Moves or squares at most `batch` rows. `Some` once finished, with what `assemble` gives.
+    /// Looks at most `batch` rows for raggedness. `Some` once finished, with what `assemble` gives.
     pub(crate) fn step(&mut self, batch: usize) -> Option<Result<Assembled, ReadError>> {
-        let data = self.records.len() - self.skip;
-        match self.stage {
-            Stage::Shift { next } => {
-                // Title rows and the header leave the front a batch at a time (swapped towards the end, then cut
-                // off), so the data rows become the table in the same list, without one long move.
-                let end = next.saturating_add(batch).min(data);
-                for i in next..end {
-                    self.records.swap(i, i + self.skip);
-                }
-                self.stage = if end < data {
-                    Stage::Shift { next: end }
-                } else {
-                    self.records.truncate(data);
-                    self.skip = 0;
-                    Stage::Square { next: 0 }
-                };
-                None
+        let width = self.headers.len();
+        let end = self.next.saturating_add(batch).min(self.records.len());
+        for (index, record) in self.records.uneven(self.next..end, width) {
+            // A worksheet row shorter than the header only ends in empty cells.
+            if self.from == RowsFrom::Worksheet && record.cells.len() < width {
+                continue;
             }
-            Stage::Square { next } => {
-                let width = self.headers.len();
-                let end = next.saturating_add(batch).min(data);
-                for (index, record) in self.records.iter_mut().enumerate().take(end).skip(next) {
-                    if self.rows == Rows::Worksheet && record.cells.len() < width {
-                        record.cells.resize(width);
-                    }
-                    if let Some(problem) = square(record, width) {
-                        let issue =
-                            Issue { record: index, pos: record.pos, column: None, field: None, problem, fix: None };
-                        self.issues.push(issue);
-                    }
-                }
-                if end < data {
-                    self.stage = Stage::Square { next: end };
-                    return None;
-                }
-                Some(self.finish())
+            if let Some(problem) = square(&record, width) {
+                let issue = Issue { record: index, pos: record.pos, column: None, field: None, problem, fix: None };
+                self.issues.push(issue);
             }
         }
+        self.next = end;
+        if end < self.records.len() {
+            return None;
+        }
+        Some(self.finish())
     }
 
     fn finish(&mut self) -> Result<Assembled, ReadError> {
@@ -170,11 +146,11 @@ mod tests {
 
     #[test]
     fn assembled_a_row_at_a_time_equals_assembled_at_once() {
-        use super::{assemble, Assembler, Rows};
+        use super::{assemble, Assembler, RowsFrom};
         use crate::domain::read::records::Records;
         let text = format!("{REPORT}Ada,Lovelace,ada@example.com,extra\nGrace\n");
         let records = || {
-            let mut all = Vec::new();
+            let mut all = crate::domain::table::Rows::new();
             let mut r = Records::new(&text, b',');
             while let Some(record) = r.next_record().expect("parses") {
                 all.push(record);
@@ -184,9 +160,9 @@ mod tests {
         for options in
             [ReadOptions::default(), ReadOptions { keep_footer: true, header_row: Some(2), ..Default::default() }]
         {
-            let whole = assemble(records(), &options, Rows::Text).map(|a| (a.table, a.issues, a.structure));
+            let whole = assemble(records(), &options, RowsFrom::Text).map(|a| (a.table, a.issues, a.structure));
             for batch in [1, 2, 3] {
-                let mut a = Assembler::new(records(), &options, Rows::Text).expect("a header");
+                let mut a = Assembler::new(records(), &options, RowsFrom::Text).expect("a header");
                 let stepped = loop {
                     if let Some(done) = a.step(batch) {
                         break done.map(|a| (a.table, a.issues, a.structure));

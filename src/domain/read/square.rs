@@ -2,13 +2,13 @@
 //!
 //! Owns the ragged-row policy: too few cells are padded, too many are cut, and extra cells that are all blank (a
 //! trailing delimiter) are only a warning. Does not record the issue or its position (`read` does) and does not
-//! touch cell contents. Invariant: the record that comes out has exactly `width` cells.
+//! touch cell contents; the table squares the record itself as it hands it out (`Rows::square`).
 
 use crate::domain::report::Problem;
 use crate::domain::table::Record;
 
-/// Truncates or pads the cells to `width` in place, saying which when it had to.
-pub(super) fn square(record: &mut Record, width: usize) -> Option<Problem> {
+/// Which problem squaring `record` to `width` cells is, if it is one. The table squares it (`Rows::square`).
+pub(super) fn square(record: &Record, width: usize) -> Option<Problem> {
     let found = record.cells.len();
     let problem = match found.cmp(&width) {
         // Extra cells that are all empty (a trailing delimiter) lose nothing: a warning, not a rejected row.
@@ -23,7 +23,6 @@ pub(super) fn square(record: &mut Record, width: usize) -> Option<Problem> {
         std::cmp::Ordering::Less => Some(Problem::TooFewValues { found, expected: width }),
         std::cmp::Ordering::Equal => None,
     };
-    record.cells.resize(width);
     problem
 }
 
@@ -38,8 +37,8 @@ mod tests {
         let o = read_str("A,B,C\n1,2\n1,2,3\n1,2,3,4,5\n");
         assert_eq!(o.table.records.len(), 3);
         assert!(o.table.records.iter().all(|r| r.cells.len() == 3));
-        assert_eq!(o.table.records[0].cells, vec!["1", "2", ""]);
-        assert_eq!(o.table.records[2].cells, vec!["1", "2", "3"]);
+        assert_eq!(o.table.records.to_vec()[0].cells, vec!["1", "2", ""]);
+        assert_eq!(o.table.records.to_vec()[2].cells, vec!["1", "2", "3"]);
         let found: Vec<_> = o.issues.iter().map(|i| (i.record, i.pos.row, i.problem.clone())).collect();
         assert_eq!(
             found,
@@ -56,6 +55,6 @@ mod tests {
         let o = read(b"A,B\n1,2,\n", &ReadOptions::default()).expect("reads");
         assert_eq!(o.issues[0].problem, Problem::ExtraEmptyValues { found: 3, expected: 2 });
         assert_eq!(o.issues[0].severity(), crate::domain::report::Severity::Warning);
-        assert_eq!(o.table.records[0].cells, vec!["1".to_owned(), "2".to_owned()]);
+        assert_eq!(o.table.records.to_vec()[0].cells, vec!["1".to_owned(), "2".to_owned()]);
     }
 }

@@ -1,19 +1,58 @@
 //! A record's values in two allocations, whatever the number of columns: the text of every cell back to back, and
-//! where each cell ends (two bytes per cell).
+//! where each cell ends (two bytes per cell); or, for a record of a packed table (`Rows`), no allocation at all: a
+//! share of its unpacked block (`BlockText`) and its row in it.
 //!
 //! Owns only the compact shape. A 2-million-row file of 21 columns would otherwise be 42 million strings, each with
 //! its own header and allocation: most of the memory a big file took, and most of the time spent reading it.
 //! Invariant: `ends` is non-decreasing, every end is a character boundary of `text`, and the last end is
-//! `text.len()` (or there are no values and no text).
+//! `text.len()` (or there are no values and no text). Two `Cells` are equal when their values are, whatever
+//! their shape.
 
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::ops::Index;
+use std::sync::Arc;
+
+use super::block_text::BlockText;
 
 /// The values of one record, in column order.
-#[derive(Clone, Default, PartialEq, Eq, Hash)]
-pub struct Cells {
-    text: Box<str>,
-    ends: Ends,
+#[derive(Clone)]
+pub struct Cells(Shape);
+
+#[derive(Clone)]
+enum Shape {
+    Own {
+        text: Box<str>,
+        ends: Ends,
+    },
+    /// Row `row` of an unpacked block.
+    InBlock {
+        block: Arc<BlockText>,
+        row: u32,
+    },
+}
+
+impl Default for Cells {
+    fn default() -> Cells {
+        Cells(Shape::Own { text: Box::default(), ends: Ends::default() })
+    }
+}
+
+impl PartialEq for Cells {
+    fn eq(&self, other: &Cells) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Cells {}
+
+impl Hash for Cells {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.len().hash(state);
+        for value in self.iter() {
+            value.hash(state);
+        }
+    }
 }
 
 /// Where each value ends in the text: two bytes each when the record's text is under 64 KiB (always, in practice).
@@ -63,23 +102,36 @@ impl Cells {
         if !ordered || !whole || !ends.iter().all(|e| text.is_char_boundary(*e)) {
             return None;
         }
-        Some(Cells { text: text.into(), ends: Ends::of(ends, text.len()) })
+        Some(Cells(Shape::Own { text: text.into(), ends: Ends::of(ends, text.len()) }))
+    }
+
+    /// Row `row` of an unpacked block, sharing the block's text.
+    pub(super) fn in_block(block: &Arc<BlockText>, row: usize) -> Cells {
+        Cells(Shape::InBlock { block: Arc::clone(block), row: u32::try_from(row).unwrap_or(u32::MAX) })
     }
 
     /// How many values.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        match &self.0 {
+            Shape::Own { ends, .. } => ends.len(),
+            Shape::InBlock { block, row } => block.cells(*row as usize),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ends.len() == 0
+        self.len() == 0
     }
 
     /// Value `i`, if there is one.
     pub fn get(&self, i: usize) -> Option<&str> {
-        let end = self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends.get(i - 1)? };
-        self.text.get(start..end)
+        match &self.0 {
+            Shape::Own { text, ends } => {
+                let end = ends.get(i)?;
+                let start = if i == 0 { 0 } else { ends.get(i - 1)? };
+                text.get(start..end)
+            }
+            Shape::InBlock { block, row } => block.value(*row as usize, i),
+        }
     }
 
     /// Every value in order.
@@ -92,12 +144,8 @@ impl Cells {
         if width == self.len() {
             return;
         }
-        let kept = width.min(self.len());
-        let text_end = if kept == 0 { 0 } else { self.ends.get(kept - 1).unwrap_or(0) };
-        let mut ends: Vec<usize> = (0..kept).filter_map(|i| self.ends.get(i)).collect();
-        ends.resize(width, text_end);
-        self.text = self.text[..text_end].into();
-        self.ends = Ends::of(&ends, text_end);
+        let kept = self.iter().take(width).chain(std::iter::repeat(""));
+        *self = kept.take(width).collect();
     }
 
     /// Every value as its own string.
@@ -115,7 +163,7 @@ impl<S: AsRef<str>> FromIterator<S> for Cells {
             ends.push(text.len());
         }
         let ends = Ends::of(&ends, text.len());
-        Cells { text: text.into_boxed_str(), ends }
+        Cells(Shape::Own { text: text.into_boxed_str(), ends })
     }
 }
 

@@ -1,0 +1,64 @@
+//! An unpacked block of a packed table: all its records' text back to back, and where each cell ends, shared by
+//! the block's records (`Cells::in_block`) so unpacking a block allocates three lists, not two per record.
+//!
+//! Owns only the layout and the lookup of one value. Invariants: the ends of a row are non-decreasing, lie
+//! within `text` and on character boundaries (they are where the packed values ended), and a row's first value
+//! starts at its `start`.
+
+/// Where one row's values are.
+#[derive(Clone, Copy, Debug)]
+struct Span {
+    /// Where its first value starts in the text.
+    start: u32,
+    /// Its first cell end in `ends`.
+    first: u32,
+    /// How many values.
+    count: u32,
+}
+
+/// The text and cell ends of an unpacked block.
+#[derive(Debug, Default)]
+pub struct BlockText {
+    text: String,
+    ends: Vec<u32>,
+    spans: Vec<Span>,
+}
+
+impl BlockText {
+    /// A block of `text`, with its rows to be added by `push_row` in order.
+    pub(super) fn new(text: String, rows: usize, cells: usize) -> BlockText {
+        BlockText { text, ends: Vec::with_capacity(cells), spans: Vec::with_capacity(rows) }
+    }
+
+    /// Adds the next row: its values' lengths, in order, from where the row before ended. `None` when they run
+    /// past the text or cut a character.
+    pub(super) fn push_row(&mut self, lengths: impl Iterator<Item = u64>) -> Option<()> {
+        let start = self.ends.last().copied().unwrap_or(0);
+        let first = u32::try_from(self.ends.len()).ok()?;
+        let mut end = u64::from(start);
+        for length in lengths {
+            end = end.checked_add(length)?;
+            let end = u32::try_from(end).ok().filter(|e| self.text.is_char_boundary(*e as usize))?;
+            self.ends.push(end);
+        }
+        let count = u32::try_from(self.ends.len()).ok()? - first;
+        self.spans.push(Span { start, first, count });
+        Some(())
+    }
+
+    /// How many values row `row` has.
+    pub(super) fn cells(&self, row: usize) -> usize {
+        self.spans.get(row).map_or(0, |s| s.count as usize)
+    }
+
+    /// Value `i` of row `row`, if there is one.
+    pub(super) fn value(&self, row: usize, i: usize) -> Option<&str> {
+        let span = self.spans.get(row)?;
+        if i >= span.count as usize {
+            return None;
+        }
+        let at = span.first as usize + i;
+        let start = if i == 0 { span.start } else { *self.ends.get(at - 1)? };
+        self.text.get(start as usize..*self.ends.get(at)? as usize)
+    }
+}

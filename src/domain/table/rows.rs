@@ -1,0 +1,424 @@
+//! The records of a table, kept packed: a block of `BLOCK_ROWS` rows at a time, LZ4-compressed, with only the
+//! last unfinished block as plain records.
+//!
+//! Owns how records are stored and handed out. A 2-million-row export is about 440 MB of cell text; plain, with a
+//! record's bookkeeping, it took over 600 MB of the tab. Packed, the same rows take about a third of that, and a
+//! pass over every row unpacks one block at a time (LZ4 unpacks far faster than any check reads).
+//! Records come out owned (`get`, `iter`), never borrowed: a block is unpacked into a short-lived list.
+//! A table is a view of the store: the title rows and the header left out at the front, the footer at the end,
+//! and every record squared to the header's width as it comes out (`keep`, `square`), so putting the table
+//! together never rewrites the rows. Invariants: `get(i)` and the `i`-th item of `iter` are the same record;
+//! every record that comes out of a squared store has exactly the width's cells.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use super::block_text::BlockText;
+use super::{varint, Cells, Position, Record};
+
+/// Rows per packed block: about 220 KB of text in a contacts export, so unpacking one for a single row (a page
+/// of the review grid) costs well under a millisecond, and LZ4 still finds the repeats between rows.
+pub const BLOCK_ROWS: usize = 1024;
+
+/// The records of a table, packed.
+#[derive(Default)]
+pub struct Rows {
+    blocks: Vec<Block>,
+    /// Records after the last packed block, fewer than `BLOCK_ROWS`.
+    open: Vec<Record>,
+    /// Stored records before the first one in view.
+    skip: usize,
+    /// Records in view.
+    len: usize,
+    /// The width every record is squared to as it comes out, once set.
+    width: Option<usize>,
+    /// The last block `get` unpacked: a page of the grid or a pass by index reads each block once.
+    recent: Mutex<Option<(usize, Arc<[Record]>)>>,
+}
+
+/// `BLOCK_ROWS` records packed.
+#[derive(Clone)]
+struct Block {
+    packed: Arc<[u8]>,
+    /// Bytes once unpacked: the layout (positions and cell lengths) first, then the text.
+    unpacked: usize,
+    /// Bytes of the layout.
+    layout: usize,
+    /// The fewest and the most cells of a record in the block.
+    cells: (usize, usize),
+}
+
+impl Rows {
+    pub fn new() -> Rows {
+        Rows::default()
+    }
+
+    /// Records in view.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Adds a record at the end of the store; the view then reaches to it.
+    pub fn push(&mut self, record: Record) {
+        self.open.push(record);
+        if self.open.len() == BLOCK_ROWS {
+            let records = std::mem::take(&mut self.open);
+            self.blocks.push(Block::pack(&records));
+        }
+        self.len = self.stored() - self.skip;
+    }
+
+    /// The record at `index` in view.
+    pub fn get(&self, index: usize) -> Option<Record> {
+        if index >= self.len {
+            return None;
+        }
+        let at = self.skip + index;
+        let block = at / BLOCK_ROWS;
+        let record = if block < self.blocks.len() {
+            let unpacked = self.unpacked(block);
+            unpacked.get(at % BLOCK_ROWS).cloned()
+        } else {
+            self.open.get(at - self.blocks.len() * BLOCK_ROWS).cloned()
+        };
+        record.map(|r| self.squared(r))
+    }
+
+    /// The last record in view.
+    pub fn last(&self) -> Option<Record> {
+        self.len.checked_sub(1).and_then(|i| self.get(i))
+    }
+
+    /// Every record in view, in order.
+    pub fn iter(&self) -> RowsIter<'_> {
+        self.range(0..self.len)
+    }
+
+    /// The records in view at `range` (cut to the view), in order.
+    pub fn range(&self, range: Range<usize>) -> RowsIter<'_> {
+        let end = range.end.min(self.len);
+        RowsIter { rows: self, next: range.start.min(end), end, block: None }
+    }
+
+    /// The index in view of the record at spreadsheet row `row`, if there is one (records are in row order).
+    pub fn binary_search_by_row(&self, row: u64) -> Option<usize> {
+        let (mut low, mut high) = (0, self.len);
+        while low < high {
+            let middle = low + (high - low) / 2;
+            match self.get(middle).map(|r| r.pos.row.cmp(&row))? {
+                std::cmp::Ordering::Less => low = middle + 1,
+                std::cmp::Ordering::Greater => high = middle,
+                std::cmp::Ordering::Equal => return Some(middle),
+            }
+        }
+        None
+    }
+
+    /// Every record in view as a plain list.
+    pub fn to_vec(&self) -> Vec<Record> {
+        self.iter().collect()
+    }
+
+    /// Narrows the view to `range` of what is in view now (cut to it).
+    pub fn keep(&mut self, range: Range<usize>) {
+        let end = range.end.min(self.len);
+        let start = range.start.min(end);
+        self.skip += start;
+        self.len = end - start;
+    }
+
+    /// Squares every record to `width` cells as it comes out: the last ones dropped, or empty ones added.
+    pub fn square(&mut self, width: usize) {
+        self.width = Some(width);
+    }
+
+    /// The records in view at `range` whose stored number of cells is not `width`, with their index in view.
+    /// Blocks whose records all have `width` cells are passed over without unpacking them.
+    pub fn uneven(&self, range: Range<usize>, width: usize) -> impl Iterator<Item = (usize, Record)> + '_ {
+        let end = range.end.min(self.len);
+        let mut next = range.start.min(end);
+        let mut found: std::vec::IntoIter<(usize, Record)> = Vec::new().into_iter();
+        std::iter::from_fn(move || loop {
+            if let Some(item) = found.next() {
+                return Some(item);
+            }
+            if next >= end {
+                return None;
+            }
+            let at = self.skip + next;
+            let block = at / BLOCK_ROWS;
+            let block_end = ((block + 1) * BLOCK_ROWS - self.skip).min(end);
+            let raw: Vec<(usize, Record)> = match self.blocks.get(block) {
+                Some(b) if b.cells == (width, width) => Vec::new(),
+                Some(b) => b.unpack().into_iter().enumerate().map(|(i, r)| (block * BLOCK_ROWS + i, r)).collect(),
+                None => {
+                    let first = self.blocks.len() * BLOCK_ROWS;
+                    self.open.iter().enumerate().map(|(i, r)| (first + i, r.clone())).collect()
+                }
+            };
+            let view = next + self.skip..block_end + self.skip;
+            found = raw
+                .into_iter()
+                .filter(|(at, r)| view.contains(at) && r.cells.len() != width)
+                .map(|(at, r)| (at - self.skip, r))
+                .collect::<Vec<_>>()
+                .into_iter();
+            next = block_end;
+        })
+    }
+
+    /// Bytes the records take: packed blocks, and the open block's text (for the benchmark's account of memory).
+    pub fn bytes(&self) -> usize {
+        let packed: usize = self.blocks.iter().map(|b| b.packed.len()).sum();
+        packed + self.open.iter().map(|r| r.cells.iter().map(str::len).sum::<usize>()).sum::<usize>()
+    }
+
+    fn stored(&self) -> usize {
+        self.blocks.len() * BLOCK_ROWS + self.open.len()
+    }
+
+    fn squared(&self, mut record: Record) -> Record {
+        if let Some(width) = self.width {
+            record.cells.resize(width);
+        }
+        record
+    }
+
+    /// Block `block` unpacked, from the last one `get` kept when it is that block.
+    fn unpacked(&self, block: usize) -> Arc<[Record]> {
+        let mut recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((b, records)) = recent.as_ref() {
+            if *b == block {
+                return Arc::clone(records);
+            }
+        }
+        let records: Arc<[Record]> = self.blocks.get(block).map(Block::unpack).unwrap_or_default().into();
+        *recent = Some((block, Arc::clone(&records)));
+        records
+    }
+}
+
+impl Block {
+    /// Packs `records`: for each, its row and line (as steps from the one before) and its cells' lengths, then
+    /// all the text, compressed together.
+    fn pack(records: &[Record]) -> Block {
+        let mut layout = Vec::with_capacity(records.len() * 24);
+        let mut text = Vec::with_capacity(records.len() * 256);
+        let mut before = Position { row: 0, line: 0 };
+        let mut cells = (usize::MAX, 0);
+        for record in records {
+            varint::write(&mut layout, record.pos.row.wrapping_sub(before.row));
+            varint::write(&mut layout, record.pos.line.wrapping_sub(before.line));
+            varint::write(&mut layout, record.cells.len() as u64);
+            for cell in record.cells.iter() {
+                varint::write(&mut layout, cell.len() as u64);
+                text.extend_from_slice(cell.as_bytes());
+            }
+            before = record.pos;
+            cells = (cells.0.min(record.cells.len()), cells.1.max(record.cells.len()));
+        }
+        let layout_len = layout.len();
+        layout.extend_from_slice(&text);
+        let packed = lz4_flex::block::compress(&layout);
+        Block { packed: packed.into(), unpacked: layout.len(), layout: layout_len, cells }
+    }
+
+    /// The records back, exactly as packed, sharing one unpacked copy of the block's text.
+    fn unpack(&self) -> Vec<Record> {
+        // The bytes were packed here from valid records and never left memory: failing to unpack them is a broken
+        // invariant, not a file problem, so it is not turned into a finding.
+        let mut bytes = lz4_flex::block::decompress(&self.packed, self.unpacked).expect("a block unpacks as packed");
+        let text = bytes.split_off(self.layout.min(bytes.len()));
+        let text = String::from_utf8(text).expect("a block's text is the UTF-8 it was packed from");
+        let layout = bytes;
+        let mut block = BlockText::new(text, BLOCK_ROWS, BLOCK_ROWS * self.cells.1);
+        let mut positions = Vec::with_capacity(BLOCK_ROWS);
+        let (mut at, mut pos) = (0, Position { row: 0, line: 0 });
+        while at < layout.len() {
+            let mut next = || varint::read(&layout, &mut at).expect("a block's layout reads as written");
+            pos = Position { row: pos.row.wrapping_add(next()), line: pos.line.wrapping_add(next()) };
+            let count = next();
+            block.push_row((0..count).map(|_| next())).expect("a block's cells end where they did");
+            positions.push(pos);
+        }
+        let block = Arc::new(block);
+        positions
+            .into_iter()
+            .enumerate()
+            .map(|(row, pos)| Record { pos, cells: Cells::in_block(&block, row) })
+            .collect()
+    }
+}
+
+/// The records of a `Rows` in order, a block unpacked at a time (through the store's last-block cache, so a
+/// pass in batches that start and stop inside blocks unpacks each block once).
+pub struct RowsIter<'a> {
+    rows: &'a Rows,
+    next: usize,
+    end: usize,
+    /// The block in hand, unpacked.
+    block: Option<(usize, Arc<[Record]>)>,
+}
+
+impl Iterator for RowsIter<'_> {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        if self.next >= self.end {
+            return None;
+        }
+        let rows = self.rows;
+        let at = rows.skip + self.next;
+        self.next += 1;
+        let block = at / BLOCK_ROWS;
+        if block >= rows.blocks.len() {
+            return rows.open.get(at - rows.blocks.len() * BLOCK_ROWS).map(|r| rows.squared(r.clone()));
+        }
+        if self.block.as_ref().is_none_or(|(b, _)| *b != block) {
+            self.block = Some((block, rows.unpacked(block)));
+        }
+        let record = self.block.as_ref().and_then(|(_, records)| records.get(at % BLOCK_ROWS).cloned());
+        record.map(|r| rows.squared(r))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.end - self.next;
+        (left, Some(left))
+    }
+}
+
+impl ExactSizeIterator for RowsIter<'_> {}
+
+impl Clone for Rows {
+    fn clone(&self) -> Rows {
+        Rows {
+            blocks: self.blocks.clone(),
+            open: self.open.clone(),
+            skip: self.skip,
+            len: self.len,
+            width: self.width,
+            recent: Mutex::new(None),
+        }
+    }
+}
+
+impl PartialEq for Rows {
+    /// The same records in view, however they are stored.
+    fn eq(&self, other: &Rows) -> bool {
+        self.len == other.len && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Rows {}
+
+impl fmt::Debug for Rows {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl FromIterator<Record> for Rows {
+    fn from_iter<I: IntoIterator<Item = Record>>(records: I) -> Rows {
+        let mut rows = Rows::new();
+        for record in records {
+            rows.push(record);
+        }
+        rows
+    }
+}
+
+impl From<Vec<Record>> for Rows {
+    fn from(records: Vec<Record>) -> Rows {
+        records.into_iter().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(i: usize) -> Record {
+        let cells: Cells = match i % 5 {
+            0 => vec![format!("Ada {i}"), String::new(), "São Paulo; \"x\"\n".into()].into(),
+            1 => vec![format!("{i}")].into(),
+            2 => Cells::default(),
+            _ => vec![format!("Grace {i}"), "データ".into(), "c".repeat(i % 300), "d".into()].into(),
+        };
+        Record { pos: Position { row: i as u64 * 2 + 2, line: i as u64 * 3 + 2 }, cells }
+    }
+
+    fn records(n: usize) -> Vec<Record> {
+        (0..n).map(record).collect()
+    }
+
+    #[test]
+    fn records_come_back_as_pushed_whether_packed_or_not() {
+        for n in [0, 1, BLOCK_ROWS - 1, BLOCK_ROWS, BLOCK_ROWS + 1, 3 * BLOCK_ROWS + 17] {
+            let plain = records(n);
+            let rows = Rows::from(plain.clone());
+            assert_eq!(rows.len(), n);
+            assert_eq!(rows.to_vec(), plain, "{n} rows");
+            for i in [0, n / 2, n.saturating_sub(1), n] {
+                assert_eq!(rows.get(i), plain.get(i).cloned(), "row {i} of {n}");
+            }
+            assert_eq!(rows.last(), plain.last().cloned());
+            assert_eq!(rows.iter().len(), n);
+        }
+    }
+
+    #[test]
+    fn a_range_from_inside_a_block_and_a_narrowed_view_give_the_same_records_as_a_list() {
+        let n = 2 * BLOCK_ROWS + 40;
+        let plain = records(n);
+        let mut rows = Rows::from(plain.clone());
+        for range in [3..10, BLOCK_ROWS - 1..BLOCK_ROWS + 2, 5..n, n - 3..n + 5, 7..7] {
+            let expected: Vec<Record> = plain[range.start.min(n)..range.end.min(n)].to_vec();
+            assert_eq!(rows.range(range.clone()).collect::<Vec<_>>(), expected, "{range:?}");
+        }
+        rows.keep(BLOCK_ROWS - 2..n - 5);
+        let kept = &plain[BLOCK_ROWS - 2..n - 5];
+        assert_eq!(rows.to_vec(), kept);
+        assert_eq!((rows.get(0), rows.get(kept.len())), (Some(kept[0].clone()), None));
+        rows.keep(1..3);
+        assert_eq!(rows.to_vec(), &kept[1..3]);
+    }
+
+    #[test]
+    fn a_squared_view_gives_every_record_the_width_and_uneven_finds_the_rows_stored_otherwise() {
+        let n = 2 * BLOCK_ROWS + 10;
+        let plain = records(n);
+        let mut rows = Rows::from(plain.clone());
+        rows.keep(2..n);
+        rows.square(3);
+        assert!(rows.iter().all(|r| r.cells.len() == 3));
+        let mut third = plain[5].cells.clone();
+        third.resize(3);
+        assert_eq!(rows.get(3).map(|r| r.cells), Some(third));
+        let uneven: Vec<usize> = rows.uneven(0..rows.len(), 3).map(|(i, _)| i).collect();
+        let expected: Vec<usize> = (0..n - 2).filter(|i| plain[i + 2].cells.len() != 3).collect();
+        assert_eq!(uneven, expected);
+        let some: Vec<(usize, Record)> = rows.uneven(BLOCK_ROWS..BLOCK_ROWS + 6, 3).collect();
+        assert!(some.iter().all(|(i, r)| plain[i + 2] == *r && (BLOCK_ROWS..BLOCK_ROWS + 6).contains(i)));
+        assert_eq!(some.len(), expected.iter().filter(|i| (BLOCK_ROWS..BLOCK_ROWS + 6).contains(*i)).count());
+    }
+
+    #[test]
+    fn a_block_of_uniform_records_is_passed_over_and_packing_saves_memory() {
+        let wide: Vec<Record> = (0..BLOCK_ROWS * 2)
+            .map(|i| Record {
+                pos: Position { row: i as u64 + 2, line: i as u64 + 2 },
+                cells: vec![format!("00300000000{i:07}"), "Nguyen".into(), "Partner".into()].into(),
+            })
+            .collect();
+        let rows = Rows::from(wide.clone());
+        assert_eq!(rows.uneven(0..rows.len(), 3).count(), 0);
+        let plain: usize = wide.iter().map(|r| r.cells.iter().map(str::len).sum::<usize>()).sum();
+        assert!(rows.bytes() * 2 < plain, "{} packed of {plain}", rows.bytes());
+        assert_eq!(rows.clone(), rows);
+    }
+}
