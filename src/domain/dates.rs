@@ -28,7 +28,7 @@ mod named;
 mod numeric;
 mod time_of_day;
 
-pub use detect::{detect_date_format, DateDetection};
+pub use detect::{detect_date_format, DateDetection, DateTally};
 pub use format::{DateFormat, DateSep, YearDigits};
 
 /// CSM's date form, `YYYY-MM-DD`.

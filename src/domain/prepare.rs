@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use super::check::{self, Checked};
-use super::dates::{detect_date_format, DateDetection, DateFormat};
+use super::dates::{DateDetection, DateFormat, DateTally};
 use super::edits::Edits;
 use super::limits::MULTI_VALUE_SEPARATOR;
 use super::mapping::Mapping;
@@ -87,7 +87,11 @@ pub fn prepare(
         .flatten();
     let (mut checker, date_questions) =
         RowChecker::new(schema, mapping, &table.headers, person_column, read_issues, |f| {
-            table.records.iter().enumerate().map(|(r, record)| raw_value(mapping, edits, r, &record, f).0).collect()
+            let mut tally = DateTally::default();
+            for (r, record) in table.records.iter().enumerate() {
+                tally.add(&raw_value(mapping, edits, r, &record, f).0);
+            }
+            tally.verdict()
         });
     checker.reserve(table.records.len());
     let mut issues: Vec<Issue> = read_issues.to_vec();
@@ -118,18 +122,19 @@ pub struct RowChecker {
 }
 
 impl RowChecker {
-    /// `date_values(field)` gives every raw value of a date field (edits included), so the column's day/month
-    /// order is decided from all of them; the questions that raises are returned beside the checker.
+    /// `date_detection(field)` tells what every raw value of a date field (edits included) looks like, so the
+    /// column's day/month order is decided from all of them; the questions that raises are returned beside the
+    /// checker. It is asked only for date fields whose order the admin has not chosen.
     pub fn new(
         schema: &Schema,
         mapping: &Mapping,
         headers: &[String],
         person_column: Option<usize>,
         read_issues: &[Issue],
-        date_values: impl FnMut(&Field) -> Vec<String>,
+        date_detection: impl FnMut(&Field) -> DateDetection,
     ) -> (RowChecker, Vec<DateQuestion>) {
         let mut questions = Vec::new();
-        let normaliser = Normaliser::new(schema, mapping, headers, person_column, date_values, &mut questions);
+        let normaliser = Normaliser::new(schema, mapping, headers, person_column, date_detection, &mut questions);
         let described = normaliser.fields().iter().map(|f| mapping.source(&f.name).describe(headers)).collect();
         let person_header = person_column.and_then(|c| headers.get(c).cloned());
         let mut read_rejected: Vec<usize> =
@@ -274,13 +279,13 @@ fn date_plan(
     f: &Field,
     mapping: &Mapping,
     headers: &[String],
-    values: &[String],
+    date_detection: &mut impl FnMut(&Field) -> DateDetection,
     questions: &mut Vec<DateQuestion>,
 ) -> DatePlan {
     if let Some(chosen) = mapping.date_formats.get(&f.name) {
         return DatePlan::Format(*chosen);
     }
-    match detect_date_format(values.iter().map(String::as_str)) {
+    match date_detection(f) {
         DateDetection::Known(format) => DatePlan::Format(format),
         DateDetection::NoDates => DatePlan::Unreadable,
         DateDetection::Ambiguous { day_first, month_first, example } => {
@@ -409,7 +414,7 @@ mod tests {
         let schema = Schema::defaults(Entity::Customers);
         let m = suggest(&schema, &t);
         let whole = prepare(&t, &schema, &m, &Edits::new(), &[]);
-        let (mut checker, questions) = RowChecker::new(&schema, &m, &t.headers, None, &[], |_| Vec::new());
+        let (mut checker, questions) = RowChecker::new(&schema, &m, &t.headers, None, &[], |_| DateDetection::NoDates);
         let mut issues = Vec::new();
         for (r, rec) in t.records.iter().enumerate() {
             checker.check(r, &rec, &Edits::new(), &mut issues);

@@ -25,29 +25,32 @@ pub enum DateDetection {
 /// Picks the format that reads the most non-empty values of one column. When the best format and its day/month
 /// swap read as many values as each other, the answer is `Ambiguous`, never a guess. One pass, constant memory.
 pub fn detect_date_format<'a>(values: impl IntoIterator<Item = &'a str>) -> DateDetection {
-    let mut tally = Tally::default();
+    let mut tally = DateTally::default();
     for raw in values {
-        let value = trim_cell(raw);
-        if !value.is_empty() {
-            tally.add(value);
-        }
+        tally.add(raw);
     }
     tally.verdict()
 }
 
 const N: usize = DateFormat::ALL.len();
 
+/// `detect_date_format` a value at a time, for a pass that looks at several columns at once.
 /// Per candidate format: how many values it reads and the first one it reads, and the first value that reads in
 /// both this format and its swap.
-#[derive(Default)]
-struct Tally {
+#[derive(Clone, Default)]
+pub struct DateTally {
     count: [usize; N],
     first: [Option<String>; N],
     first_both: [Option<String>; N],
 }
 
-impl Tally {
-    fn add(&mut self, value: &str) {
+impl DateTally {
+    /// Counts one raw value (blank ones are ignored).
+    pub fn add(&mut self, raw: &str) {
+        let value = trim_cell(raw);
+        if value.is_empty() {
+            return;
+        }
         let read = DateFormat::ALL.map(|f| f.parse(value).is_some());
         for (i, format) in DateFormat::ALL.iter().enumerate() {
             if !read[i] {
@@ -61,7 +64,8 @@ impl Tally {
         }
     }
 
-    fn verdict(self) -> DateDetection {
+    /// What the values counted so far look like.
+    pub fn verdict(self) -> DateDetection {
         let best = (0..N).fold(0, |best, i| if self.count[i] > self.count[best] { i } else { best });
         if self.count[best] == 0 {
             return DateDetection::NoDates;

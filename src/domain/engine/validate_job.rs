@@ -1,13 +1,14 @@
 //! Validating every row in slices: the same `Prepared` as `prepare::prepare`, a batch of rows at a time.
 //!
-//! Owns the order of the work: first the raw values of each date column whose day/month order is not chosen (the
-//! order is decided from all of them, as `prepare` does), then every row through one `RowChecker` in file order,
-//! then `finish`. It owns clones of the schema, mapping and edits and shares the read outcome, so the admin may go
+//! Owns the order of the work: first one pass counting what the raw values of each date column whose day/month
+//! order is not chosen look like (the order is decided from all of them, as `prepare` does), then every row through
+//! one `RowChecker` in file order, then `finish`. It owns clones of the schema, mapping and edits and shares the read outcome, so the admin may go
 //! on changing things while it runs: the caller drops a job whose inputs changed and starts a new one.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::domain::dates::{DateDetection, DateTally};
 use crate::domain::edits::Edits;
 use crate::domain::mapping::Mapping;
 use crate::domain::person_accounts;
@@ -17,12 +18,12 @@ use crate::domain::report::Issue;
 use crate::domain::schema::{Entity, Field, FieldType, Schema};
 
 enum Stage {
-    /// Collecting the raw values of `fields[field]`, up to row `row`.
+    /// Counting what the raw values of every one of `fields` look like (each in its tally), up to row `row`: one
+    /// pass over the rows for all of them, in constant memory.
     Dates {
         fields: Vec<Field>,
-        field: usize,
         row: usize,
-        values: HashMap<String, Vec<String>>,
+        tallies: Vec<DateTally>,
     },
     Rows(Box<Rows>),
     Finished,
@@ -53,7 +54,8 @@ impl ValidateJob {
             .filter(|f| f.kind == FieldType::Date && !mapping.date_formats.contains_key(&f.name))
             .cloned()
             .collect();
-        let stage = Stage::Dates { fields, field: 0, row: 0, values: HashMap::new() };
+        let tallies = vec![DateTally::default(); fields.len()];
+        let stage = Stage::Dates { fields, row: 0, tallies };
         ValidateJob { outcome, schema, mapping, edits, stage }
     }
 
@@ -61,7 +63,7 @@ impl ValidateJob {
     pub fn total(&self) -> usize {
         let rows = self.outcome.table.records.len();
         match &self.stage {
-            Stage::Dates { fields, .. } => rows * (fields.len() + 1),
+            Stage::Dates { fields, .. } if !fields.is_empty() => rows * 2,
             _ => rows,
         }
     }
@@ -70,7 +72,7 @@ impl ValidateJob {
     pub fn done(&self) -> usize {
         let rows = self.outcome.table.records.len();
         match &self.stage {
-            Stage::Dates { field, row, .. } => field * rows + row,
+            Stage::Dates { row, .. } => *row,
             Stage::Rows(r) => r.next,
             Stage::Finished => rows,
         }
@@ -90,20 +92,18 @@ impl ValidateJob {
         let batch = batch.max(1);
         let table = &self.outcome.table;
         match std::mem::replace(&mut self.stage, Stage::Finished) {
-            Stage::Dates { fields, mut field, mut row, mut values } => {
-                if let Some(f) = fields.get(field) {
+            Stage::Dates { fields, row, mut tallies } => {
+                if row < table.records.len() && !fields.is_empty() {
                     let end = (row + batch).min(table.records.len());
-                    let list = values.entry(f.name.clone()).or_default();
                     for (r, record) in (row..end).zip(table.records.range(row..end)) {
-                        list.push(raw_value(&self.mapping, &self.edits, r, &record, f).0);
+                        for (f, tally) in fields.iter().zip(tallies.iter_mut()) {
+                            tally.add(&raw_value(&self.mapping, &self.edits, r, &record, f).0);
+                        }
                     }
-                    row = end;
-                    if row == table.records.len() {
-                        (field, row) = (field + 1, 0);
-                    }
-                    self.stage = Stage::Dates { fields, field, row, values };
+                    self.stage = Stage::Dates { fields, row: end, tallies };
                 } else {
-                    self.stage = Stage::Rows(Box::new(self.start_rows(values)));
+                    let found = fields.iter().map(|f| f.name.clone()).zip(tallies.into_iter().map(DateTally::verdict));
+                    self.stage = Stage::Rows(Box::new(self.start_rows(found.collect())));
                 }
                 None
             }
@@ -126,14 +126,14 @@ impl ValidateJob {
         }
     }
 
-    fn start_rows(&self, mut values: HashMap<String, Vec<String>>) -> Rows {
+    fn start_rows(&self, mut found: HashMap<String, DateDetection>) -> Rows {
         let table = &self.outcome.table;
         let person_column = (self.schema.entity == Entity::Organizations && self.mapping.leave_out_person_accounts)
             .then(|| person_accounts::column(table))
             .flatten();
         let (mut checker, date_questions) =
             RowChecker::new(&self.schema, &self.mapping, &table.headers, person_column, &self.outcome.issues, |f| {
-                values.remove(&f.name).unwrap_or_default()
+                found.remove(&f.name).unwrap_or(DateDetection::NoDates)
             });
         checker.reserve(table.records.len());
         Rows { checker, date_questions, next: 0, issues: self.outcome.issues.clone() }

@@ -8,6 +8,7 @@
 use std::borrow::Cow;
 
 use super::{check_value, date_plan, DatePlan, DateQuestion, OutCell, OutRow};
+use crate::domain::dates::DateDetection;
 use crate::domain::edits::Edits;
 use crate::domain::mapping::{Mapping, Source};
 use crate::domain::person_accounts;
@@ -32,20 +33,22 @@ pub(crate) struct Normaliser {
 pub(crate) type RowEdits<'a> = Vec<(&'a str, &'a str)>;
 
 impl Normaliser {
-    /// `date_values(field)` gives every raw value of a date field whose order is not chosen; the questions that
-    /// raises are added to `questions`.
+    /// `date_detection(field)` tells what the raw values of a date field whose order is not chosen look like; the
+    /// questions that raises are added to `questions`.
     pub(crate) fn new(
         schema: &Schema,
         mapping: &Mapping,
         headers: &[String],
         person_column: Option<usize>,
-        mut date_values: impl FnMut(&Field) -> Vec<String>,
+        mut date_detection: impl FnMut(&Field) -> DateDetection,
         questions: &mut Vec<DateQuestion>,
     ) -> Normaliser {
         let fields: Vec<Field> = mapping.mapped_fields(schema).into_iter().cloned().collect();
         let plans = fields
             .iter()
-            .map(|f| (f.kind == FieldType::Date).then(|| date_plan(f, mapping, headers, &date_values(f), questions)))
+            .map(|f| {
+                (f.kind == FieldType::Date).then(|| date_plan(f, mapping, headers, &mut date_detection, questions))
+            })
             .collect();
         let sources = fields.iter().map(|f| mapping.source(&f.name).clone()).collect();
         Normaliser { entity: schema.entity, mapping: mapping.clone(), fields, sources, plans, person_column }
