@@ -106,7 +106,7 @@ impl ReadJob {
             ScanMessage::Records { progress, batch } => {
                 self.stage = Stage::Remote(progress);
                 let records = &mut self.records;
-                batch.records(|record| records.push(record))?;
+                batch.texts(|pos, text, ends| records.push_text(pos, text, ends))?;
             }
             ScanMessage::Restart => self.restart(),
             ScanMessage::Done(done) => self.scanned(done),
@@ -173,7 +173,13 @@ impl ReadJob {
         match std::mem::replace(&mut self.stage, Stage::Finished) {
             Stage::Scan(mut scan) => {
                 let records = &mut self.records;
-                let step = scan.step(bytes, |r| records.push(Record { pos: r.pos, cells: r.to_cells() }));
+                let step = scan.step(bytes, |r| {
+                    let (text, ends) = r.text_and_ends();
+                    let pushed = std::str::from_utf8(text).is_ok_and(|text| records.push_text(r.pos, text, ends));
+                    if !pushed {
+                        records.push(Record { pos: r.pos, cells: r.to_cells() });
+                    }
+                });
                 self.stage = Stage::Scan(scan);
                 match step {
                     ScanStep::Going => {}

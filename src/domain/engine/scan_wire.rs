@@ -117,6 +117,18 @@ impl Batch<'_> {
 
     /// Calls `on_record` with each record, in order.
     pub fn records(&self, mut on_record: impl FnMut(Record)) -> Result<(), WireError> {
+        self.texts(|pos, text, ends| match Cells::from_text(text, ends) {
+            Some(cells) => {
+                on_record(Record { pos, cells });
+                true
+            }
+            None => false,
+        })
+    }
+
+    /// Calls `on_text` with each record as its position, its cells' text and where each cell ends in it, in order.
+    /// `on_text` says whether those ends fit the text; a record whose do not is a garbled message.
+    pub fn texts(&self, mut on_text: impl FnMut(Position, &str, &[usize]) -> bool) -> Result<(), WireError> {
         let mut input = Input(self.bytes);
         let mut ends = Vec::new();
         for _ in 0..self.count {
@@ -131,7 +143,9 @@ impl Batch<'_> {
             }
             let text = input.take(ends.last().copied().unwrap_or(0))?;
             let text = std::str::from_utf8(text).map_err(|_| WireError::Garbled)?;
-            on_record(Record { pos, cells: Cells::from_text(text, &ends).ok_or(WireError::Garbled)? });
+            if !on_text(pos, text, &ends) {
+                return Err(WireError::Garbled);
+            }
         }
         if input.0.is_empty() {
             Ok(())

@@ -97,12 +97,17 @@ impl Cells {
     /// Values from `text` cut at `ends` (each value's end, in order), in one allocation of exactly the text.
     /// `None` unless every end is a character boundary, in order, and the last one is the text's end.
     pub fn from_text(text: &str, ends: &[usize]) -> Option<Cells> {
-        let ordered = ends.windows(2).all(|w| w[0] <= w[1]);
-        let whole = ends.last().map_or(text.is_empty(), |last| *last == text.len());
-        if !ordered || !whole || !ends.iter().all(|e| text.is_char_boundary(*e)) {
+        if !Cells::fits(text, ends) {
             return None;
         }
         Some(Cells(Shape::Own { text: text.into(), ends: Ends::of(ends, text.len()) }))
+    }
+
+    /// Whether `ends` cut `text` into values: in order, on character boundaries, the last one at the text's end.
+    pub fn fits(text: &str, ends: &[usize]) -> bool {
+        let ordered = ends.windows(2).all(|w| w[0] <= w[1]);
+        let whole = ends.last().map_or(text.is_empty(), |last| *last == text.len());
+        ordered && whole && ends.iter().all(|e| text.is_char_boundary(*e))
     }
 
     /// Row `row` of an unpacked block, sharing the block's text.

@@ -1,14 +1,17 @@
 //! The records of a table, kept packed: a block of `BLOCK_ROWS` rows at a time, LZ4-compressed, with only the
-//! last unfinished block as plain records.
+//! last unfinished block plain (its layout and text, as a packed block holds them once unpacked).
 //!
 //! Owns how records are stored and handed out. A 2-million-row export is about 440 MB of cell text; plain, with a
-//! record's bookkeeping, it took over 600 MB of the tab. Packed, the same rows take about a third of that, and a
+//! record's bookkeeping, it took over 600 MB of the tab. Packed, the same rows take about a sixth of that, and a
 //! pass over every row unpacks one block at a time (LZ4 unpacks far faster than any check reads).
-//! Records come out owned (`get`, `iter`), never borrowed: a block is unpacked into a short-lived list.
+//! Records come out owned (`get`, `iter`), never borrowed, and cost no allocation each: an unpacked block's
+//! records share its text (`BlockText`). A record goes in as its values (`push`) or as the text and cell ends the
+//! reader has (`push_text`), straight into the open block, so reading makes no record on the way.
 //! A table is a view of the store: the title rows and the header left out at the front, the footer at the end,
 //! and every record squared to the header's width as it comes out (`keep`, `square`), so putting the table
 //! together never rewrites the rows. Invariants: `get(i)` and the `i`-th item of `iter` are the same record;
-//! every record that comes out of a squared store has exactly the width's cells.
+//! every record that comes out of a squared store has exactly the width's cells; every block but the open one
+//! holds exactly `BLOCK_ROWS` records.
 
 use std::fmt;
 use std::ops::Range;
@@ -26,14 +29,14 @@ pub const BLOCK_ROWS: usize = 1024;
 pub struct Rows {
     blocks: Vec<Block>,
     /// Records after the last packed block, fewer than `BLOCK_ROWS`.
-    open: Vec<Record>,
+    open: Open,
     /// Stored records before the first one in view.
     skip: usize,
     /// Records in view.
     len: usize,
     /// The width every record is squared to as it comes out, once set.
     width: Option<usize>,
-    /// The last block `get` unpacked: a page of the grid or a pass by index reads each block once.
+    /// The last block unpacked: a page of the grid, or a pass in batches, unpacks each block once.
     recent: Mutex<Option<(usize, Arc<[Record]>)>>,
 }
 
@@ -41,12 +44,35 @@ pub struct Rows {
 #[derive(Clone)]
 struct Block {
     packed: Arc<[u8]>,
-    /// Bytes once unpacked: the layout (positions and cell lengths) first, then the text.
+    /// Bytes once unpacked: the layout first, then the text.
     unpacked: usize,
     /// Bytes of the layout.
     layout: usize,
     /// The fewest and the most cells of a record in the block.
     cells: (usize, usize),
+}
+
+/// Records not yet packed, as a block holds them unpacked: for each record its row and line (as steps from the
+/// one before), its number of cells and each cell's length (the layout); then all the text.
+#[derive(Clone, Debug)]
+struct Open {
+    layout: Vec<u8>,
+    text: Vec<u8>,
+    rows: usize,
+    before: Position,
+    cells: (usize, usize),
+}
+
+impl Default for Open {
+    fn default() -> Open {
+        Open {
+            layout: Vec::new(),
+            text: Vec::new(),
+            rows: 0,
+            before: Position { row: 0, line: 0 },
+            cells: (usize::MAX, 0),
+        }
+    }
 }
 
 impl Rows {
@@ -65,10 +91,46 @@ impl Rows {
 
     /// Adds a record at the end of the store; the view then reaches to it.
     pub fn push(&mut self, record: Record) {
-        self.open.push(record);
-        if self.open.len() == BLOCK_ROWS {
-            let records = std::mem::take(&mut self.open);
-            self.blocks.push(Block::pack(&records));
+        self.push_values(record.pos, record.cells.len(), record.cells.iter());
+    }
+
+    /// Adds a record given as its `text` and where each cell ends in it (the reader's shape: ends in order, on
+    /// character boundaries, the last one at the text's end). `false`, and nothing added, when the ends are not
+    /// that.
+    pub fn push_text(&mut self, pos: Position, text: &str, ends: &[usize]) -> bool {
+        if !Cells::fits(text, ends) {
+            return false;
+        }
+        let values = ends.iter().scan(0, |start, end| {
+            let value = text.get(*start..*end);
+            *start = *end;
+            value
+        });
+        self.push_values(pos, ends.len(), values);
+        true
+    }
+
+    /// Adds a record of `count` values (all of them in `values`).
+    fn push_values<'a>(&mut self, pos: Position, count: usize, values: impl Iterator<Item = &'a str>) {
+        let open = &mut self.open;
+        varint::write(&mut open.layout, pos.row.wrapping_sub(open.before.row));
+        varint::write(&mut open.layout, pos.line.wrapping_sub(open.before.line));
+        varint::write(&mut open.layout, count as u64);
+        for value in values.take(count) {
+            varint::write(&mut open.layout, value.len() as u64);
+            open.text.extend_from_slice(value.as_bytes());
+        }
+        open.before = pos;
+        open.cells = (open.cells.0.min(count), open.cells.1.max(count));
+        open.rows += 1;
+        if open.rows == BLOCK_ROWS {
+            let full = std::mem::take(open);
+            self.blocks.push(Block::pack(full));
+        }
+        // The open block's records changed: a copy of them unpacked before is out of date.
+        let recent = self.recent.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if recent.as_ref().is_some_and(|(b, _)| *b >= self.blocks.len().saturating_sub(1)) {
+            *recent = None;
         }
         self.len = self.stored() - self.skip;
     }
@@ -79,13 +141,7 @@ impl Rows {
             return None;
         }
         let at = self.skip + index;
-        let block = at / BLOCK_ROWS;
-        let record = if block < self.blocks.len() {
-            let unpacked = self.unpacked(block);
-            unpacked.get(at % BLOCK_ROWS).cloned()
-        } else {
-            self.open.get(at - self.blocks.len() * BLOCK_ROWS).cloned()
-        };
+        let record = self.unpacked(at / BLOCK_ROWS).get(at % BLOCK_ROWS).cloned();
         record.map(|r| self.squared(r))
     }
 
@@ -150,36 +206,33 @@ impl Rows {
             if next >= end {
                 return None;
             }
-            let at = self.skip + next;
-            let block = at / BLOCK_ROWS;
+            let block = (self.skip + next) / BLOCK_ROWS;
             let block_end = ((block + 1) * BLOCK_ROWS - self.skip).min(end);
-            let raw: Vec<(usize, Record)> = match self.blocks.get(block) {
-                Some(b) if b.cells == (width, width) => Vec::new(),
-                Some(b) => b.unpack().into_iter().enumerate().map(|(i, r)| (block * BLOCK_ROWS + i, r)).collect(),
-                None => {
-                    let first = self.blocks.len() * BLOCK_ROWS;
-                    self.open.iter().enumerate().map(|(i, r)| (first + i, r.clone())).collect()
-                }
+            let cells = self.blocks.get(block).map_or(self.open.cells, |b| b.cells);
+            found = if cells == (width, width) {
+                Vec::new().into_iter()
+            } else {
+                let records = self.unpacked(block);
+                let first = block * BLOCK_ROWS;
+                (next..block_end)
+                    .filter_map(|i| Some((i, records.get(self.skip + i - first)?)))
+                    .filter(|(_, r)| r.cells.len() != width)
+                    .map(|(i, r)| (i, r.clone()))
+                    .collect::<Vec<_>>()
+                    .into_iter()
             };
-            let view = next + self.skip..block_end + self.skip;
-            found = raw
-                .into_iter()
-                .filter(|(at, r)| view.contains(at) && r.cells.len() != width)
-                .map(|(at, r)| (at - self.skip, r))
-                .collect::<Vec<_>>()
-                .into_iter();
             next = block_end;
         })
     }
 
-    /// Bytes the records take: packed blocks, and the open block's text (for the benchmark's account of memory).
+    /// Bytes the records take: the packed blocks and the open one.
     pub fn bytes(&self) -> usize {
         let packed: usize = self.blocks.iter().map(|b| b.packed.len()).sum();
-        packed + self.open.iter().map(|r| r.cells.iter().map(str::len).sum::<usize>()).sum::<usize>()
+        packed + self.open.layout.len() + self.open.text.len()
     }
 
     fn stored(&self) -> usize {
-        self.blocks.len() * BLOCK_ROWS + self.open.len()
+        self.blocks.len() * BLOCK_ROWS + self.open.rows
     }
 
     fn squared(&self, mut record: Record) -> Record {
@@ -189,7 +242,7 @@ impl Rows {
         record
     }
 
-    /// Block `block` unpacked, from the last one `get` kept when it is that block.
+    /// Block `block` unpacked (the open block after the packed ones), from the last one kept when it is that block.
     fn unpacked(&self, block: usize) -> Arc<[Record]> {
         let mut recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some((b, records)) = recent.as_ref() {
@@ -197,62 +250,53 @@ impl Rows {
                 return Arc::clone(records);
             }
         }
-        let records: Arc<[Record]> = self.blocks.get(block).map(Block::unpack).unwrap_or_default().into();
+        let records: Arc<[Record]> = match self.blocks.get(block) {
+            Some(packed) => packed.unpack().into(),
+            None if block == self.blocks.len() => {
+                unpack(&self.open.layout, self.open.text.clone(), self.open.cells.1).into()
+            }
+            None => Arc::from(Vec::new()),
+        };
         *recent = Some((block, Arc::clone(&records)));
         records
     }
 }
 
 impl Block {
-    /// Packs `records`: for each, its row and line (as steps from the one before) and its cells' lengths, then
-    /// all the text, compressed together.
-    fn pack(records: &[Record]) -> Block {
-        let mut layout = Vec::with_capacity(records.len() * 24);
-        let mut text = Vec::with_capacity(records.len() * 256);
-        let mut before = Position { row: 0, line: 0 };
-        let mut cells = (usize::MAX, 0);
-        for record in records {
-            varint::write(&mut layout, record.pos.row.wrapping_sub(before.row));
-            varint::write(&mut layout, record.pos.line.wrapping_sub(before.line));
-            varint::write(&mut layout, record.cells.len() as u64);
-            for cell in record.cells.iter() {
-                varint::write(&mut layout, cell.len() as u64);
-                text.extend_from_slice(cell.as_bytes());
-            }
-            before = record.pos;
-            cells = (cells.0.min(record.cells.len()), cells.1.max(record.cells.len()));
-        }
+    /// Packs the records of a full open block: its layout and text, compressed together.
+    fn pack(open: Open) -> Block {
+        let Open { mut layout, text, cells, .. } = open;
         let layout_len = layout.len();
         layout.extend_from_slice(&text);
         let packed = lz4_flex::block::compress(&layout);
         Block { packed: packed.into(), unpacked: layout.len(), layout: layout_len, cells }
     }
 
-    /// The records back, exactly as packed, sharing one unpacked copy of the block's text.
+    /// The records back, exactly as packed.
     fn unpack(&self) -> Vec<Record> {
         // The bytes were packed here from valid records and never left memory: failing to unpack them is a broken
         // invariant, not a file problem, so it is not turned into a finding.
         let mut bytes = lz4_flex::block::decompress(&self.packed, self.unpacked).expect("a block unpacks as packed");
         let text = bytes.split_off(self.layout.min(bytes.len()));
-        let text = String::from_utf8(text).expect("a block's text is the UTF-8 it was packed from");
-        let layout = bytes;
-        let mut block = BlockText::new(text, BLOCK_ROWS, BLOCK_ROWS * self.cells.1);
-        let mut positions = Vec::with_capacity(BLOCK_ROWS);
-        let (mut at, mut pos) = (0, Position { row: 0, line: 0 });
-        while at < layout.len() {
-            let mut next = || varint::read(&layout, &mut at).expect("a block's layout reads as written");
-            pos = Position { row: pos.row.wrapping_add(next()), line: pos.line.wrapping_add(next()) };
-            let count = next();
-            block.push_row((0..count).map(|_| next())).expect("a block's cells end where they did");
-            positions.push(pos);
-        }
-        let block = Arc::new(block);
-        positions
-            .into_iter()
-            .enumerate()
-            .map(|(row, pos)| Record { pos, cells: Cells::in_block(&block, row) })
-            .collect()
+        unpack(&bytes, text, self.cells.1)
     }
+}
+
+/// The records of a block from its layout and text, sharing one copy of the text (at most `widest` cells each).
+fn unpack(layout: &[u8], text: Vec<u8>, widest: usize) -> Vec<Record> {
+    let text = String::from_utf8(text).expect("a block's text is the UTF-8 it was packed from");
+    let mut block = BlockText::new(text, BLOCK_ROWS, BLOCK_ROWS * widest.min(1 << 12));
+    let mut positions = Vec::with_capacity(BLOCK_ROWS);
+    let (mut at, mut pos) = (0, Position { row: 0, line: 0 });
+    while at < layout.len() {
+        let mut next = || varint::read(layout, &mut at).expect("a block's layout reads as written");
+        pos = Position { row: pos.row.wrapping_add(next()), line: pos.line.wrapping_add(next()) };
+        let count = next();
+        block.push_row((0..count).map(|_| next())).expect("a block's cells end where they did");
+        positions.push(pos);
+    }
+    let block = Arc::new(block);
+    positions.into_iter().enumerate().map(|(row, pos)| Record { pos, cells: Cells::in_block(&block, row) }).collect()
 }
 
 /// The records of a `Rows` in order, a block unpacked at a time (through the store's last-block cache, so a
@@ -276,9 +320,6 @@ impl Iterator for RowsIter<'_> {
         let at = rows.skip + self.next;
         self.next += 1;
         let block = at / BLOCK_ROWS;
-        if block >= rows.blocks.len() {
-            return rows.open.get(at - rows.blocks.len() * BLOCK_ROWS).map(|r| rows.squared(r.clone()));
-        }
         if self.block.as_ref().is_none_or(|(b, _)| *b != block) {
             self.block = Some((block, rows.unpacked(block)));
         }
@@ -405,6 +446,26 @@ mod tests {
         let some: Vec<(usize, Record)> = rows.uneven(BLOCK_ROWS..BLOCK_ROWS + 6, 3).collect();
         assert!(some.iter().all(|(i, r)| plain[i + 2] == *r && (BLOCK_ROWS..BLOCK_ROWS + 6).contains(i)));
         assert_eq!(some.len(), expected.iter().filter(|i| (BLOCK_ROWS..BLOCK_ROWS + 6).contains(*i)).count());
+    }
+
+    #[test]
+    fn a_record_given_as_text_and_ends_is_the_record_of_its_values_and_bad_ends_add_nothing() {
+        let mut rows = Rows::new();
+        let pos = Position { row: 2, line: 2 };
+        assert!(rows.push_text(pos, "aデータc", &[1, 1, 10, 11]));
+        assert_eq!(rows.get(0).map(|r| r.cells), Some(Cells::from(vec!["a", "", "データ", "c"])));
+        for ends in [&[2, 4][..], &[2, 1, 3], &[1, 2]] {
+            assert!(!rows.push_text(pos, "aデc", ends), "{ends:?}");
+        }
+        assert_eq!(rows.len(), 1);
+        // A record looked at, then more added to its (open) block: the block is not served from before.
+        rows.push(Record { pos: Position { row: 3, line: 3 }, cells: vec!["b"].into() });
+        assert_eq!(rows.last().map(|r| r.pos.row), Some(3));
+        for i in 0..BLOCK_ROWS {
+            rows.push(record(i));
+        }
+        assert_eq!((rows.len(), rows.last()), (BLOCK_ROWS + 2, Some(record(BLOCK_ROWS - 1))));
+        assert_eq!(rows.get(BLOCK_ROWS - 1), Some(record(BLOCK_ROWS - 3)), "the last record of the first block");
     }
 
     #[test]
