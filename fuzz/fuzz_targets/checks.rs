@@ -14,7 +14,9 @@ pub fn check(outcome: &ReadOutcome) {
     assert_eq!(table.headers.iter().collect::<HashSet<_>>().len(), width, "headers are unique");
     let header_row = outcome.structure.header_row;
     assert!(table.records.iter().all(|r| r.pos.row > header_row && r.pos.line >= r.pos.row));
-    assert!(table.records.windows(2).all(|w| w[0].pos.row < w[1].pos.row), "rows go down the file");
+    let records = table.records.to_vec();
+    assert!(records.windows(2).all(|w| w[0].pos.row < w[1].pos.row), "rows go down the file");
+    assert_eq!(table.records.get(records.len() / 2), records.get(records.len() / 2).cloned(), "get is iter");
     assert!(outcome.issues.iter().all(|i| i.record < table.records.len()), "issues point at records");
     assert!(outcome.structure.title_rows.iter().all(|r| r.row < header_row), "title rows are above the header");
 }

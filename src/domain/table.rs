@@ -8,10 +8,12 @@ use serde::{Deserialize, Serialize};
 
 mod block_text;
 mod cells;
+mod row_block;
 mod rows;
 mod varint;
 
 pub use cells::Cells;
+pub use row_block::RowBlock;
 pub use rows::{Rows, RowsIter, BLOCK_ROWS};
 
 /// Where a record is: the row number a spreadsheet shows (the header is row 1, the first data row is row 2)

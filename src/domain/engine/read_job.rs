@@ -105,8 +105,7 @@ impl ReadJob {
         match ScanMessage::decode(message)? {
             ScanMessage::Records { progress, batch } => {
                 self.stage = Stage::Remote(progress);
-                let records = &mut self.records;
-                batch.texts(|pos, text, ends| records.push_text(pos, text, ends))?;
+                self.records.push_block(batch.block()?);
             }
             ScanMessage::Restart => self.restart(),
             ScanMessage::Done(done) => self.scanned(done),

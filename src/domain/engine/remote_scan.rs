@@ -2,23 +2,31 @@
 //! `ScanMessage`s to send. The page feeds them to `ReadJob::remote`, which ends with exactly what `read` gives.
 //!
 //! Owns only the pairing of a scan step with its messages; the bytes come from the caller (`FileReaderSync` in the
-//! worker) and the sending too.
+//! worker) and the sending too. Records go out a table block (`BLOCK_ROWS`) a message, so the page packs each one
+//! as it comes; the last block goes out with the ending.
 
 use std::ops::Range;
 
 use super::read_scan::{ReadScan, ScanStep};
-use super::scan_wire::{RecordBatch, ScanMessage, ScanRequest, WireError};
+use super::scan_wire::{Batch, RecordBatch, ScanMessage, ScanRequest, WireError};
+use crate::domain::table::BLOCK_ROWS;
 
 /// One file being scanned for the page.
 pub struct RemoteScan {
     scan: ReadScan,
     finished: bool,
+    /// Records parsed and not yet sent: fewer than a block.
+    batch: RecordBatch,
 }
 
 impl RemoteScan {
     /// A scan of a file of `size` bytes, as the page asked.
     pub fn new(size: u64, request: &ScanRequest) -> Result<RemoteScan, WireError> {
-        Ok(RemoteScan { scan: ReadScan::new(size, &request.options()?), finished: false })
+        Ok(RemoteScan {
+            scan: ReadScan::new(size, &request.options()?),
+            finished: false,
+            batch: RecordBatch::default(),
+        })
     }
 
     /// Parses `bytes` per step instead of `CHUNK_BYTES` (tests).
@@ -35,15 +43,31 @@ impl RemoteScan {
         self.finished
     }
 
-    /// One step on `bytes` (the file's bytes in `wants()`): the messages it makes, in order. There is always a
-    /// first one with the records parsed (perhaps none) and the progress; the last is `Done` once finished.
+    /// One step on `bytes` (the file's bytes in `wants()`): the messages it makes, in order. There is always one
+    /// with records (a block of them, or none) and the progress; the last is `Done` once finished.
     pub fn step(&mut self, bytes: &[u8]) -> Vec<Vec<u8>> {
         if self.finished {
             return Vec::new();
         }
-        let mut batch = RecordBatch::default();
-        let step = self.scan.step(bytes, |record| batch.push(record));
-        let mut messages = vec![ScanMessage::Records { progress: self.scan.progress(), batch: batch.view() }.encode()];
+        let mut full = Vec::new();
+        let pending = &mut self.batch;
+        let step = self.scan.step(bytes, |record| {
+            pending.push(record);
+            if pending.len() == BLOCK_ROWS {
+                full.push(std::mem::take(pending).to_bytes());
+            }
+        });
+        if !matches!(step, ScanStep::Going) {
+            // The records so far go out before a restart voids them or the ending closes the table.
+            full.push(std::mem::take(&mut self.batch).to_bytes());
+        } else if full.is_empty() {
+            // No block filled: the progress goes out alone (a part of a block would leave the page's blocks cut
+            // where the worker's are not).
+            full.push(RecordBatch::default().to_bytes());
+        }
+        let progress = self.scan.progress();
+        let mut messages: Vec<Vec<u8>> =
+            full.iter().map(|bytes| ScanMessage::Records { progress, batch: Batch::of(bytes) }.encode()).collect();
         match step {
             ScanStep::Going => {}
             ScanStep::Restart => messages.push(ScanMessage::Restart.encode()),
@@ -84,6 +108,24 @@ mod tests {
         for chunk in [1, 7, 1000, 1 << 20] {
             assert_eq!(through_messages(bytes, options, chunk), whole, "chunk {chunk}");
         }
+    }
+
+    #[test]
+    fn records_go_out_a_whole_table_block_a_message_but_the_last() {
+        let bytes = people(3 * BLOCK_ROWS + 5, ',').into_bytes();
+        let mut scan = RemoteScan::new(bytes.len() as u64, &ScanRequest::default()).expect("request").with_chunk(5000);
+        let mut sizes = Vec::new();
+        while !scan.is_finished() {
+            let Range { start, end } = scan.wants();
+            for message in scan.step(&bytes[start as usize..end as usize]) {
+                if let Ok(ScanMessage::Records { batch, .. }) = ScanMessage::decode(&message) {
+                    sizes.push(batch.block().expect("whole").rows());
+                }
+            }
+        }
+        let (last, rest) = sizes.split_last().expect("messages");
+        assert!(rest.iter().all(|n| *n == 0 || *n == BLOCK_ROWS), "{sizes:?}");
+        assert_eq!(rest.iter().sum::<usize>() + last, 3 * BLOCK_ROWS + 6, "the header and every row");
     }
 
     #[test]

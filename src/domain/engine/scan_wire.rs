@@ -2,8 +2,8 @@
 //! encoding and delimiter the admin chose), and the scan's messages (a batch of records with the progress so far,
 //! "start again", and how it ended).
 //!
-//! Owns the format and nothing else. A record travels as its position, its cells' ends and their text back to back,
-//! which is the shape `Cells` keeps, so the page copies each record once. Invariant (tested): a record decoded is
+//! Owns the format and nothing else. Records travel laid out as the table's open block keeps them (`RowBlock`:
+//! positions and cell lengths, then the text), so the page checks them and packs them as they are. Invariant (tested): a record decoded is
 //! equal to the one `StreamRecord::to_cells` gives; a damaged message is an error, never a wrong record.
 
 use encoding_rs::Encoding;
@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::read_scan::{Decided, ScanProgress, Scanned};
 use crate::domain::read::{ReadError, ReadOptions};
 use crate::domain::stream::StreamRecord;
-use crate::domain::table::{Cells, Position, Record};
+use crate::domain::table::{Record, RowBlock, Rows};
 
 /// What ends a scan in the worker besides the file's own content.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -62,96 +62,59 @@ impl ScanRequest {
     }
 }
 
-/// Records parsed since the last message, encoded as they come.
+/// Records parsed since the last message, laid out as the table's open block keeps them (`RowBlock`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RecordBatch {
-    count: u32,
-    bytes: Vec<u8>,
+    block: RowBlock,
 }
 
 impl RecordBatch {
     pub fn push(&mut self, record: &StreamRecord<'_>) {
         let (text, ends) = record.text_and_ends();
-        self.bytes.reserve(20 + 4 * ends.len() + text.len());
-        self.bytes.extend_from_slice(&record.pos.row.to_le_bytes());
-        self.bytes.extend_from_slice(&record.pos.line.to_le_bytes());
-        self.bytes.extend_from_slice(&(ends.len() as u32).to_le_bytes());
-        for end in ends {
-            self.bytes.extend_from_slice(&(*end as u32).to_le_bytes());
+        let laid_out = std::str::from_utf8(text).is_ok_and(|text| self.block.push_text(record.pos, text, ends));
+        if !laid_out {
+            self.block.push(&Record { pos: record.pos, cells: record.to_cells() });
         }
-        self.bytes.extend_from_slice(text);
-        self.count += 1;
     }
 
-    /// Bytes of encoded records so far.
-    pub fn size(&self) -> usize {
-        self.bytes.len()
+    /// Records so far.
+    pub fn len(&self) -> usize {
+        self.block.rows()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.count == 0
+        self.block.is_empty()
     }
 
     /// The records as a message carries them.
-    pub fn view(&self) -> Batch<'_> {
-        Batch { count: self.count, bytes: &self.bytes }
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.block.encode()
     }
 }
 
-/// Encoded records, borrowed from a message.
+/// Laid-out records, borrowed from a message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Batch<'a> {
-    count: u32,
     bytes: &'a [u8],
 }
 
-impl Batch<'_> {
-    /// How many records.
-    pub fn len(&self) -> usize {
-        self.count as usize
+impl<'a> Batch<'a> {
+    /// The bytes of `RecordBatch::to_bytes`, to send.
+    pub fn of(bytes: &'a [u8]) -> Batch<'a> {
+        Batch { bytes }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.count == 0
+    /// The records, checked whole.
+    pub fn block(&self) -> Result<RowBlock, WireError> {
+        RowBlock::decode(self.bytes).ok_or(WireError::Garbled)
     }
 
     /// Calls `on_record` with each record, in order.
-    pub fn records(&self, mut on_record: impl FnMut(Record)) -> Result<(), WireError> {
-        self.texts(|pos, text, ends| match Cells::from_text(text, ends) {
-            Some(cells) => {
-                on_record(Record { pos, cells });
-                true
-            }
-            None => false,
-        })
-    }
-
-    /// Calls `on_text` with each record as its position, its cells' text and where each cell ends in it, in order.
-    /// `on_text` says whether those ends fit the text; a record whose do not is a garbled message.
-    pub fn texts(&self, mut on_text: impl FnMut(Position, &str, &[usize]) -> bool) -> Result<(), WireError> {
-        let mut input = Input(self.bytes);
-        let mut ends = Vec::new();
-        for _ in 0..self.count {
-            let pos = Position { row: input.u64()?, line: input.u64()? };
-            let n = input.u32()? as usize;
-            ends.clear();
-            for _ in 0..n.min(input.0.len() / 4) {
-                ends.push(input.u32()? as usize);
-            }
-            if ends.len() != n {
-                return Err(WireError::Garbled);
-            }
-            let text = input.take(ends.last().copied().unwrap_or(0))?;
-            let text = std::str::from_utf8(text).map_err(|_| WireError::Garbled)?;
-            if !on_text(pos, text, &ends) {
-                return Err(WireError::Garbled);
-            }
-        }
-        if input.0.is_empty() {
-            Ok(())
-        } else {
-            Err(WireError::Garbled)
-        }
+    pub fn records(&self, on_record: impl FnMut(Record)) -> Result<(), WireError> {
+        let mut rows = Rows::new();
+        rows.push_block(self.block()?);
+        rows.iter().for_each(on_record);
+        Ok(())
     }
 }
 
@@ -184,12 +147,11 @@ impl<'a> ScanMessage<'a> {
     pub fn encode(&self) -> Vec<u8> {
         match self {
             ScanMessage::Records { progress, batch } => {
-                let mut out = Vec::with_capacity(22 + batch.bytes.len());
+                let mut out = Vec::with_capacity(18 + batch.bytes.len());
                 out.push(RECORDS);
                 out.push(u8::from(progress.guessing));
                 out.extend_from_slice(&progress.done.to_le_bytes());
                 out.extend_from_slice(&progress.total.to_le_bytes());
-                out.extend_from_slice(&batch.count.to_le_bytes());
                 out.extend_from_slice(batch.bytes);
                 out
             }
@@ -221,8 +183,8 @@ impl<'a> ScanMessage<'a> {
         match input.u8()? {
             RECORDS => {
                 let guessing = input.u8()? != 0;
-                let (done, total, count) = (input.u64()?, input.u64()?, input.u32()?);
-                let batch = Batch { count, bytes: input.0 };
+                let (done, total) = (input.u64()?, input.u64()?);
+                let batch = Batch { bytes: input.0 };
                 Ok(ScanMessage::Records { progress: ScanProgress { guessing, done, total }, batch })
             }
             RESTART if input.0.is_empty() => Ok(ScanMessage::Restart),
@@ -262,12 +224,6 @@ impl<'a> Input<'a> {
         Ok(self.take(1)?[0])
     }
 
-    fn u32(&mut self) -> Result<u32, WireError> {
-        let mut b = [0; 4];
-        b.copy_from_slice(self.take(4)?);
-        Ok(u32::from_le_bytes(b))
-    }
-
     fn u64(&mut self) -> Result<u64, WireError> {
         let mut b = [0; 8];
         b.copy_from_slice(self.take(8)?);
@@ -297,7 +253,8 @@ mod tests {
     fn records_arrive_as_the_table_keeps_them_and_a_cut_message_is_refused() {
         let (batch, records) = batch_of("a,\"b\nc\",Zoë\n\n,,x\n\"\",ünï,\"q\"\"q\"\nlast");
         let progress = ScanProgress { guessing: false, done: 40, total: 41 };
-        let message = ScanMessage::Records { progress, batch: batch.view() }.encode();
+        let bytes = batch.to_bytes();
+        let message = ScanMessage::Records { progress, batch: Batch::of(&bytes) }.encode();
         let Ok(ScanMessage::Records { progress: got, batch }) = ScanMessage::decode(&message) else {
             panic!("decodes")
         };

@@ -1,12 +1,13 @@
 //! The records of a table, kept packed: a block of `BLOCK_ROWS` rows at a time, LZ4-compressed, with only the
-//! last unfinished block plain (its layout and text, as a packed block holds them once unpacked).
+//! last unfinished block plain (a `RowBlock`: its layout and text, as a packed block holds them once unpacked).
 //!
 //! Owns how records are stored and handed out. A 2-million-row export is about 440 MB of cell text; plain, with a
 //! record's bookkeeping, it took over 600 MB of the tab. Packed, the same rows take about a sixth of that, and a
 //! pass over every row unpacks one block at a time (LZ4 unpacks far faster than any check reads).
 //! Records come out owned (`get`, `iter`), never borrowed, and cost no allocation each: an unpacked block's
-//! records share its text (`BlockText`). A record goes in as its values (`push`) or as the text and cell ends the
-//! reader has (`push_text`), straight into the open block, so reading makes no record on the way.
+//! records share its text (`BlockText`). Records go in as a record (`push`), as the text and cell ends the reader
+//! has (`push_text`), or laid out already (`push_block`, what the reading worker sends): straight into the open
+//! block, so reading makes no record on the way.
 //! A table is a view of the store: the title rows and the header left out at the front, the footer at the end,
 //! and every record squared to the header's width as it comes out (`keep`, `square`), so putting the table
 //! together never rewrites the rows. Invariants: `get(i)` and the `i`-th item of `iter` are the same record;
@@ -17,8 +18,8 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::block_text::BlockText;
-use super::{varint, Cells, Position, Record};
+use super::row_block::{records, RowBlock};
+use super::{Position, Record};
 
 /// Rows per packed block: about 220 KB of text in a contacts export, so unpacking one for a single row (a page
 /// of the review grid) costs well under a millisecond, and LZ4 still finds the repeats between rows.
@@ -29,7 +30,7 @@ pub const BLOCK_ROWS: usize = 1024;
 pub struct Rows {
     blocks: Vec<Block>,
     /// Records after the last packed block, fewer than `BLOCK_ROWS`.
-    open: Open,
+    open: RowBlock,
     /// Stored records before the first one in view.
     skip: usize,
     /// Records in view.
@@ -52,29 +53,6 @@ struct Block {
     cells: (usize, usize),
 }
 
-/// Records not yet packed, as a block holds them unpacked: for each record its row and line (as steps from the
-/// one before), its number of cells and each cell's length (the layout); then all the text.
-#[derive(Clone, Debug)]
-struct Open {
-    layout: Vec<u8>,
-    text: Vec<u8>,
-    rows: usize,
-    before: Position,
-    cells: (usize, usize),
-}
-
-impl Default for Open {
-    fn default() -> Open {
-        Open {
-            layout: Vec::new(),
-            text: Vec::new(),
-            rows: 0,
-            before: Position { row: 0, line: 0 },
-            cells: (usize::MAX, 0),
-        }
-    }
-}
-
 impl Rows {
     pub fn new() -> Rows {
         Rows::default()
@@ -91,43 +69,40 @@ impl Rows {
 
     /// Adds a record at the end of the store; the view then reaches to it.
     pub fn push(&mut self, record: Record) {
-        self.push_values(record.pos, record.cells.len(), record.cells.iter());
+        self.open.push(&record);
+        self.pushed();
     }
 
     /// Adds a record given as its `text` and where each cell ends in it (the reader's shape: ends in order, on
     /// character boundaries, the last one at the text's end). `false`, and nothing added, when the ends are not
     /// that.
     pub fn push_text(&mut self, pos: Position, text: &str, ends: &[usize]) -> bool {
-        if !Cells::fits(text, ends) {
-            return false;
+        let pushed = self.open.push_text(pos, text, ends);
+        if pushed {
+            self.pushed();
         }
-        let values = ends.iter().scan(0, |start, end| {
-            let value = text.get(*start..*end);
-            *start = *end;
-            value
-        });
-        self.push_values(pos, ends.len(), values);
-        true
+        pushed
     }
 
-    /// Adds a record of `count` values (all of them in `values`).
-    fn push_values<'a>(&mut self, pos: Position, count: usize, values: impl Iterator<Item = &'a str>) {
-        let open = &mut self.open;
-        varint::write(&mut open.layout, pos.row.wrapping_sub(open.before.row));
-        varint::write(&mut open.layout, pos.line.wrapping_sub(open.before.line));
-        varint::write(&mut open.layout, count as u64);
-        for value in values.take(count) {
-            varint::write(&mut open.layout, value.len() as u64);
-            open.text.extend_from_slice(value.as_bytes());
+    /// Adds the records of `block` at the end of the store. A full block that starts a block here (what the
+    /// reading worker sends) is packed as it is.
+    pub fn push_block(&mut self, block: RowBlock) {
+        if self.open.is_empty() && block.rows() == BLOCK_ROWS {
+            self.open = block;
+            self.pushed();
+        } else {
+            for record in block.records() {
+                self.push(record);
+            }
         }
-        open.before = pos;
-        open.cells = (open.cells.0.min(count), open.cells.1.max(count));
-        open.rows += 1;
-        if open.rows == BLOCK_ROWS {
-            let full = std::mem::take(open);
+    }
+
+    /// After records were added to the open block: packs it once full, and forgets an unpacked copy of it.
+    fn pushed(&mut self) {
+        if self.open.rows() == BLOCK_ROWS {
+            let full = std::mem::take(&mut self.open);
             self.blocks.push(Block::pack(full));
         }
-        // The open block's records changed: a copy of them unpacked before is out of date.
         let recent = self.recent.get_mut().unwrap_or_else(PoisonError::into_inner);
         if recent.as_ref().is_some_and(|(b, _)| *b >= self.blocks.len().saturating_sub(1)) {
             *recent = None;
@@ -208,7 +183,7 @@ impl Rows {
             }
             let block = (self.skip + next) / BLOCK_ROWS;
             let block_end = ((block + 1) * BLOCK_ROWS - self.skip).min(end);
-            let cells = self.blocks.get(block).map_or(self.open.cells, |b| b.cells);
+            let cells = self.blocks.get(block).map_or(self.open.cells(), |b| b.cells);
             found = if cells == (width, width) {
                 Vec::new().into_iter()
             } else {
@@ -228,11 +203,11 @@ impl Rows {
     /// Bytes the records take: the packed blocks and the open one.
     pub fn bytes(&self) -> usize {
         let packed: usize = self.blocks.iter().map(|b| b.packed.len()).sum();
-        packed + self.open.layout.len() + self.open.text.len()
+        packed + self.open.size()
     }
 
     fn stored(&self) -> usize {
-        self.blocks.len() * BLOCK_ROWS + self.open.rows
+        self.blocks.len() * BLOCK_ROWS + self.open.rows()
     }
 
     fn squared(&self, mut record: Record) -> Record {
@@ -252,9 +227,7 @@ impl Rows {
         }
         let records: Arc<[Record]> = match self.blocks.get(block) {
             Some(packed) => packed.unpack().into(),
-            None if block == self.blocks.len() => {
-                unpack(&self.open.layout, self.open.text.clone(), self.open.cells.1).into()
-            }
+            None if block == self.blocks.len() => self.open.records().into(),
             None => Arc::from(Vec::new()),
         };
         *recent = Some((block, Arc::clone(&records)));
@@ -264,39 +237,21 @@ impl Rows {
 
 impl Block {
     /// Packs the records of a full open block: its layout and text, compressed together.
-    fn pack(open: Open) -> Block {
-        let Open { mut layout, text, cells, .. } = open;
-        let layout_len = layout.len();
-        layout.extend_from_slice(&text);
-        let packed = lz4_flex::block::compress(&layout);
-        Block { packed: packed.into(), unpacked: layout.len(), layout: layout_len, cells }
+    fn pack(open: RowBlock) -> Block {
+        let cells = open.cells();
+        let (bytes, layout) = open.into_bytes();
+        let packed = lz4_flex::block::compress(&bytes);
+        Block { packed: packed.into(), unpacked: bytes.len(), layout, cells }
     }
 
     /// The records back, exactly as packed.
     fn unpack(&self) -> Vec<Record> {
-        // The bytes were packed here from valid records and never left memory: failing to unpack them is a broken
-        // invariant, not a file problem, so it is not turned into a finding.
+        // The bytes were packed here from a checked block and never left memory: failing to unpack them is a
+        // broken invariant, not a file problem, so it is not turned into a finding.
         let mut bytes = lz4_flex::block::decompress(&self.packed, self.unpacked).expect("a block unpacks as packed");
         let text = bytes.split_off(self.layout.min(bytes.len()));
-        unpack(&bytes, text, self.cells.1)
+        records(&bytes, text, self.cells.1)
     }
-}
-
-/// The records of a block from its layout and text, sharing one copy of the text (at most `widest` cells each).
-fn unpack(layout: &[u8], text: Vec<u8>, widest: usize) -> Vec<Record> {
-    let text = String::from_utf8(text).expect("a block's text is the UTF-8 it was packed from");
-    let mut block = BlockText::new(text, BLOCK_ROWS, BLOCK_ROWS * widest.min(1 << 12));
-    let mut positions = Vec::with_capacity(BLOCK_ROWS);
-    let (mut at, mut pos) = (0, Position { row: 0, line: 0 });
-    while at < layout.len() {
-        let mut next = || varint::read(layout, &mut at).expect("a block's layout reads as written");
-        pos = Position { row: pos.row.wrapping_add(next()), line: pos.line.wrapping_add(next()) };
-        let count = next();
-        block.push_row((0..count).map(|_| next())).expect("a block's cells end where they did");
-        positions.push(pos);
-    }
-    let block = Arc::new(block);
-    positions.into_iter().enumerate().map(|(row, pos)| Record { pos, cells: Cells::in_block(&block, row) }).collect()
 }
 
 /// The records of a `Rows` in order, a block unpacked at a time (through the store's last-block cache, so a
@@ -382,6 +337,7 @@ impl From<Vec<Record>> for Rows {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::table::Cells;
 
     fn record(i: usize) -> Record {
         let cells: Cells = match i % 5 {

@@ -1,0 +1,205 @@
+//! Records laid out as a packed block holds them once unpacked: for each record its row and line (as steps from
+//! the record before), its number of cells and each cell's length (the layout, LEB128 numbers); then all the text.
+//!
+//! Owns that layout, building it a record at a time, and its byte form for a message (`encode`, `decode`). It is
+//! the open block of a `Rows` and what the reading worker sends the page: the worker lays records out, the page
+//! only checks and compresses them. Invariants: a block built here or decoded describes its text exactly (every
+//! length within it, on character boundaries, all of it used); `decode` refuses any bytes that do not, so a
+//! damaged message is an error, never a wrong record.
+
+use std::sync::Arc;
+
+use super::block_text::BlockText;
+use super::{varint, Cells, Position, Record};
+
+/// Records in layout-and-text form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowBlock {
+    layout: Vec<u8>,
+    text: Vec<u8>,
+    rows: usize,
+    /// The last record's position (the next one's steps are from it).
+    before: Position,
+    /// The fewest and the most cells of a record (`(usize::MAX, 0)` when empty).
+    cells: (usize, usize),
+}
+
+impl Default for RowBlock {
+    fn default() -> RowBlock {
+        RowBlock {
+            layout: Vec::new(),
+            text: Vec::new(),
+            rows: 0,
+            before: Position { row: 0, line: 0 },
+            cells: (usize::MAX, 0),
+        }
+    }
+}
+
+impl RowBlock {
+    pub fn new() -> RowBlock {
+        RowBlock::default()
+    }
+
+    /// Records in the block.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    /// The fewest and the most cells of a record.
+    pub(super) fn cells(&self) -> (usize, usize) {
+        self.cells
+    }
+
+    /// Bytes of layout and text.
+    pub(super) fn size(&self) -> usize {
+        self.layout.len() + self.text.len()
+    }
+
+    /// Adds a record.
+    pub fn push(&mut self, record: &Record) {
+        self.push_values(record.pos, record.cells.len(), record.cells.iter());
+    }
+
+    /// Adds a record given as its `text` and where each cell ends in it (the reader's shape). `false`, and
+    /// nothing added, unless the ends are in order, on character boundaries, the last one at the text's end.
+    pub fn push_text(&mut self, pos: Position, text: &str, ends: &[usize]) -> bool {
+        if !Cells::fits(text, ends) {
+            return false;
+        }
+        let values = ends.iter().scan(0, |start, end| {
+            let value = text.get(*start..*end);
+            *start = *end;
+            value
+        });
+        self.push_values(pos, ends.len(), values);
+        true
+    }
+
+    /// Adds a record of `count` values (all of them in `values`).
+    fn push_values<'a>(&mut self, pos: Position, count: usize, values: impl Iterator<Item = &'a str>) {
+        varint::write(&mut self.layout, pos.row.wrapping_sub(self.before.row));
+        varint::write(&mut self.layout, pos.line.wrapping_sub(self.before.line));
+        varint::write(&mut self.layout, count as u64);
+        for value in values.take(count) {
+            varint::write(&mut self.layout, value.len() as u64);
+            self.text.extend_from_slice(value.as_bytes());
+        }
+        self.before = pos;
+        self.cells = (self.cells.0.min(count), self.cells.1.max(count));
+        self.rows += 1;
+    }
+
+    /// The layout followed by the text (what is compressed), and where the text starts.
+    pub(super) fn into_bytes(self) -> (Vec<u8>, usize) {
+        let RowBlock { mut layout, text, .. } = self;
+        let text_at = layout.len();
+        layout.extend_from_slice(&text);
+        (layout, text_at)
+    }
+
+    /// The records, sharing one copy of the text.
+    pub(super) fn records(&self) -> Vec<Record> {
+        records(&self.layout, self.text.clone(), self.cells.1)
+    }
+
+    /// The block as bytes for a message: records, layout length, layout, text.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(16 + self.layout.len() + self.text.len());
+        out.extend_from_slice(&(self.rows as u64).to_le_bytes());
+        out.extend_from_slice(&(self.layout.len() as u64).to_le_bytes());
+        out.extend_from_slice(&self.layout);
+        out.extend_from_slice(&self.text);
+        out
+    }
+
+    /// A block from `encode`'s bytes, checked whole: `None` for bytes that do not describe their text exactly.
+    pub fn decode(bytes: &[u8]) -> Option<RowBlock> {
+        let number = |at: usize| Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?) as usize);
+        let (rows, layout_len) = (number(0)?, number(8)?);
+        let layout = bytes.get(16..16usize.checked_add(layout_len)?)?;
+        let text = std::str::from_utf8(bytes.get(16 + layout_len..)?).ok()?;
+        let mut block = RowBlock { layout: layout.to_vec(), ..RowBlock::default() };
+        let (mut at, mut end) = (0, 0usize);
+        while at < layout.len() {
+            let row = varint::read(layout, &mut at)?;
+            let line = varint::read(layout, &mut at)?;
+            let count = usize::try_from(varint::read(layout, &mut at)?).ok()?;
+            for _ in 0..count {
+                let length = usize::try_from(varint::read(layout, &mut at)?).ok()?;
+                end = end.checked_add(length).filter(|e| text.is_char_boundary(*e))?;
+            }
+            let before = block.before;
+            block.before = Position { row: before.row.wrapping_add(row), line: before.line.wrapping_add(line) };
+            block.cells = (block.cells.0.min(count), block.cells.1.max(count));
+            block.rows += 1;
+        }
+        if block.rows != rows || end != text.len() {
+            return None;
+        }
+        block.text = text.as_bytes().to_vec();
+        Some(block)
+    }
+}
+
+/// The records of a block from its layout and text, sharing one copy of the text (at most `widest` cells each).
+/// The layout and text are ones this module built or checked (`decode`): reading them cannot fail.
+pub(super) fn records(layout: &[u8], text: Vec<u8>, widest: usize) -> Vec<Record> {
+    let text = String::from_utf8(text).expect("a block's text is the UTF-8 it was laid out from");
+    let mut block = BlockText::new(text, 1024, 1024 * widest.min(1 << 12));
+    let mut positions = Vec::with_capacity(1024);
+    let (mut at, mut pos) = (0, Position { row: 0, line: 0 });
+    while at < layout.len() {
+        let mut next = || varint::read(layout, &mut at).expect("a block's layout reads as written");
+        pos = Position { row: pos.row.wrapping_add(next()), line: pos.line.wrapping_add(next()) };
+        let count = next();
+        block.push_row((0..count).map(|_| next())).expect("a block's cells end where they did");
+        positions.push(pos);
+    }
+    let block = Arc::new(block);
+    positions.into_iter().enumerate().map(|(row, pos)| Record { pos, cells: Cells::in_block(&block, row) }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block() -> RowBlock {
+        let mut block = RowBlock::new();
+        block.push(&Record { pos: Position { row: 2, line: 2 }, cells: vec!["Ada", "", "São Paulo"].into() });
+        assert!(block.push_text(Position { row: 4, line: 5 }, "aデータc", &[1, 1, 10, 11]));
+        assert!(!block.push_text(Position { row: 5, line: 6 }, "aデc", &[2, 4]), "inside a character");
+        block.push(&Record { pos: Position { row: 5, line: 7 }, cells: Cells::default() });
+        block
+    }
+
+    #[test]
+    fn records_come_back_as_pushed_and_through_a_message() {
+        let block = block();
+        let records = block.records();
+        assert_eq!(records.len(), 3);
+        assert_eq!(records[1].cells, vec!["a", "", "データ", "c"]);
+        assert_eq!((records[1].pos, records[2].pos), (Position { row: 4, line: 5 }, Position { row: 5, line: 7 }));
+        assert_eq!((block.rows(), block.cells()), (3, (0, 4)));
+        assert_eq!(RowBlock::decode(&block.encode()), Some(block));
+    }
+
+    #[test]
+    fn a_cut_or_damaged_message_is_refused() {
+        let bytes = block().encode();
+        for cut in 0..bytes.len() {
+            assert_eq!(RowBlock::decode(&bytes[..cut]), None, "cut at {cut}");
+        }
+        let mut more_rows = bytes.clone();
+        more_rows[0] = 4;
+        assert_eq!(RowBlock::decode(&more_rows), None);
+        let mut split_character = bytes.clone();
+        let at = bytes.len() - 3;
+        split_character[at] = b'x';
+        assert_eq!(RowBlock::decode(&split_character), None, "a byte of 'データ' replaced");
+    }
+}
