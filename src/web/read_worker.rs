@@ -4,11 +4,14 @@
 //! Two halves of one protocol. The page side (`ReadWorker`) starts the worker, waits until it says it is ready,
 //! hands it the `File` (a handle: the bytes stay on disk) and the admin's encoding and delimiter, then takes its
 //! messages one by one, acknowledging each. The worker side (`serve`, run by `src/bin/worker.rs`) reads the file
-//! with `FileReaderSync` `READ_BYTES` at a time (each read is a request to the browser, so few big ones), runs a `RemoteScan` and posts each message's buffer (transferred, not
-//! copied); it keeps at most `IN_FLIGHT` messages unacknowledged, so a slow page never piles up the file in
-//! messages. Stopping is `Worker.terminate` (dropping the `ReadWorker`). Nothing here decides anything about the
-//! file: the domain's scan does, exactly as on the page. When workers are not available (a failure to start, or
+//! with `FileReaderSync` `READ_BYTES` at a time (each read is a request to the browser, so few big ones), runs a
+//! `RemoteScan` and posts each message's buffer (transferred, not copied); it keeps at most `IN_FLIGHT_BYTES` of
+//! messages unacknowledged, so a slow page never piles up the file in messages. Stopping is `Worker.terminate`
+//! (dropping the `ReadWorker`). Nothing here decides anything about the file: the domain's scan does, exactly as
+//! on the page. When workers are not available (a failure to start, or
 //! no "ready" within `READY_MS`), the caller reads on the page instead.
+
+use std::collections::VecDeque;
 
 use futures::channel::mpsc::{unbounded, UnboundedReceiver};
 use futures::future::{select, Either};
@@ -25,8 +28,8 @@ use crate::domain::engine::{FileWindow, RemoteScan, ScanMessage, ScanRequest};
 const WORKER_URL: &str = "./worker_loader.js";
 /// How long the worker may take to load before the page reads the file itself.
 const READY_MS: u32 = 10_000;
-/// Messages the worker sends ahead of the page's acknowledgements (each is about `CHUNK` of records).
-const IN_FLIGHT: usize = 16;
+/// Bytes of messages the worker sends ahead of the page's acknowledgements (a message is a block of records).
+const IN_FLIGHT_BYTES: usize = 16 << 20;
 /// Bytes of the file parsed per message.
 const CHUNK: u64 = 1 << 20;
 /// Bytes of the file read from disk at once.
@@ -143,7 +146,9 @@ async fn scan_file(scope: DedicatedWorkerGlobalScope, mut incoming: UnboundedRec
         Ok(reader) => reader,
         Err(e) => return send(ScanMessage::Unreadable(describe(&e)).encode()),
     };
-    let mut in_flight: usize = 0;
+    // The size of each message not yet acknowledged, oldest first (the page takes them in order).
+    let mut in_flight: VecDeque<usize> = VecDeque::new();
+    let mut ahead = 0;
     // The file is read `READ_BYTES` at a time (one request to the browser each), and scanned a chunk at a time.
     let mut window = FileWindow::default();
     while !scan.is_finished() {
@@ -160,17 +165,18 @@ async fn scan_file(scope: DedicatedWorkerGlobalScope, mut incoming: UnboundedRec
             }
         }
         for message in scan.step(window.get(range)) {
+            ahead += message.len();
+            in_flight.push_back(message.len());
             send(message);
-            in_flight += 1;
         }
         while incoming.try_recv().is_ok() {
-            in_flight = in_flight.saturating_sub(1);
+            ahead -= in_flight.pop_front().unwrap_or(0).min(ahead);
         }
-        while in_flight > IN_FLIGHT {
+        while ahead > IN_FLIGHT_BYTES {
             if incoming.next().await.is_none() {
                 return;
             }
-            in_flight = in_flight.saturating_sub(1);
+            ahead -= in_flight.pop_front().unwrap_or(0).min(ahead);
         }
     }
 }

@@ -71,24 +71,39 @@ impl RowBlock {
         if !Cells::fits(text, ends) {
             return false;
         }
-        let values = ends.iter().scan(0, |start, end| {
-            let value = text.get(*start..*end);
-            *start = *end;
-            value
-        });
-        self.push_values(pos, ends.len(), values);
+        // The values are back to back in `text` already: it is copied in one piece.
+        self.start(pos, ends.len());
+        let mut start = 0;
+        for end in ends {
+            varint::write(&mut self.layout, (end - start) as u64);
+            start = *end;
+        }
+        self.text.extend_from_slice(text.as_bytes());
+        self.end(pos, ends.len());
         true
     }
 
     /// Adds a record of `count` values (all of them in `values`).
     fn push_values<'a>(&mut self, pos: Position, count: usize, values: impl Iterator<Item = &'a str>) {
-        varint::write(&mut self.layout, pos.row.wrapping_sub(self.before.row));
-        varint::write(&mut self.layout, pos.line.wrapping_sub(self.before.line));
-        varint::write(&mut self.layout, count as u64);
+        self.start(pos, count);
         for value in values.take(count) {
             varint::write(&mut self.layout, value.len() as u64);
             self.text.extend_from_slice(value.as_bytes());
         }
+        self.end(pos, count);
+    }
+
+    /// A record's position and number of values, before its lengths.
+    fn start(&mut self, pos: Position, count: usize) {
+        // Room for the whole entry at once: most numbers take one byte.
+        self.layout.reserve(3 * 10 + 2 * count);
+        varint::write(&mut self.layout, pos.row.wrapping_sub(self.before.row));
+        varint::write(&mut self.layout, pos.line.wrapping_sub(self.before.line));
+        varint::write(&mut self.layout, count as u64);
+    }
+
+    /// A record's entry is complete.
+    fn end(&mut self, pos: Position, count: usize) {
         self.before = pos;
         self.cells = (self.cells.0.min(count), self.cells.1.max(count));
         self.rows += 1;

@@ -5,6 +5,7 @@
 //! that end early or run past 64 bits.
 
 /// Appends `value` to `out`.
+#[inline]
 pub(super) fn write(out: &mut Vec<u8>, mut value: u64) {
     while value >= 0x80 {
         out.push((value as u8) | 0x80);
@@ -14,6 +15,7 @@ pub(super) fn write(out: &mut Vec<u8>, mut value: u64) {
 }
 
 /// The number at `*at` in `bytes`, moving `*at` past it.
+#[inline]
 pub(super) fn read(bytes: &[u8], at: &mut usize) -> Option<u64> {
     let mut value = 0u64;
     for shift in (0..64).step_by(7) {
