@@ -17,6 +17,7 @@ pub mod read_job;
 pub mod read_scan;
 pub mod rejects_job;
 pub mod remote_scan;
+pub mod rope;
 pub mod scan_wire;
 pub mod validate_job;
 pub mod work;

@@ -40,11 +40,47 @@ impl Limits {
 pub struct ExportFile {
     pub name: String,
     pub mime: &'static str,
-    pub bytes: Vec<u8>,
+    pub bytes: FileBytes,
     /// Data rows it holds (for a zip: across all parts).
     pub rows: usize,
     /// How many CSV files it holds (1 unless zipped).
     pub parts: usize,
+}
+
+/// A file's bytes, in one piece or in several (a big .zip is written in pieces and never joined in memory: the
+/// browser joins them into the download).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileBytes(Vec<Vec<u8>>);
+
+impl FileBytes {
+    pub fn from_pieces(pieces: Vec<Vec<u8>>) -> FileBytes {
+        FileBytes(pieces)
+    }
+
+    /// The pieces, in order.
+    pub fn pieces(&self) -> &[Vec<u8>] {
+        &self.0
+    }
+
+    /// Bytes in all.
+    pub fn len(&self) -> usize {
+        self.0.iter().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The bytes joined (for a small file, or a test).
+    pub fn to_vec(&self) -> Vec<u8> {
+        self.0.concat()
+    }
+}
+
+impl From<Vec<u8>> for FileBytes {
+    fn from(bytes: Vec<u8>) -> FileBytes {
+        FileBytes(vec![bytes])
+    }
 }
 
 /// What stops writing a file.
@@ -148,7 +184,13 @@ pub fn import_file(prepared: &Prepared, limits: Limits, stem: &str) -> Result<Ex
     let parts = import_parts(prepared, limits)?;
     let rows = prepared.valid_count();
     if let [only] = parts.as_slice() {
-        return Ok(ExportFile { name: format!("{stem}.csv"), mime: CSV_MIME, bytes: only.clone(), rows, parts: 1 });
+        return Ok(ExportFile {
+            name: format!("{stem}.csv"),
+            mime: CSV_MIME,
+            bytes: only.clone().into(),
+            rows,
+            parts: 1,
+        });
     }
     let count = parts.len();
     let mut zip = new_zip();
@@ -156,7 +198,7 @@ pub fn import_file(prepared: &Prepared, limits: Limits, stem: &str) -> Result<Ex
         zip.start_file(part_name(stem, i + 1, count), zip_options())?;
         zip.write_all(part)?;
     }
-    let bytes = zip.finish()?.into_inner();
+    let bytes = zip.finish()?.into_inner().into();
     Ok(ExportFile { name: format!("{stem}.zip"), mime: ZIP_MIME, bytes, rows, parts: count })
 }
 
@@ -235,7 +277,7 @@ pub fn rows_with_reasons(
             count += 1;
         }
     }
-    Ok(ExportFile { name: name.to_owned(), mime: CSV_MIME, bytes: out, rows: count, parts: 1 })
+    Ok(ExportFile { name: name.to_owned(), mime: CSV_MIME, bytes: out.into(), rows: count, parts: 1 })
 }
 
 /// The start of a file of rows with reasons: the BOM and the header line.
@@ -292,7 +334,7 @@ mod tests {
         let t = contacts(2);
         let f = import_file(&prepared(&t), Limits::for_site(false), "customers-import").expect("file");
         assert_eq!(f.name, "customers-import.csv");
-        assert_eq!(text(&f.bytes), "Email,Title\r\np0@example.com,CTO\r\np1@example.com,=HYPERLINK()\r\n");
+        assert_eq!(text(&f.bytes.to_vec()), "Email,Title\r\np0@example.com,CTO\r\np1@example.com,=HYPERLINK()\r\n");
     }
 
     #[test]
@@ -300,7 +342,7 @@ mod tests {
         let t = contacts(5);
         let f = import_file(&prepared(&t), Limits { rows: 2, bytes: 1_000 }, "customers-import").expect("zip");
         assert_eq!((f.name.as_str(), f.parts, f.rows), ("customers-import.zip", 3, 5));
-        let mut archive = zip::ZipArchive::new(Cursor::new(f.bytes)).expect("valid zip");
+        let mut archive = zip::ZipArchive::new(Cursor::new(f.bytes.to_vec())).expect("valid zip");
         assert_eq!(archive.len(), 3);
         let mut third = String::new();
         std::io::Read::read_to_string(
@@ -325,7 +367,7 @@ mod tests {
         records[1].cells = vec!["broken", "=HYPERLINK()"].into();
         t.records = records.into();
         let f = rejects_file(&prepared(&t), &t, "customers-import").expect("rejects");
-        let s = text(&f.bytes);
+        let s = text(&f.bytes.to_vec());
         assert!(s.starts_with("\u{feff}Email,Title,Row in original file,Reason\r\n"), "{s}");
         assert!(s.contains("broken,'=HYPERLINK(),3,Email: This is not an email address"), "{s}");
     }

@@ -4,6 +4,7 @@
 use wasm_bindgen::JsCast;
 
 use super::{describe, WebError};
+use crate::domain::export::FileBytes;
 
 /// Bytes handed to the browser per turn by `save_in_slices`.
 const SLICE_BYTES: usize = 4 << 20;
@@ -15,10 +16,10 @@ pub fn save(name: &str, mime: &str, bytes: &[u8]) -> Result<(), WebError> {
 
 /// `save` for a file of any size: the bytes are copied to the browser 4 MB a turn (one Blob each; the download is
 /// a Blob of those, which the browser joins without copying), so handing over hundreds of MB never blocks the page.
-pub async fn save_in_slices(name: &str, mime: &str, bytes: &[u8]) -> Result<(), WebError> {
+pub async fn save_in_slices(name: &str, mime: &str, bytes: &FileBytes) -> Result<(), WebError> {
     let err = |e: wasm_bindgen::JsValue| WebError::Download(describe(&e));
     let parts = js_sys::Array::new();
-    for slice in bytes.chunks(SLICE_BYTES) {
+    for slice in bytes.pieces().iter().flat_map(|piece| piece.chunks(SLICE_BYTES)) {
         let part = js_sys::Array::of1(&js_sys::Uint8Array::from(slice));
         let blob = web_sys::Blob::new_with_u8_array_sequence(&part).map_err(err)?;
         parts.push(&blob);

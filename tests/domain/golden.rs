@@ -53,14 +53,14 @@ impl Run {
 
     pub fn import_csv(&self) -> String {
         match import_file(&self.prepared, Limits::for_site(false), "import") {
-            Ok(f) => String::from_utf8(f.bytes).expect("import file is UTF-8"),
+            Ok(f) => String::from_utf8(f.bytes.to_vec()).expect("import file is UTF-8"),
             Err(e) => format!("(no file: {e})\n"),
         }
     }
 
     pub fn rejects_csv(&self) -> String {
         match rejects_file(&self.prepared, &self.outcome.table, "import") {
-            Ok(f) => String::from_utf8(f.bytes).expect("rejects file is UTF-8"),
+            Ok(f) => String::from_utf8(f.bytes.to_vec()).expect("rejects file is UTF-8"),
             Err(e) => format!("(no file: {e})\n"),
         }
     }

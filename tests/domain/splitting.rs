@@ -21,7 +21,7 @@ fn legacy_limit_splits_2500_rows_into_three_files_with_every_row_once() {
     let prepared = prepare(&outcome.table, &schema, &suggest(&schema, &outcome.table), &Edits::new(), &[]);
     let file = import_file(&prepared, Limits::for_site(true), "customers-import").expect("zip");
     assert_eq!((file.name.as_str(), file.parts, file.rows), ("customers-import.zip", 3, 2_500));
-    let mut zip = zip::ZipArchive::new(Cursor::new(file.bytes)).expect("zip reads");
+    let mut zip = zip::ZipArchive::new(Cursor::new(file.bytes.to_vec())).expect("zip reads");
     let mut seen = Vec::new();
     for i in 0..zip.len() {
         let mut text = String::new();

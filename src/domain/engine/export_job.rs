@@ -19,6 +19,8 @@ use crate::domain::export::{
 };
 use crate::domain::prepare::Prepared;
 
+use super::rope::Rope;
+
 /// Bytes of a part deflated per step.
 const ZIP_SLICE_BYTES: usize = 1 << 20;
 /// The name a part has in its own one-file archive, until the number of parts is known.
@@ -32,9 +34,9 @@ struct Deflating {
 }
 
 /// The final .zip, once every part is deflated: parts copied in so far (each compressed part is dropped once
-/// copied), and the compressed size of each.
+/// copied), and the compressed size of each. It is written in pieces (`Rope`), so no step copies the whole of it.
 struct Assembling {
-    zip: Box<ZipWriter<Cursor<Vec<u8>>>>,
+    zip: Box<ZipWriter<Rope>>,
     copied: usize,
     sizes: Vec<usize>,
 }
@@ -137,7 +139,7 @@ impl ExportJob {
             let mut last = parts.finish()?;
             if self.compressed.is_empty() && last.len() == 1 {
                 let name = format!("{}.csv", self.stem);
-                let bytes = last.pop().unwrap_or_default();
+                let bytes = last.pop().unwrap_or_default().into();
                 return Ok(Some(ExportFile { name, mime: CSV_MIME, bytes, rows: self.rows, parts: 1 }));
             }
             self.pending.extend(last);
@@ -147,10 +149,7 @@ impl ExportJob {
         let compressed = &self.compressed;
         let assembling = self.assembling.get_or_insert_with(|| {
             let sizes: Vec<usize> = compressed.iter().map(Vec::len).collect();
-            // Room for every part at once (its compressed bytes, already with a local header, and a central
-            // directory entry of about the same size): a growing .zip of 80 MB would be copied whole on the way.
-            let room = sizes.iter().map(|s| s + 512).sum();
-            let zip = Box::new(ZipWriter::new(Cursor::new(Vec::with_capacity(room))));
+            let zip = Box::new(ZipWriter::new(Rope::default()));
             Assembling { zip, copied: 0, sizes }
         });
         if let Some(compressed) = self.compressed.get_mut(assembling.copied) {
@@ -162,7 +161,7 @@ impl ExportJob {
             return Ok(None);
         }
         let Some(done) = self.assembling.take() else { return Ok(None) };
-        let bytes = done.zip.finish()?.into_inner();
+        let bytes = done.zip.finish()?.into_bytes();
         Ok(Some(ExportFile {
             name: format!("{}.zip", self.stem),
             mime: ZIP_MIME,
@@ -198,9 +197,9 @@ mod tests {
     /// The files inside a download: its own name and bytes for a CSV, each part's for a .zip.
     fn contents(file: &ExportFile) -> Vec<(String, Vec<u8>)> {
         if file.parts == 1 {
-            return vec![(file.name.clone(), file.bytes.clone())];
+            return vec![(file.name.clone(), file.bytes.to_vec())];
         }
-        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(file.bytes.clone())).expect("a zip");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(file.bytes.to_vec())).expect("a zip");
         (0..zip.len())
             .map(|i| {
                 let mut part = zip.by_index(i).expect("a part");

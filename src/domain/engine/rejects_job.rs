@@ -61,7 +61,7 @@ impl RejectsJob {
         if self.rows == 0 {
             return Err(ExportError::NoRejectedRows);
         }
-        let bytes = std::mem::take(&mut self.out);
+        let bytes = std::mem::take(&mut self.out).into();
         Ok(Some(ExportFile { name: std::mem::take(&mut self.name), mime: CSV_MIME, bytes, rows: self.rows, parts: 1 }))
     }
 }

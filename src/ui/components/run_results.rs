@@ -94,7 +94,7 @@ pub fn RunResults() -> impl IntoView {
             })
         });
         match file {
-            Some(Ok(f)) => match save(&f.name, f.mime, &f.bytes) {
+            Some(Ok(f)) => match save(&f.name, f.mime, &f.bytes.to_vec()) {
                 Ok(()) => error.set(None),
                 Err(e) => error.set(Some(e.to_string())),
             },
