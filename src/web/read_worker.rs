@@ -148,7 +148,6 @@ async fn scan_file(scope: DedicatedWorkerGlobalScope, mut incoming: UnboundedRec
     };
     // The size of each message not yet acknowledged, oldest first (the page takes them in order).
     let mut in_flight: VecDeque<usize> = VecDeque::new();
-    let mut ahead = 0;
     // The file is read `READ_BYTES` at a time (one request to the browser each), and scanned a chunk at a time.
     let mut window = FileWindow::default();
     while !scan.is_finished() {
@@ -165,18 +164,17 @@ async fn scan_file(scope: DedicatedWorkerGlobalScope, mut incoming: UnboundedRec
             }
         }
         for message in scan.step(window.get(range)) {
-            ahead += message.len();
             in_flight.push_back(message.len());
             send(message);
         }
         while incoming.try_recv().is_ok() {
-            ahead -= in_flight.pop_front().unwrap_or(0).min(ahead);
+            in_flight.pop_front();
         }
-        while ahead > IN_FLIGHT_BYTES {
+        while in_flight.iter().sum::<usize>() > IN_FLIGHT_BYTES {
             if incoming.next().await.is_none() {
                 return;
             }
-            ahead -= in_flight.pop_front().unwrap_or(0).min(ahead);
+            in_flight.pop_front();
         }
     }
 }

@@ -14,7 +14,7 @@ use std::ops::Range;
 use super::read_scan::{Decided, ReadScan, ScanProgress, ScanStep, Scanned};
 use super::scan_wire::{ScanMessage, WireError};
 use crate::domain::read::{Assembler, ReadError, ReadOptions, ReadOutcome, RowsFrom};
-use crate::domain::table::{Record, Rows};
+use crate::domain::table::Rows;
 use crate::domain::xlsx::read_workbook;
 
 /// Rows moved or squared per step while the table is put together (each is a few bytes of work).
@@ -174,10 +174,7 @@ impl ReadJob {
                 let records = &mut self.records;
                 let step = scan.step(bytes, |r| {
                     let (text, ends) = r.text_and_ends();
-                    let pushed = std::str::from_utf8(text).is_ok_and(|text| records.push_text(r.pos, text, ends));
-                    if !pushed {
-                        records.push(Record { pos: r.pos, cells: r.to_cells() });
-                    }
+                    records.push_bytes(r.pos, text, ends, || r.to_cells());
                 });
                 self.stage = Stage::Scan(scan);
                 match step {

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::read_scan::{Decided, ScanProgress, Scanned};
 use crate::domain::read::{ReadError, ReadOptions};
 use crate::domain::stream::StreamRecord;
-use crate::domain::table::{Record, RowBlock, Rows};
+use crate::domain::table::RowBlock;
 
 /// What ends a scan in the worker besides the file's own content.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -71,10 +71,7 @@ pub struct RecordBatch {
 impl RecordBatch {
     pub fn push(&mut self, record: &StreamRecord<'_>) {
         let (text, ends) = record.text_and_ends();
-        let laid_out = std::str::from_utf8(text).is_ok_and(|text| self.block.push_text(record.pos, text, ends));
-        if !laid_out {
-            self.block.push(&Record { pos: record.pos, cells: record.to_cells() });
-        }
+        self.block.push_bytes(record.pos, text, ends, || record.to_cells());
     }
 
     /// Records so far.
@@ -107,14 +104,6 @@ impl<'a> Batch<'a> {
     /// The records, checked whole.
     pub fn block(&self) -> Result<RowBlock, WireError> {
         RowBlock::decode(self.bytes).ok_or(WireError::Garbled)
-    }
-
-    /// Calls `on_record` with each record, in order.
-    pub fn records(&self, on_record: impl FnMut(Record)) -> Result<(), WireError> {
-        let mut rows = Rows::new();
-        rows.push_block(self.block()?);
-        rows.iter().for_each(on_record);
-        Ok(())
     }
 }
 
@@ -236,6 +225,14 @@ mod tests {
     use super::*;
     use crate::domain::decode::ENCODING_CHOICES;
     use crate::domain::stream::RecordStream;
+    use crate::domain::table::{Record, Rows};
+
+    /// The records of a batch, as the table gets them.
+    fn records_of(batch: &Batch<'_>) -> Result<Vec<Record>, WireError> {
+        let mut rows = Rows::new();
+        rows.push_block(batch.block()?);
+        Ok(rows.to_vec())
+    }
 
     fn batch_of(text: &str) -> (RecordBatch, Vec<Record>) {
         let (mut batch, mut records) = (RecordBatch::default(), Vec::new());
@@ -259,12 +256,10 @@ mod tests {
             panic!("decodes")
         };
         assert_eq!(got, progress);
-        let mut decoded = Vec::new();
-        batch.records(|r| decoded.push(r)).expect("whole");
-        assert_eq!(decoded, records);
+        assert_eq!(records_of(&batch).expect("whole"), records);
         for cut in 0..message.len() {
             let refused = ScanMessage::decode(&message[..cut]).and_then(|m| match m {
-                ScanMessage::Records { batch, .. } => batch.records(|_| {}),
+                ScanMessage::Records { batch, .. } => records_of(&batch).map(|_| ()),
                 _ => Ok(()),
             });
             assert_eq!(refused, Err(WireError::Garbled), "cut at {cut}");

@@ -10,7 +10,7 @@
 use std::sync::Arc;
 
 use super::block_text::BlockText;
-use super::{varint, Cells, Position, Record};
+use super::{varint, Cells, Position, Record, BLOCK_ROWS};
 
 /// Records in layout-and-text form.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,6 +81,15 @@ impl RowBlock {
         self.text.extend_from_slice(text.as_bytes());
         self.end(pos, ends.len());
         true
+    }
+
+    /// Adds a record given as the reader's bytes and cell ends: laid out as they are when they are UTF-8 cut at
+    /// character boundaries (`push_text`), else as the record of `cells()` (the reader's own reading of them).
+    pub fn push_bytes(&mut self, pos: Position, text: &[u8], ends: &[usize], cells: impl FnOnce() -> Cells) {
+        let laid_out = std::str::from_utf8(text).is_ok_and(|text| self.push_text(pos, text, ends));
+        if !laid_out {
+            self.push(&Record { pos, cells: cells() });
+        }
     }
 
     /// Adds a record of `count` values (all of them in `values`).
@@ -165,8 +174,8 @@ impl RowBlock {
 /// The layout and text are ones this module built or checked (`decode`): reading them cannot fail.
 pub(super) fn records(layout: &[u8], text: Vec<u8>, widest: usize) -> Vec<Record> {
     let text = String::from_utf8(text).expect("a block's text is the UTF-8 it was laid out from");
-    let mut block = BlockText::new(text, 1024, 1024 * widest.min(1 << 12));
-    let mut positions = Vec::with_capacity(1024);
+    let mut block = BlockText::new(text, BLOCK_ROWS, BLOCK_ROWS * widest.min(1 << 12));
+    let mut positions = Vec::with_capacity(BLOCK_ROWS);
     let (mut at, mut pos) = (0, Position { row: 0, line: 0 });
     while at < layout.len() {
         let mut next = || varint::read(layout, &mut at).expect("a block's layout reads as written");

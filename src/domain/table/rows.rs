@@ -2,11 +2,11 @@
 //! last unfinished block plain (a `RowBlock`: its layout and text, as a packed block holds them once unpacked).
 //!
 //! Owns how records are stored and handed out. A 2-million-row export is about 440 MB of cell text; plain, with a
-//! record's bookkeeping, it took over 600 MB of the tab. Packed, the same rows take about a sixth of that, and a
+//! record's bookkeeping, it took over 600 MB of the tab. Packed, the same rows take about a third of that, and a
 //! pass over every row unpacks one block at a time (LZ4 unpacks far faster than any check reads).
 //! Records come out owned (`get`, `iter`), never borrowed, and cost no allocation each: an unpacked block's
 //! records share its text (`BlockText`). Records go in as a record (`push`), as the text and cell ends the reader
-//! has (`push_text`), or laid out already (`push_block`, what the reading worker sends): straight into the open
+//! has (`push_bytes`), or laid out already (`push_block`, what the reading worker sends): straight into the open
 //! block, so reading makes no record on the way.
 //! A table is a view of the store: the title rows and the header left out at the front, the footer at the end,
 //! and every record squared to the header's width as it comes out (`keep`, `square`), so putting the table
@@ -19,7 +19,7 @@ use std::ops::Range;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::row_block::{records, RowBlock};
-use super::{Position, Record};
+use super::{Cells, Position, Record};
 
 /// Rows per packed block: about 220 KB of text in a contacts export, so unpacking one for a single row (a page
 /// of the review grid) costs well under a millisecond, and LZ4 still finds the repeats between rows.
@@ -73,15 +73,10 @@ impl Rows {
         self.pushed();
     }
 
-    /// Adds a record given as its `text` and where each cell ends in it (the reader's shape: ends in order, on
-    /// character boundaries, the last one at the text's end). `false`, and nothing added, when the ends are not
-    /// that.
-    pub fn push_text(&mut self, pos: Position, text: &str, ends: &[usize]) -> bool {
-        let pushed = self.open.push_text(pos, text, ends);
-        if pushed {
-            self.pushed();
-        }
-        pushed
+    /// Adds a record given as the reader's bytes and cell ends (`RowBlock::push_bytes`).
+    pub fn push_bytes(&mut self, pos: Position, text: &[u8], ends: &[usize], cells: impl FnOnce() -> Cells) {
+        self.open.push_bytes(pos, text, ends, cells);
+        self.pushed();
     }
 
     /// Adds the records of `block` at the end of the store. A full block that starts a block here (what the
@@ -337,7 +332,6 @@ impl From<Vec<Record>> for Rows {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::table::Cells;
 
     fn record(i: usize) -> Record {
         let cells: Cells = match i % 5 {
@@ -405,15 +399,19 @@ mod tests {
     }
 
     #[test]
-    fn a_record_given_as_text_and_ends_is_the_record_of_its_values_and_bad_ends_add_nothing() {
+    fn a_record_given_as_bytes_and_ends_is_the_record_of_its_values_and_bad_ends_add_only_the_readers_cells() {
         let mut rows = Rows::new();
         let pos = Position { row: 2, line: 2 };
-        assert!(rows.push_text(pos, "aデータc", &[1, 1, 10, 11]));
+        rows.push_bytes(pos, "aデータc".as_bytes(), &[1, 1, 10, 11], || panic!("the bytes fit their ends"));
         assert_eq!(rows.get(0).map(|r| r.cells), Some(Cells::from(vec!["a", "", "データ", "c"])));
+        let mut other = Rows::new();
         for ends in [&[2, 4][..], &[2, 1, 3], &[1, 2]] {
-            assert!(!rows.push_text(pos, "aデc", ends), "{ends:?}");
+            other.push_bytes(pos, "aデc".as_bytes(), ends, || Cells::from(vec!["as read"]));
+            assert_eq!(other.last().map(|r| r.cells), Some(Cells::from(vec!["as read"])), "{ends:?}");
         }
-        assert_eq!(rows.len(), 1);
+        other.push_bytes(pos, b"\xff", &[1], || Cells::from(vec!["\u{FFFD}"]));
+        assert_eq!(other.last().map(|r| r.cells), Some(Cells::from(vec!["\u{FFFD}"])), "not UTF-8");
+        assert_eq!((rows.len(), other.len()), (1, 4));
         // A record looked at, then more added to its (open) block: the block is not served from before.
         rows.push(Record { pos: Position { row: 3, line: 3 }, cells: vec!["b"].into() });
         assert_eq!(rows.last().map(|r| r.pos.row), Some(3));
