@@ -3,6 +3,7 @@
 pub mod connection_form;
 pub mod date_questions;
 pub mod grid;
+pub mod later;
 pub mod notice;
 pub mod person_accounts;
 pub mod resume_hint;

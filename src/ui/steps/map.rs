@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::domain::mapping::{MappingProblem, Source};
 use crate::domain::schema::{Field, FieldRole};
 use crate::ui::components::date_questions::DateQuestions;
+use crate::ui::components::later::Later;
 use crate::ui::components::notice::{Notice, Tone};
 use crate::ui::components::person_accounts::PersonAccounts;
 use crate::ui::components::schema_editor::SchemaEditor;
@@ -215,6 +216,16 @@ fn FieldRow(field: Field) -> impl IntoView {
     }
 }
 
+/// Field rows drawn in the task that opens the step; the rest follow in the next one (`Later`).
+const FIRST_ROWS: usize = 4;
+
+/// Which of the two lists of field rows a closure draws.
+#[derive(Clone, Copy)]
+enum Part {
+    First,
+    Rest,
+}
+
 #[component]
 pub fn MapStep() -> impl IntoView {
     let state = expect_context::<ImportState>();
@@ -240,8 +251,15 @@ pub fn MapStep() -> impl IntoView {
             .map(|w| view! { <Notice tone=Tone::Warning title="Check your CSM site">{w.message()}</Notice> })
             .collect_view()
     };
-    let rows = move || {
-        state.schema.with(|s| s.fields.clone()).into_iter().map(|f| view! { <FieldRow field=f/> }).collect_view()
+    // The first rows are drawn when the step opens, the others a task later (components::later).
+    let rows = move |part: Part| {
+        let fields = state.schema.with(|s| s.fields.clone());
+        let split = FIRST_ROWS.min(fields.len());
+        let fields = match part {
+            Part::First => fields[..split].to_vec(),
+            Part::Rest => fields[split..].to_vec(),
+        };
+        fields.into_iter().map(|f| view! { <FieldRow field=f/> }).collect_view()
     };
     let noun = move || state.entity.get().singular();
     view! {
@@ -252,11 +270,16 @@ pub fn MapStep() -> impl IntoView {
             </p>
             {problem_notices}
             {schema_warnings}
-            <div class="map-table">{rows}</div>
-            <PersonAccounts/>
-            <DateQuestions/>
-            <ValueMapping/>
-            <SchemaEditor/>
+            <div class="map-table">
+                {move || rows(Part::First)}
+                <Later>{move || rows(Part::Rest)}</Later>
+            </div>
+            <Later>
+                <PersonAccounts/>
+                <DateQuestions/>
+                <ValueMapping/>
+                <SchemaEditor/>
+            </Later>
         </StepSection>
     }
 }

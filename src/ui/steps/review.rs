@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::domain::report::{ProblemKind, Severity};
 use crate::ui::components::date_questions::DateQuestions;
 use crate::ui::components::grid::Grid;
+use crate::ui::components::later::Later;
 use crate::ui::components::notice::{Notice, Tone};
 use crate::ui::components::step_section::StepSection;
 use crate::ui::state::{plural, ImportState, Step};
@@ -165,10 +166,13 @@ pub fn ReviewStep() -> impl IntoView {
             </Show>
             <DateQuestions/>
             <Groups/>
-            <Grid/>
-            <Show when=move || !clean()>
-                <IssueList/>
-            </Show>
+            // The grid and the list are most of the step's elements: drawn a task later (components::later).
+            <Later>
+                <Grid/>
+                <Show when=move || !clean()>
+                    <IssueList/>
+                </Show>
+            </Later>
         </StepSection>
     }
 }
