@@ -23,7 +23,7 @@ pub mod validate_job;
 pub mod work;
 
 pub use cursor::{Cursor, CHUNK_BYTES};
-pub use export_job::ExportJob;
+pub use export_job::{ExportJob, Written};
 pub use file_window::FileWindow;
 pub use read_job::{ReadJob, ReadProgress, ReadStage};
 pub use read_scan::{ReadScan, ScanProgress};

@@ -14,7 +14,7 @@ use leptos::task::spawn_local;
 
 use crate::domain::edits::Edits;
 use crate::domain::engine::{
-    ExportJob, ReadJob, ReadStage, RejectsJob, ScanRequest, Unit, ValidateJob, WireError, Work,
+    ExportJob, ReadJob, ReadStage, RejectsJob, ScanRequest, Unit, ValidateJob, WireError, Work, Written,
 };
 use crate::domain::export::{ExportError, ExportFile, Limits};
 use crate::domain::mapping::Mapping;
@@ -26,6 +26,7 @@ use crate::domain::table::Table;
 use crate::domain::value_counts::{ValueCache, ValueCounter};
 use crate::ui::file_source::{FileSource, Window};
 use crate::ui::state::{checks_in_background, ImportState, Validated};
+use crate::web::download::Handed;
 use crate::web::read_worker::ReadWorker;
 use crate::web::yield_now::{now_ms, yield_now};
 use crate::web::WebError;
@@ -288,22 +289,23 @@ pub fn forget_check(state: ImportState) {
 const EXPORT_BATCH: usize = 512;
 
 /// Writes the import download of a big file in slices, then hands it to `done` (which saves it). The validation
-/// result is shared with the job, not copied.
+/// result is shared with the job, not copied. A .zip's bytes go to the browser as the job is done with them
+/// (`Handed`); the file `done` gets holds only the rest.
 pub fn start_export(
     state: ImportState,
     limits: Limits,
     stem: String,
-    done: impl FnOnce(Result<ExportFile, ExportError>) + 'static,
+    done: impl FnOnce(Result<ExportFile, ExportError>, Handed) + 'static,
 ) {
     let generation = bump(state.export_generation);
     let prepared = state.prepared.with_untracked(|p| Arc::clone(&p.0));
     let job = match ExportJob::new(prepared, limits, &stem) {
-        Ok(job) => job,
-        Err(e) => return done(Err(e)),
+        Ok(job) => (job, Handed::default()),
+        Err(e) => return done(Err(e), Handed::default()),
     };
     // Rows, then putting the parts into the .zip: each phase's speed and time left are its own.
     let mut phase = (false, now_ms());
-    let work = move |job: &ExportJob| {
+    let work = move |(job, _): &(ExportJob, Handed)| {
         let (done, total, zipping) = job.progress();
         if zipping != phase.0 {
             phase = (zipping, now_ms());
@@ -319,7 +321,15 @@ pub fn start_export(
             now_ms: now_ms(),
         }
     };
-    write_download(state, generation, job, work, |job| job.step(EXPORT_BATCH), done);
+    let step = |(job, handed): &mut (ExportJob, Handed)| {
+        let result = job.step(EXPORT_BATCH);
+        match job.take_written() {
+            Written::Pieces(pieces) => pieces.iter().for_each(|piece| handed.push(piece)),
+            Written::Restarted => handed.clear(),
+        }
+        result
+    };
+    write_download(state, generation, job, work, step, |result, (_, handed)| done(result, handed));
 }
 
 /// Writes the rejected-rows download of a big file in slices (shown and stopped like the import file), then hands
@@ -350,18 +360,19 @@ pub fn start_rejects(
             now_ms: now_ms(),
         }
     };
-    write_download(state, generation, job, work, |job| job.step(EXPORT_BATCH), done);
+    write_download(state, generation, job, work, |job| job.step(EXPORT_BATCH), |result, _| done(result));
 }
 
 /// Runs a job that writes a download (`generation` of the export work) with its progress in `state.exporting`,
-/// then hands the file to `done`; Stop (`cancel_export`) or a newer download ends it and nothing is saved.
+/// then hands the file (and the job) to `done`; Stop (`cancel_export`) or a newer download ends it and nothing is
+/// saved.
 fn write_download<J: 'static>(
     state: ImportState,
     generation: u64,
     mut job: J,
     mut work: impl FnMut(&J) -> Work + 'static,
     step: impl FnMut(&mut J) -> Option<Result<ExportFile, ExportError>> + 'static,
-    done: impl FnOnce(Result<ExportFile, ExportError>) + 'static,
+    done: impl FnOnce(Result<ExportFile, ExportError>, J) + 'static,
 ) {
     state.exporting.set(Some(work(&job)));
     spawn_local(async move {
@@ -370,7 +381,7 @@ fn write_download<J: 'static>(
             drive(move || state.export_generation.get_value() == generation, &mut job, step, publish).await
         {
             state.exporting.set(None);
-            done(result);
+            done(result, job);
         }
     });
 }

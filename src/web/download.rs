@@ -14,11 +14,49 @@ pub fn save(name: &str, mime: &str, bytes: &[u8]) -> Result<(), WebError> {
     offer(name, mime, &js_sys::Array::of1(&js_sys::Uint8Array::from(bytes)))
 }
 
-/// `save` for a file of any size: the bytes are copied to the browser 4 MB a turn (one Blob each; the download is
-/// a Blob of those, which the browser joins without copying), so handing over hundreds of MB never blocks the page.
-pub async fn save_in_slices(name: &str, mime: &str, bytes: &FileBytes) -> Result<(), WebError> {
+/// The first bytes of a download, handed to the browser while the rest is still being written: a Blob a piece, so
+/// the page's memory never holds the whole file. `save_in_slices` puts them before the rest.
+pub struct Handed {
+    parts: js_sys::Array,
+    failed: Option<WebError>,
+}
+
+impl Default for Handed {
+    fn default() -> Self {
+        Handed { parts: js_sys::Array::new(), failed: None }
+    }
+}
+
+impl Handed {
+    /// Hands the next bytes over. A failure is kept and reported by `save_in_slices`, not lost.
+    pub fn push(&mut self, bytes: &[u8]) {
+        if self.failed.is_some() {
+            return;
+        }
+        let part = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+        match web_sys::Blob::new_with_u8_array_sequence(&part) {
+            Ok(blob) => {
+                self.parts.push(&blob);
+            }
+            Err(e) => self.failed = Some(WebError::Download(describe(&e))),
+        }
+    }
+
+    /// Drops every byte handed over: the file is being written again.
+    pub fn clear(&mut self) {
+        *self = Handed::default();
+    }
+}
+
+/// `save` for a file of any size: the bytes `handed` over already, then `bytes`, copied to the browser 4 MB a turn
+/// (one Blob each; the download is a Blob of those, which the browser joins without copying), so handing over
+/// hundreds of MB never blocks the page.
+pub async fn save_in_slices(name: &str, mime: &str, handed: Handed, bytes: &FileBytes) -> Result<(), WebError> {
     let err = |e: wasm_bindgen::JsValue| WebError::Download(describe(&e));
-    let parts = js_sys::Array::new();
+    if let Some(failed) = handed.failed {
+        return Err(failed);
+    }
+    let parts = handed.parts;
     for slice in bytes.pieces().iter().flat_map(|piece| piece.chunks(SLICE_BYTES)) {
         let part = js_sys::Array::of1(&js_sys::Uint8Array::from(slice));
         let blob = web_sys::Blob::new_with_u8_array_sequence(&part).map_err(err)?;

@@ -2,11 +2,16 @@
 //! of compression at a time. A single CSV is byte for byte the same; a .zip holds the same files under the same
 //! names, but deflating a part in slices may cut its compressed blocks elsewhere, so the .zip's own bytes can differ.
 //!
-//! Owns the order: the valid rows into CSV parts (`export::PartsBuilder`, the same splitting at CSM's limits). As
-//! soon as a part is full there will be more than one, so each full part is deflated (a slice per step) into its own
-//! one-file archive and its CSV dropped; when the rows end, the last part too, and then each compressed part is
-//! copied as it is into the .zip under its final name ("part-02-of-12", known only now). So beside the shared
-//! validation result the job holds one part's CSV and the compressed parts, never every part's CSV at once.
+//! Owns the order: the valid rows into CSV parts (`export::PartsBuilder`, the same splitting at CSM's limits). A
+//! part's name says how many there are ("part-02-of-12"), so two ways of writing a .zip:
+//! - Straight (`Straight`): when the rows alone make more than one part, their number is known at the start (parts
+//!   are cut at the row limit, and one cut at the size limit first is all but unheard of: 80 MB for 50,000 rows).
+//!   Each full part is deflated (a slice per step) straight into the .zip under its name, and the bytes before the
+//!   part being written are final: the caller takes them as they come (`take_written`), so memory holds one part's
+//!   CSV and a megabyte or two of the .zip, never the .zip. If the size limit does cut a part more, the names are
+//!   wrong: the job starts again the other way, and `take_written` says to drop what was taken.
+//! - Later: otherwise each full part is deflated into its own one-file archive and its CSV dropped; when the rows
+//!   end, each compressed part is copied as it is into the .zip under its final name, known only now.
 
 use std::collections::VecDeque;
 use std::io::{Cursor, Write};
@@ -41,16 +46,40 @@ struct Assembling {
     sizes: Vec<usize>,
 }
 
+/// The .zip when its parts go straight in (see the header): the writer, a handle on the same bytes for handing them
+/// over, the number of parts the rows make, parts started so far, where the one being written starts (the writer
+/// never goes back before it), and that part's CSV with how much of it is deflated.
+struct Straight {
+    zip: Box<ZipWriter<Rope>>,
+    rope: Rope,
+    expected: usize,
+    started: usize,
+    open_at: u64,
+    part: Option<(Vec<u8>, usize)>,
+}
+
+/// Bytes of the download the job is done with, for `take_written`.
+#[derive(Debug, PartialEq)]
+pub enum Written {
+    /// The next bytes of the file, in order.
+    Pieces(Vec<Vec<u8>>),
+    /// The file is being written again: every piece taken so far is to be dropped.
+    Restarted,
+}
+
 /// One import download being written. `step` until it returns the file.
 pub struct ExportJob {
     prepared: Arc<Prepared>,
     stem: String,
+    limits: Limits,
     rows: usize,
     /// The next record to write; `parts` is `None` once every row is written.
     next: usize,
     parts: Option<Box<PartsBuilder>>,
     /// Full parts waiting to be deflated.
     pending: VecDeque<Vec<u8>>,
+    straight: Option<Straight>,
+    restarted: bool,
     deflating: Option<Deflating>,
     /// Each part deflated alone, in order: its CSV is dropped as soon as it is compressed.
     compressed: Vec<Vec<u8>>,
@@ -62,13 +91,21 @@ impl ExportJob {
     pub fn new(prepared: Arc<Prepared>, limits: Limits, stem: &str) -> Result<ExportJob, ExportError> {
         let parts = Some(Box::new(PartsBuilder::new(&prepared, limits)?));
         let rows = prepared.valid_count();
+        let expected = rows.div_ceil(limits.rows.max(1));
+        let straight = (expected > 1).then(|| {
+            let rope = Rope::default();
+            Straight { zip: Box::new(ZipWriter::new(rope.clone())), rope, expected, started: 0, open_at: 0, part: None }
+        });
         Ok(ExportJob {
             prepared,
             stem: stem.to_owned(),
+            limits,
             rows,
             next: 0,
             parts,
             pending: VecDeque::new(),
+            straight,
+            restarted: false,
             deflating: None,
             compressed: Vec::new(),
             assembling: None,
@@ -98,6 +135,7 @@ impl ExportJob {
             self.next = self.prepared.len();
             self.parts = None;
             self.pending.clear();
+            self.straight = None;
             self.deflating = None;
             self.compressed.clear();
             self.assembling = None;
@@ -105,7 +143,87 @@ impl ExportJob {
         result
     }
 
+    /// The bytes of the .zip the job is done with, when its parts go straight in (see the header): taken, they are
+    /// not in the file `step` returns, which then holds only the rest. Nothing otherwise, or once finished.
+    pub fn take_written(&mut self) -> Written {
+        if std::mem::take(&mut self.restarted) {
+            return Written::Restarted;
+        }
+        Written::Pieces(self.straight.as_ref().map(|s| s.rope.take_before(s.open_at)).unwrap_or_default())
+    }
+
+    /// Pushes a batch of rows into the parts; full parts wait in `pending`.
+    fn write_rows(&mut self, batch: usize) -> Result<(), ExportError> {
+        let Some(parts) = self.parts.as_mut() else { return Ok(()) };
+        let end = (self.next + batch).min(self.prepared.len());
+        for r in (self.next..end).filter(|r| !self.prepared.is_rejected(*r)) {
+            if let Some(row) = self.prepared.row(r) {
+                parts.push(&row)?;
+            }
+        }
+        self.next = end;
+        self.pending.extend(parts.take_full());
+        Ok(())
+    }
+
+    /// One step of the straight way (see the header).
+    fn advance_straight(&mut self, batch: usize) -> Result<Option<ExportFile>, ExportError> {
+        let Some(s) = self.straight.as_mut() else { return Ok(None) };
+        if let Some((part, offset)) = s.part.take() {
+            let end = (offset + ZIP_SLICE_BYTES).min(part.len());
+            s.zip.write_all(&part[offset..end])?;
+            if end < part.len() {
+                s.part = Some((part, end));
+            }
+            return Ok(None);
+        }
+        if s.started < s.expected {
+            if let Some(part) = self.pending.pop_front() {
+                // Starting a file finishes the one before: the .zip's bytes up to here are final.
+                s.open_at = s.rope.written();
+                s.started += 1;
+                s.zip.start_file(part_name(&self.stem, s.started, s.expected), zip_options())?;
+                s.part = Some((part, 0));
+                return Ok(None);
+            }
+        }
+        if self.pending.is_empty() && self.next < self.prepared.len() {
+            self.write_rows(batch)?;
+            return Ok(None);
+        }
+        if let Some(parts) = self.parts.take().filter(|_| self.pending.is_empty()) {
+            self.pending.extend(parts.finish()?);
+            return Ok(None);
+        }
+        if s.started < s.expected || !self.pending.is_empty() {
+            // The size limit cut a part more (or fewer parts came than the rows make): the names are wrong.
+            return self.restart_later();
+        }
+        let Some(s) = self.straight.take() else { return Ok(None) };
+        let bytes = s.zip.finish()?.into_bytes();
+        Ok(Some(ExportFile {
+            name: format!("{}.zip", self.stem),
+            mime: ZIP_MIME,
+            bytes,
+            rows: self.rows,
+            parts: s.expected,
+        }))
+    }
+
+    /// Starts again from the first row, the later way (see the header).
+    fn restart_later(&mut self) -> Result<Option<ExportFile>, ExportError> {
+        self.straight = None;
+        self.restarted = true;
+        self.next = 0;
+        self.parts = Some(Box::new(PartsBuilder::new(&self.prepared, self.limits)?));
+        self.pending.clear();
+        Ok(None)
+    }
+
     fn advance(&mut self, batch: usize) -> Result<Option<ExportFile>, ExportError> {
+        if self.straight.is_some() {
+            return self.advance_straight(batch);
+        }
         if let Some(mut d) = self.deflating.take() {
             let end = (d.offset + ZIP_SLICE_BYTES).min(d.part.len());
             d.zip.write_all(&d.part[d.offset..end])?;
@@ -122,17 +240,10 @@ impl ExportJob {
             self.deflating = Some(Deflating { part, offset: 0, zip });
             return Ok(None);
         }
-        if let Some(parts) = self.parts.as_mut() {
+        if self.parts.is_some() {
             if self.next < self.prepared.len() {
-                let end = (self.next + batch).min(self.prepared.len());
-                for r in (self.next..end).filter(|r| !self.prepared.is_rejected(*r)) {
-                    if let Some(row) = self.prepared.row(r) {
-                        parts.push(&row)?;
-                    }
-                }
-                self.next = end;
                 // A full part means there will be more than one: it is deflated while the rows go on.
-                self.pending.extend(parts.take_full());
+                self.write_rows(batch)?;
                 return Ok(None);
             }
             let Some(parts) = self.parts.take() else { return Ok(None) };
@@ -176,17 +287,22 @@ impl ExportJob {
 mod tests {
     use super::*;
     use crate::domain::edits::Edits;
-    use crate::domain::export::import_file;
+    use crate::domain::export::{import_file, FileBytes};
     use crate::domain::prepare::prepare;
     use crate::domain::read::{read, ReadOptions};
     use crate::domain::schema::{Entity, Schema};
     use crate::domain::suggest::suggest;
 
     fn prepared(rows: usize) -> Prepared {
+        prepared_with(rows, |i| format!("Müller, {i}"))
+    }
+
+    /// Rows with the last names `last_name` gives each.
+    fn prepared_with(rows: usize, last_name: impl Fn(usize) -> String) -> Prepared {
         let mut text = String::from("Email,First Name,Last Name,Notes\n");
         for i in 0..rows {
             let email = if i % 97 == 0 { format!("broken{i}") } else { format!("p{i}@example.com") };
-            text.push_str(&format!("{email},Zoë,\"Müller, {i}\",\"a note\nover two lines\"\n"));
+            text.push_str(&format!("{email},Zoë,\"{}\",\"a note\nover two lines\"\n", last_name(i)));
         }
         let outcome = read(text.as_bytes(), &ReadOptions::default()).expect("reads");
         let schema = Schema::defaults(Entity::Customers);
@@ -248,6 +364,58 @@ mod tests {
         let parts = contents(&expected);
         assert!(parts[0].1.len() > ZIP_SLICE_BYTES, "{} bytes", parts[0].1.len());
         assert_eq!(contents(&got), parts);
+    }
+
+    /// Runs the job as the page does, taking the bytes it is done with after every step.
+    fn run_taking(prepared: Arc<Prepared>, limits: Limits, batch: usize) -> (ExportFile, usize, bool) {
+        let mut job = ExportJob::new(prepared, limits, "customers-import").expect("starts");
+        let (mut taken, mut most_taken, mut restarted) = (Vec::new(), 0, false);
+        loop {
+            let file = job.step(batch);
+            match job.take_written() {
+                Written::Pieces(pieces) => taken.extend(pieces),
+                Written::Restarted => {
+                    restarted = true;
+                    taken.clear();
+                }
+            }
+            most_taken = most_taken.max(taken.len());
+            if let Some(file) = file {
+                let mut file = file.expect("writes");
+                taken.extend(file.bytes.pieces().iter().cloned());
+                file.bytes = FileBytes::from_pieces(taken);
+                return (file, most_taken, restarted);
+            }
+        }
+    }
+
+    #[test]
+    fn a_zip_taken_as_it_is_written_holds_the_same_files() {
+        // Names that hardly compress, so the .zip is several megabytes and pieces are final before the end.
+        let noise =
+            |i: usize| (0..24).map(|k| format!("{:08x}", (i * 24 + k).wrapping_mul(2_654_435_761) >> 7)).collect();
+        let p = Arc::new(prepared_with(30_000, noise));
+        let limits = Limits { rows: 4_000, bytes: 80_000_000 };
+        let expected = import_file(&p, limits, "customers-import").expect("writes");
+        let (got, taken, restarted) = run_taking(Arc::clone(&p), limits, 1_000);
+        assert!(!restarted);
+        assert!(taken >= 3, "{taken} pieces handed over while writing a {} byte .zip", got.bytes.len());
+        assert_eq!((got.name.as_str(), got.rows, got.parts), ("customers-import.zip", expected.rows, 8));
+        assert_eq!(contents(&got), contents(&expected));
+    }
+
+    #[test]
+    fn a_part_cut_at_the_size_limit_starts_the_zip_again_and_says_so() {
+        let p = Arc::new(prepared(3_000));
+        // 1,000 rows a part would make 3; at 20 KB a part, the size limit cuts many more.
+        let limits = Limits { rows: 1_000, bytes: 20_000 };
+        let expected = import_file(&p, limits, "customers-import").expect("writes");
+        assert!(expected.parts > 3);
+        for batch in [1, 64, 10_000] {
+            let (got, _, restarted) = run_taking(Arc::clone(&p), limits, batch);
+            assert!(restarted, "batch {batch}");
+            assert_eq!(got, expected, "batch {batch}");
+        }
     }
 
     #[test]

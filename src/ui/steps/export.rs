@@ -13,7 +13,7 @@ use crate::ui::components::notice::{Notice, Tone};
 use crate::ui::components::step_section::StepSection;
 use crate::ui::jobs;
 use crate::ui::state::{count, plural, ImportState, BACKGROUND_ROWS};
-use crate::web::download::{save, save_in_slices};
+use crate::web::download::{save, save_in_slices, Handed};
 
 /// Rows of the import file shown before downloading.
 const PREVIEW_ROWS: usize = 5;
@@ -50,10 +50,11 @@ pub fn ExportStep() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let stem = move || format!("{}-import", state.entity.get().noun());
     // The file goes to the browser a few MB a turn (a big .zip is hundreds of MB), then the notice says so.
-    let saved = move |result: Result<ExportFile, ExportError>| {
+    // A big .zip's first bytes were handed to the browser while it was written (`handed`).
+    let saved = move |result: Result<ExportFile, ExportError>, handed: Handed| {
         spawn_local(async move {
             let delivered = match result {
-                Ok(f) => save_in_slices(&f.name, f.mime, &f.bytes).await.map(|_| f).map_err(|e| e.to_string()),
+                Ok(f) => save_in_slices(&f.name, f.mime, handed, &f.bytes).await.map(|_| f).map_err(|e| e.to_string()),
                 Err(e) => Err(e.to_string()),
             };
             match delivered {
@@ -72,13 +73,13 @@ pub fn ExportStep() -> impl IntoView {
         if state.prepared.with_untracked(|p| p.len()) > BACKGROUND_ROWS {
             jobs::start_export(state, limits, stem(), saved);
         } else {
-            saved(state.prepared.with_untracked(|p| import_file(p, limits, &stem())));
+            saved(state.prepared.with_untracked(|p| import_file(p, limits, &stem())), Handed::default());
         }
     };
     let saved_rejects = move |result: Result<ExportFile, ExportError>| {
         spawn_local(async move {
             let delivered = match result {
-                Ok(f) => save_in_slices(&f.name, f.mime, &f.bytes).await.map_err(|e| e.to_string()),
+                Ok(f) => save_in_slices(&f.name, f.mime, Handed::default(), &f.bytes).await.map_err(|e| e.to_string()),
                 Err(e) => Err(e.to_string()),
             };
             error.set(delivered.err());
