@@ -13,7 +13,7 @@ mod rows;
 mod varint;
 
 pub use cells::Cells;
-pub use row_block::RowBlock;
+pub use row_block::{CheckedBlock, RowBlock};
 pub use rows::{Rows, RowsIter, BLOCK_ROWS};
 
 /// Where a record is: the row number a spreadsheet shows (the header is row 1, the first data row is row 2)

@@ -93,6 +93,7 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
         let mut phase = (job.progress().stage, started);
         let mut shown = now_ms();
         let mut window = Window::new(source.clone());
+        let mut message = Vec::new();
         let result = 'read: loop {
             yield_now().await;
             if !current() {
@@ -102,7 +103,7 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
             loop {
                 if job.awaits_message() {
                     let received = match worker.as_mut() {
-                        Some(worker) => worker.next().await.map(|message| job.receive(&message)),
+                        Some(worker) => worker.next(&mut message).await.map(|()| job.receive(&message)),
                         None => Ok(Err(WireError::Garbled)),
                     };
                     if !current() {

@@ -87,12 +87,17 @@ impl ReadWorker {
         Ok(started)
     }
 
-    /// The next message of the scan (waits for it), acknowledged.
-    pub async fn next(&mut self) -> Result<Vec<u8>, WorkerError> {
+    /// The next message of the scan (waits for it), acknowledged, copied into `message`: one buffer for every
+    /// message, so taking a million rows makes no allocation of a message's size each time (wasm memory never
+    /// shrinks, and such churn grows it).
+    pub async fn next(&mut self, message: &mut Vec<u8>) -> Result<(), WorkerError> {
         match self.incoming.next().await {
             Some(Incoming::Message(data)) => {
                 let _ = self.worker.post_message(&JsValue::TRUE);
-                Ok(Uint8Array::new(&data).to_vec())
+                let data = Uint8Array::new(&data);
+                message.resize(data.length() as usize, 0);
+                data.copy_to(message);
+                Ok(())
             }
             Some(Incoming::Failed(e)) => Err(WorkerError(e)),
             None => Err(WorkerError("it closed".to_owned())),

@@ -105,7 +105,7 @@ impl ReadJob {
         match ScanMessage::decode(message)? {
             ScanMessage::Records { progress, batch } => {
                 self.stage = Stage::Remote(progress);
-                self.records.push_block(batch.block()?);
+                self.records.push_checked(batch.block()?);
             }
             ScanMessage::Restart => self.restart(),
             ScanMessage::Done(done) => self.scanned(done),

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::read_scan::{Decided, ScanProgress, Scanned};
 use crate::domain::read::{ReadError, ReadOptions};
 use crate::domain::stream::StreamRecord;
-use crate::domain::table::RowBlock;
+use crate::domain::table::{CheckedBlock, RowBlock};
 
 /// What ends a scan in the worker besides the file's own content.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -102,8 +102,8 @@ impl<'a> Batch<'a> {
     }
 
     /// The records, checked whole.
-    pub fn block(&self) -> Result<RowBlock, WireError> {
-        RowBlock::decode(self.bytes).ok_or(WireError::Garbled)
+    pub fn block(&self) -> Result<CheckedBlock<'a>, WireError> {
+        RowBlock::check(self.bytes).ok_or(WireError::Garbled)
     }
 }
 
@@ -230,7 +230,7 @@ mod tests {
     /// The records of a batch, as the table gets them.
     fn records_of(batch: &Batch<'_>) -> Result<Vec<Record>, WireError> {
         let mut rows = Rows::new();
-        rows.push_block(batch.block()?);
+        rows.push_checked(batch.block()?);
         Ok(rows.to_vec())
     }
 

@@ -143,11 +143,24 @@ impl RowBlock {
 
     /// A block from `encode`'s bytes, checked whole: `None` for bytes that do not describe their text exactly.
     pub fn decode(bytes: &[u8]) -> Option<RowBlock> {
+        Some(RowBlock::check(bytes)?.to_block())
+    }
+
+    /// `encode`'s bytes checked whole where they lie, without copying them: `None` for bytes that do not describe
+    /// their text exactly (see `decode`).
+    pub fn check(bytes: &[u8]) -> Option<CheckedBlock<'_>> {
         let number = |at: usize| Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?) as usize);
         let (rows, layout_len) = (number(0)?, number(8)?);
-        let layout = bytes.get(16..16usize.checked_add(layout_len)?)?;
-        let text = std::str::from_utf8(bytes.get(16 + layout_len..)?).ok()?;
-        let mut block = RowBlock { layout: layout.to_vec(), ..RowBlock::default() };
+        let body = bytes.get(16..)?;
+        let layout = body.get(..layout_len)?;
+        let text = std::str::from_utf8(body.get(layout_len..)?).ok()?;
+        let mut checked = CheckedBlock {
+            body,
+            layout: layout_len,
+            rows: 0,
+            before: Position { row: 0, line: 0 },
+            cells: (usize::MAX, 0),
+        };
         let (mut at, mut end) = (0, 0usize);
         while at < layout.len() {
             let row = varint::read(layout, &mut at)?;
@@ -157,16 +170,51 @@ impl RowBlock {
                 let length = usize::try_from(varint::read(layout, &mut at)?).ok()?;
                 end = end.checked_add(length).filter(|e| text.is_char_boundary(*e))?;
             }
-            let before = block.before;
-            block.before = Position { row: before.row.wrapping_add(row), line: before.line.wrapping_add(line) };
-            block.cells = (block.cells.0.min(count), block.cells.1.max(count));
-            block.rows += 1;
+            let before = checked.before;
+            checked.before = Position { row: before.row.wrapping_add(row), line: before.line.wrapping_add(line) };
+            checked.cells = (checked.cells.0.min(count), checked.cells.1.max(count));
+            checked.rows += 1;
         }
-        if block.rows != rows || end != text.len() {
-            return None;
+        (checked.rows == rows && end == text.len()).then_some(checked)
+    }
+}
+
+/// A block in a message, checked (`RowBlock::check`): its layout and then its text, as they lie in the message.
+#[derive(Clone, Copy, Debug)]
+pub struct CheckedBlock<'a> {
+    body: &'a [u8],
+    layout: usize,
+    rows: usize,
+    before: Position,
+    cells: (usize, usize),
+}
+
+impl CheckedBlock<'_> {
+    /// Records in the block.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// The layout followed by the text (what is compressed), and where the text starts.
+    pub(super) fn bytes(&self) -> (&[u8], usize) {
+        (self.body, self.layout)
+    }
+
+    /// The fewest and the most cells of a record.
+    pub(super) fn cells(&self) -> (usize, usize) {
+        self.cells
+    }
+
+    /// The block, copied out of the message.
+    pub fn to_block(&self) -> RowBlock {
+        let (layout, text) = self.body.split_at(self.layout);
+        RowBlock {
+            layout: layout.to_vec(),
+            text: text.to_vec(),
+            rows: self.rows,
+            before: self.before,
+            cells: self.cells,
         }
-        block.text = text.as_bytes().to_vec();
-        Some(block)
     }
 }
 

@@ -18,7 +18,7 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::row_block::{records, RowBlock};
+use super::row_block::{records, CheckedBlock, RowBlock};
 use super::{Cells, Position, Record};
 
 /// Rows per packed block: about 220 KB of text in a contacts export, so unpacking one for a single row (a page
@@ -39,6 +39,9 @@ pub struct Rows {
     width: Option<usize>,
     /// The last block unpacked: a page of the grid, or a pass in batches, unpacks each block once.
     recent: Mutex<Option<(usize, Arc<[Record]>)>>,
+    /// Where blocks are compressed before being copied out at their size: one buffer for every block, so reading
+    /// makes no block-sized allocation that is freed at once (wasm memory never shrinks; such churn grows it).
+    scratch: Vec<u8>,
 }
 
 /// `BLOCK_ROWS` records packed.
@@ -92,11 +95,25 @@ impl Rows {
         }
     }
 
+    /// Adds the records of a block checked where it lies in a message (`RowBlock::check`): a full block that
+    /// starts a block here (what the reading worker sends) is compressed from the message, never copied first.
+    pub fn push_checked(&mut self, block: CheckedBlock<'_>) {
+        if self.open.is_empty() && block.rows() == BLOCK_ROWS {
+            let (bytes, layout) = block.bytes();
+            self.blocks.push(Block::pack(bytes, layout, block.cells(), &mut self.scratch));
+            self.pushed();
+        } else {
+            self.push_block(block.to_block());
+        }
+    }
+
     /// After records were added to the open block: packs it once full, and forgets an unpacked copy of it.
     fn pushed(&mut self) {
         if self.open.rows() == BLOCK_ROWS {
             let full = std::mem::take(&mut self.open);
-            self.blocks.push(Block::pack(full));
+            let cells = full.cells();
+            let (bytes, layout) = full.into_bytes();
+            self.blocks.push(Block::pack(&bytes, layout, cells, &mut self.scratch));
         }
         let recent = self.recent.get_mut().unwrap_or_else(PoisonError::into_inner);
         if recent.as_ref().is_some_and(|(b, _)| *b >= self.blocks.len().saturating_sub(1)) {
@@ -231,12 +248,16 @@ impl Rows {
 }
 
 impl Block {
-    /// Packs the records of a full open block: its layout and text, compressed together.
-    fn pack(open: RowBlock) -> Block {
-        let cells = open.cells();
-        let (bytes, layout) = open.into_bytes();
-        let packed = lz4_flex::block::compress(&bytes);
-        Block { packed: packed.into(), unpacked: bytes.len(), layout, cells }
+    /// Packs a full block's records: its layout and text (`bytes`, the text from `layout` on), compressed
+    /// together in `scratch` and copied out at their size.
+    fn pack(bytes: &[u8], layout: usize, cells: (usize, usize), scratch: &mut Vec<u8>) -> Block {
+        scratch.resize(lz4_flex::block::get_maximum_output_size(bytes.len()), 0);
+        let packed: Arc<[u8]> = match lz4_flex::block::compress_into(bytes, scratch) {
+            Ok(n) => scratch[..n].into(),
+            // Only a buffer too small fails, and this one has the most LZ4 can need: compressed anew all the same.
+            Err(_) => lz4_flex::block::compress(bytes).into(),
+        };
+        Block { packed, unpacked: bytes.len(), layout, cells }
     }
 
     /// The records back, exactly as packed.
@@ -294,6 +315,7 @@ impl Clone for Rows {
             len: self.len,
             width: self.width,
             recent: Mutex::new(None),
+            scratch: Vec::new(),
         }
     }
 }
