@@ -4,6 +4,8 @@
 //!
 //!   cargo run --release --example profile_read_check -- bench-out/contacts-1000000.csv
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -13,6 +15,32 @@ use csm_import::domain::export::Limits;
 use csm_import::domain::read::ReadOptions;
 use csm_import::domain::schema::{Entity, Schema};
 use csm_import::domain::suggest::suggest;
+
+/// The system allocator, counting the bytes live and their peak since `reset_peak`: what each phase holds at most
+/// beyond what it keeps (allocator overhead and fragmentation not included; the browser's figures have them).
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(live, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static COUNTING: Counting = Counting;
+
+fn reset_peak() {
+    PEAK.store(LIVE.load(Ordering::Relaxed), Ordering::Relaxed);
+}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args().nth(1).ok_or("usage: profile_read_check FILE.csv")?;
@@ -89,5 +117,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 fn report(what: &str, started: Instant, mb: f64, rows: usize) {
     let s = started.elapsed().as_secs_f64();
-    println!("{what:>14}: {s:6.2} s  {:7.1} MB/s  {:>10.0} rows/s", mb / s, rows as f64 / s);
+    let (live, peak) = (LIVE.load(Ordering::Relaxed) as f64 / 1e6, PEAK.load(Ordering::Relaxed) as f64 / 1e6);
+    println!(
+        "{what:>14}: {s:6.2} s  {:7.1} MB/s  {:>10.0} rows/s   heap {live:7.1} MB after, peak {peak:7.1} MB",
+        mb / s,
+        rows as f64 / s
+    );
+    reset_peak();
 }

@@ -337,8 +337,11 @@ async function runApp(opts, base) {
   let t0 = 0;
   // Each step's end in the page's own clock too, so a long task can be told to the step it came in.
   r.steps = [];
+  // And the peaks so far at each step's end, so a peak can be told to the step that reached it.
+  r.peaks = [];
   const mark = async (name) => {
     r.times[name] = (performance.now() - t0) / 1000;
+    r.peaks.push({ name, renderer: sampler.peak.renderer, wasm: sampler.peak.wasm });
     const at = await page.evaluate(() => performance.now()).catch(() => null);
     if (at != null) r.steps.push({ name, at });
   };
@@ -555,6 +558,10 @@ function report(opts, bytes, { a, b, c }) {
     if (opts.rows && a.appRows != null && a.appRows !== opts.rows) console.log(`(a) NOTE: the app counted ${int(a.appRows)} rows, ${int(opts.rows)} expected`);
     if (a.invalid != null) console.log(`(a) review: ${int(a.appRows)} rows, ${a.invalid} invalid; ${a.appColumns} columns`);
     console.log(`(a) wasm memory at start ${mib(a.wasmAtStart)}, found via ${a.wasmVia}`);
+    if (a.peaks?.length) {
+      console.log(`(a) peak renderer RSS / wasm memory by the end of each step (sampled every ${SAMPLE_MS} ms): ${
+        a.peaks.map((p) => `${p.name} ${mib(p.renderer)} / ${mib(p.wasm)}`).join('; ')}`);
+    }
     if (a.stalls?.over50list?.length && a.steps?.length) {
       const labels = { read: 'reading', map: 'to the mapping step', review: 'checking, to the review', export: 'to the download step', download: 'writing and saving the download' };
       const by = new Map();
