@@ -109,7 +109,9 @@ pub struct RowChecker {
     described: Vec<Option<String>>,
     /// Hash of a key's identity → the row it was first seen on. A 64-bit hash instead of the key itself keeps this
     /// at a few bytes a row for a 2-million-row file (a collision between two different keys is about 1 in 10^7).
-    first_key: HashMap<u64, u64>,
+    /// The hash is kept as two halves and the row as a `u32` so an entry takes 12 bytes, not 16 (a `u64` beside a
+    /// `u64`): at 2 million rows the table is 54 MB instead of 71 MB. No file a browser can hold has 4 billion rows.
+    first_key: HashMap<[u32; 2], u32>,
     /// The header of the person-account column, when person accounts are left out.
     person_header: Option<String>,
     /// Records an error found while reading rejects (sorted).
@@ -202,10 +204,13 @@ impl RowChecker {
                     found.push((Problem::MissingKey, None));
                 } else {
                     let identity = key_hash(&key_identity(self.normaliser.entity(), &output));
+                    let identity = [(identity >> 32) as u32, identity as u32];
                     match self.first_key.get(&identity) {
-                        Some(first_row) => found.push((Problem::DuplicateKey { first_row: *first_row }, None)),
+                        Some(first_row) => {
+                            found.push((Problem::DuplicateKey { first_row: u64::from(*first_row) }, None));
+                        }
                         None => {
-                            self.first_key.insert(identity, record.pos.row);
+                            self.first_key.insert(identity, u32::try_from(record.pos.row).unwrap_or(u32::MAX));
                         }
                     }
                 }
