@@ -14,13 +14,13 @@
 //!   end, each compressed part is copied as it is into the .zip under its final name, known only now.
 
 use std::collections::VecDeque;
-use std::io::{Cursor, Write};
+use std::io::{Cursor, Seek, Write};
 use std::sync::Arc;
 
 use zip::{ZipArchive, ZipWriter};
 
 use crate::domain::export::{
-    new_zip, part_name, zip_options, ExportError, ExportFile, Limits, PartsBuilder, CSV_MIME, ZIP_MIME,
+    new_zip, part_name, zip_options, ExportError, ExportFile, FileBytes, Limits, PartsBuilder, CSV_MIME, ZIP_MIME,
 };
 use crate::domain::prepare::Prepared;
 
@@ -170,11 +170,7 @@ impl ExportJob {
     fn advance_straight(&mut self, batch: usize) -> Result<Option<ExportFile>, ExportError> {
         let Some(s) = self.straight.as_mut() else { return Ok(None) };
         if let Some((part, offset)) = s.part.take() {
-            let end = (offset + ZIP_SLICE_BYTES).min(part.len());
-            s.zip.write_all(&part[offset..end])?;
-            if end < part.len() {
-                s.part = Some((part, end));
-            }
+            s.part = deflate_slice(&mut s.zip, &part, offset)?.map(|next| (part, next));
             return Ok(None);
         }
         if s.started < s.expected {
@@ -200,14 +196,12 @@ impl ExportJob {
             return self.restart_later();
         }
         let Some(s) = self.straight.take() else { return Ok(None) };
-        let bytes = s.zip.finish()?.into_bytes();
-        Ok(Some(ExportFile {
-            name: format!("{}.zip", self.stem),
-            mime: ZIP_MIME,
-            bytes,
-            rows: self.rows,
-            parts: s.expected,
-        }))
+        Ok(Some(self.zip_file(s.zip.finish()?.into_bytes(), s.expected)))
+    }
+
+    /// The download once its .zip of `parts` parts is written.
+    fn zip_file(&self, bytes: FileBytes, parts: usize) -> ExportFile {
+        ExportFile { name: format!("{}.zip", self.stem), mime: ZIP_MIME, bytes, rows: self.rows, parts }
     }
 
     /// Starts again from the first row, the later way (see the header).
@@ -225,12 +219,9 @@ impl ExportJob {
             return self.advance_straight(batch);
         }
         if let Some(mut d) = self.deflating.take() {
-            let end = (d.offset + ZIP_SLICE_BYTES).min(d.part.len());
-            d.zip.write_all(&d.part[d.offset..end])?;
-            if end < d.part.len() {
-                self.deflating = Some(Deflating { offset: end, ..d });
-            } else {
-                self.compressed.push(d.zip.finish()?.into_inner());
+            match deflate_slice(&mut d.zip, &d.part, d.offset)? {
+                Some(next) => self.deflating = Some(Deflating { offset: next, ..d }),
+                None => self.compressed.push(d.zip.finish()?.into_inner()),
             }
             return Ok(None);
         }
@@ -272,22 +263,27 @@ impl ExportJob {
             return Ok(None);
         }
         let Some(done) = self.assembling.take() else { return Ok(None) };
-        let bytes = done.zip.finish()?.into_bytes();
-        Ok(Some(ExportFile {
-            name: format!("{}.zip", self.stem),
-            mime: ZIP_MIME,
-            bytes,
-            rows: self.rows,
-            parts: count,
-        }))
+        Ok(Some(self.zip_file(done.zip.finish()?.into_bytes(), count)))
     }
+}
+
+/// Deflates the next slice of `part`, from `offset`, into the file `zip` is writing: where the slice after it
+/// starts, `None` once the whole part is in.
+fn deflate_slice<W: Write + Seek>(
+    zip: &mut ZipWriter<W>,
+    part: &[u8],
+    offset: usize,
+) -> Result<Option<usize>, ExportError> {
+    let end = (offset + ZIP_SLICE_BYTES).min(part.len());
+    zip.write_all(&part[offset..end])?;
+    Ok((end < part.len()).then_some(end))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::edits::Edits;
-    use crate::domain::export::{import_file, FileBytes};
+    use crate::domain::export::import_file;
     use crate::domain::prepare::prepare;
     use crate::domain::read::{read, ReadOptions};
     use crate::domain::schema::{Entity, Schema};

@@ -1,10 +1,10 @@
 //! Records laid out as a packed block holds them once unpacked: for each record its row and line (as steps from
 //! the record before), its number of cells and each cell's length (the layout, LEB128 numbers); then all the text.
 //!
-//! Owns that layout, building it a record at a time, and its byte form for a message (`encode`, `decode`). It is
+//! Owns that layout, building it a record at a time, and its byte form for a message (`encode`, `check`). It is
 //! the open block of a `Rows` and what the reading worker sends the page: the worker lays records out, the page
-//! only checks and compresses them. Invariants: a block built here or decoded describes its text exactly (every
-//! length within it, on character boundaries, all of it used); `decode` refuses any bytes that do not, so a
+//! only checks and compresses them. Invariants: a block built here or checked describes its text exactly (every
+//! length within it, on character boundaries, all of it used); `check` refuses any bytes that do not, so a
 //! damaged message is an error, never a wrong record.
 
 use std::sync::Arc;
@@ -141,13 +141,8 @@ impl RowBlock {
         out
     }
 
-    /// A block from `encode`'s bytes, checked whole: `None` for bytes that do not describe their text exactly.
-    pub fn decode(bytes: &[u8]) -> Option<RowBlock> {
-        Some(RowBlock::check(bytes)?.to_block())
-    }
-
     /// `encode`'s bytes checked whole where they lie, without copying them: `None` for bytes that do not describe
-    /// their text exactly (see `decode`).
+    /// their text exactly.
     pub fn check(bytes: &[u8]) -> Option<CheckedBlock<'_>> {
         let number = |at: usize| Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?) as usize);
         let (rows, layout_len) = (number(0)?, number(8)?);
@@ -219,7 +214,7 @@ impl CheckedBlock<'_> {
 }
 
 /// The records of a block from its layout and text, sharing one copy of the text (at most `widest` cells each).
-/// The layout and text are ones this module built or checked (`decode`): reading them cannot fail.
+/// The layout and text are ones this module built or checked (`check`): reading them cannot fail.
 pub(super) fn records(layout: &[u8], text: Vec<u8>, widest: usize) -> Vec<Record> {
     let text = String::from_utf8(text).expect("a block's text is the UTF-8 it was laid out from");
     let mut block = BlockText::new(text, BLOCK_ROWS, BLOCK_ROWS * widest.min(1 << 12));
@@ -257,21 +252,21 @@ mod tests {
         assert_eq!(records[1].cells, vec!["a", "", "データ", "c"]);
         assert_eq!((records[1].pos, records[2].pos), (Position { row: 4, line: 5 }, Position { row: 5, line: 7 }));
         assert_eq!((block.rows(), block.cells()), (3, (0, 4)));
-        assert_eq!(RowBlock::decode(&block.encode()), Some(block));
+        assert_eq!(RowBlock::check(&block.encode()).map(|c| c.to_block()), Some(block));
     }
 
     #[test]
     fn a_cut_or_damaged_message_is_refused() {
         let bytes = block().encode();
         for cut in 0..bytes.len() {
-            assert_eq!(RowBlock::decode(&bytes[..cut]), None, "cut at {cut}");
+            assert!(RowBlock::check(&bytes[..cut]).is_none(), "cut at {cut}");
         }
         let mut more_rows = bytes.clone();
         more_rows[0] = 4;
-        assert_eq!(RowBlock::decode(&more_rows), None);
+        assert!(RowBlock::check(&more_rows).is_none());
         let mut split_character = bytes.clone();
         let at = bytes.len() - 3;
         split_character[at] = b'x';
-        assert_eq!(RowBlock::decode(&split_character), None, "a byte of 'データ' replaced");
+        assert!(RowBlock::check(&split_character).is_none(), "a byte of 'データ' replaced");
     }
 }

@@ -6,8 +6,8 @@
 //! pass over every row unpacks one block at a time (LZ4 unpacks far faster than any check reads).
 //! Records come out owned (`get`, `iter`), never borrowed, and cost no allocation each: an unpacked block's
 //! records share its text (`BlockText`). Records go in as a record (`push`), as the text and cell ends the reader
-//! has (`push_bytes`), or laid out already (`push_block`, what the reading worker sends): straight into the open
-//! block, so reading makes no record on the way.
+//! has (`push_bytes`), straight into the open block, or laid out already (`push_checked`, what the reading worker
+//! sends: a full block is compressed from the message as it lies), so reading makes no record on the way.
 //! A table is a view of the store: the title rows and the header left out at the front, the footer at the end,
 //! and every record squared to the header's width as it comes out (`keep`, `square`), so putting the table
 //! together never rewrites the rows. Invariants: `get(i)` and the `i`-th item of `iter` are the same record;
@@ -82,19 +82,6 @@ impl Rows {
         self.pushed();
     }
 
-    /// Adds the records of `block` at the end of the store. A full block that starts a block here (what the
-    /// reading worker sends) is packed as it is.
-    pub fn push_block(&mut self, block: RowBlock) {
-        if self.open.is_empty() && block.rows() == BLOCK_ROWS {
-            self.open = block;
-            self.pushed();
-        } else {
-            for record in block.records() {
-                self.push(record);
-            }
-        }
-    }
-
     /// Adds the records of a block checked where it lies in a message (`RowBlock::check`): a full block that
     /// starts a block here (what the reading worker sends) is compressed from the message, never copied first.
     pub fn push_checked(&mut self, block: CheckedBlock<'_>) {
@@ -103,7 +90,9 @@ impl Rows {
             self.blocks.push(Block::pack(bytes, layout, block.cells(), &mut self.scratch));
             self.pushed();
         } else {
-            self.push_block(block.to_block());
+            for record in block.to_block().records() {
+                self.push(record);
+            }
         }
     }
 
