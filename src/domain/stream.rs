@@ -7,6 +7,7 @@
 //! Invariant, tested on every fixture at many chunk sizes: streaming gives exactly what the whole-file reader gives.
 
 pub mod chunk_decoder;
+pub mod plain_record;
 pub mod record_stream;
 
 pub use chunk_decoder::ChunkDecoder;
