@@ -14,30 +14,41 @@ pub fn check_email(raw: &str) -> Checked {
 
 fn valid_email(s: &str) -> Option<String> {
     let (local, domain) = s.split_once('@')?;
-    let ok = s.chars().count() <= 254 && is_local_part(local) && is_domain(domain);
+    // A character takes at least a byte: a short address needs no count of its characters.
+    let short = s.len() <= 254 || s.chars().count() <= 254;
+    let ok = short && is_local_part(local) && is_domain(domain);
     ok.then(|| s.to_string())
 }
 
 fn is_local_part(local: &str) -> bool {
-    const SPECIALS: &str = "!#$%&'*+-/=?^_`{|}~.";
+    let special = |c: char| matches!(c, '!' | '#' | '$' | '%' | '&' | '\'' | '*' | '+' | '-' | '/' | '=' | '?' | '^');
+    let special = |c: char| special(c) || matches!(c, '_' | '`' | '{' | '|' | '}' | '~' | '.');
     (1..=64).contains(&local.len())
         && !local.starts_with('.')
         && !local.ends_with('.')
         && !local.contains("..")
-        && local.chars().all(|c| c.is_alphanumeric() || SPECIALS.contains(c))
+        && local.chars().all(|c| c.is_alphanumeric() || special(c))
 }
 
 /// At least two dot-separated labels of letters, digits and inner hyphens; the last one is a TLD of 2+ letters.
 pub(super) fn is_domain(domain: &str) -> bool {
-    let labels: Vec<&str> = domain.split('.').collect();
-    let is_label = |l: &&str| {
+    let is_label = |l: &str| {
         (1..=63).contains(&l.len())
             && !l.starts_with('-')
             && !l.ends_with('-')
             && l.chars().all(|c| c.is_alphanumeric() || c == '-')
     };
-    let is_tld = |t: &&str| (t.chars().count() >= 2 && t.chars().all(char::is_alphabetic)) || t.starts_with("xn--");
-    labels.len() >= 2 && labels.iter().all(is_label) && labels.last().is_some_and(is_tld)
+    let is_tld = |t: &str| (t.chars().nth(1).is_some() && t.chars().all(char::is_alphabetic)) || t.starts_with("xn--");
+    let mut labels = 0;
+    let mut last = "";
+    for label in domain.split('.') {
+        if !is_label(label) {
+            return false;
+        }
+        labels += 1;
+        last = label;
+    }
+    labels >= 2 && is_tld(last)
 }
 
 /// "mailto:", "Name <a@b.co>", "a (at) b dot co", inner spaces and trailing punctuation cleaned, lower-cased.
