@@ -12,6 +12,7 @@ pub mod random;
 pub mod read_worker;
 pub mod sample;
 pub mod storage;
+pub mod timing;
 pub mod yield_now;
 
 use thiserror::Error;

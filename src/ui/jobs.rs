@@ -28,6 +28,7 @@ use crate::ui::file_source::{FileSource, Window};
 use crate::ui::state::{checks_in_background, ImportState, Validated};
 use crate::web::download::Handed;
 use crate::web::read_worker::ReadWorker;
+use crate::web::timing;
 use crate::web::yield_now::{now_ms, yield_now};
 use crate::web::WebError;
 
@@ -94,6 +95,7 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
         let mut shown = now_ms();
         let mut window = Window::new(source.clone());
         let mut message = Vec::new();
+        let mut spent = Spent::default();
         let result = 'read: loop {
             yield_now().await;
             if !current() {
@@ -103,7 +105,15 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
             loop {
                 if job.awaits_message() {
                     let received = match worker.as_mut() {
-                        Some(worker) => worker.next(&mut message).await.map(|()| job.receive(&message)),
+                        Some(worker) => {
+                            let asked = now_ms();
+                            let next = worker.next(&mut message).await;
+                            let arrived = now_ms();
+                            let received = next.map(|()| job.receive(&message));
+                            spent.waiting += arrived - asked;
+                            spent.taking += now_ms() - arrived;
+                            received
+                        }
                         None => Ok(Err(WireError::Garbled)),
                     };
                     if !current() {
@@ -130,7 +140,10 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
                             return;
                         }
                     }
-                    if let Some(result) = job.step(window.get(range)) {
+                    let stepped = now_ms();
+                    let result = job.step(window.get(range));
+                    spent.stepping += now_ms() - stepped;
+                    if let Some(result) = result {
                         break 'read Ok(result);
                     }
                 }
@@ -146,13 +159,18 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
                 state.reading.set(Some(work(&job, phase.1)));
             }
         };
+        spent.measure(now_ms() - started);
         drop(worker);
         drop(window);
         // A big table's select-field columns are counted in slices now, so suggesting a mapping and showing the
         // value choices need no pass over every row at once.
+        let counting = now_ms();
         let counts = match &result {
             Ok(Ok(outcome)) if checks_in_background(outcome) => match count_values(state, generation, outcome).await {
-                Some(counts) => counts,
+                Some(counts) => {
+                    timing::measure("read: counting the values of choice fields", now_ms() - counting);
+                    counts
+                }
                 None => return,
             },
             _ => ValueCache::default(),
@@ -174,6 +192,26 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
             }
         }
     });
+}
+
+/// Where a read's time went on this page (milliseconds), for the benchmark (`web::timing`).
+#[derive(Default)]
+struct Spent {
+    /// Waiting for the reading worker's next message (the page free meanwhile).
+    waiting: f64,
+    /// Taking the worker's messages (checking and packing their records).
+    taking: f64,
+    /// Steps of the job on this page: parsing (without a worker) and putting the table together.
+    stepping: f64,
+}
+
+impl Spent {
+    fn measure(&self, total: f64) {
+        timing::measure("read: all of it, to the table", total);
+        timing::measure("read: waiting for the worker", self.waiting);
+        timing::measure("read: taking the worker's records", self.taking);
+        timing::measure("read: steps on the page", self.stepping);
+    }
 }
 
 /// Rows counted per `ValueCounter::step`.
@@ -242,6 +280,7 @@ pub fn start_check(state: ImportState, outcome: Arc<ReadOutcome>, inputs: (Schem
         if let Some(prepared) =
             drive(move || state.check_generation.get_value() == generation, &mut job, step, publish).await
         {
+            timing::measure("check: every row", now_ms() - started);
             let previous = state.checked.with_untracked(|c| c.as_ref().map(|(_, v)| Arc::clone(&v.0)));
             state.checked.set(Some((outcome, Validated::new(prepared))));
             state.checking.set(None);

@@ -38,6 +38,9 @@
 //     "heap samples (longest gap)" line shows) and the wasm memory size (page.evaluate, which must wait while the
 //     main thread is blocked; wasm memory never shrinks, so its size at the end is its peak, and a size the page
 //     could not report at the end is printed as a lower bound "≥"). RSS is read by the kernel, never blocked.
+//   * At the end, the app's own User Timing measures (web::timing: where a read's time went on the page, e.g.
+//     waiting for the reading worker vs taking its records, and the check's time) are printed as "(a) the app's
+//     own timings".
 //   * A page crash, an uncaught page error (e.g. the wasm trap "unreachable" when the app's wasm32 memory reaches
 //     its 4 GiB limit, as it does at 2.5 million rows of gen_contacts.py) or --timeout (default 600 s from setting
 //     the file) ends the app's run; the command then prints that as a FINDING with the last phase reached, and still
@@ -420,6 +423,11 @@ async function runApp(opts, base) {
     r.wasmLastAt = sampler.wasmLastAt;
     r.stalls = await Promise.race([page.evaluate(() => window.__bench.stalls()), sleep(5000).then(() => null)]).catch(() => null);
     r.consoleErrors = w.errors;
+    // Where the app's own time went (web::timing: User Timing measures, names and durations only).
+    r.measures = await Promise.race([
+      page.evaluate(() => performance.getEntriesByType('measure').map((m) => [m.name, m.duration])),
+      sleep(5000).then(() => null),
+    ]).catch(() => null);
     await browser.close().catch(() => {});
   }
   return r;
@@ -558,6 +566,7 @@ function report(opts, bytes, { a, b, c }) {
     if (opts.rows && a.appRows != null && a.appRows !== opts.rows) console.log(`(a) NOTE: the app counted ${int(a.appRows)} rows, ${int(opts.rows)} expected`);
     if (a.invalid != null) console.log(`(a) review: ${int(a.appRows)} rows, ${a.invalid} invalid; ${a.appColumns} columns`);
     console.log(`(a) wasm memory at start ${mib(a.wasmAtStart)}, found via ${a.wasmVia}`);
+    if (a.measures?.length) console.log(`(a) the app's own timings: ${a.measures.map(([n, d]) => `${n} ${fmt(d / 1000, 2)} s`).join('; ')}`);
     if (a.peaks?.length) {
       console.log(`(a) peak renderer RSS / wasm memory by the end of each step (sampled every ${SAMPLE_MS} ms): ${
         a.peaks.map((p) => `${p.name} ${mib(p.renderer)} / ${mib(p.wasm)}`).join('; ')}`);
