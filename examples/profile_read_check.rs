@@ -98,6 +98,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     report("assemble", started, mb, rows);
     drop(messages);
 
+    // The same with every full block packed by the worker (what it does while the page is behind).
+    let started = Instant::now();
+    let mut scan = RemoteScan::new(bytes.len() as u64, &ScanRequest::default())?.with_chunk(1 << 20);
+    scan.set_packing(true);
+    let mut messages = Vec::new();
+    while !scan.is_finished() && !check_only {
+        let range = scan.wants();
+        messages.extend(scan.step(&bytes[range.start as usize..range.end as usize]));
+    }
+    report("scan, packing", started, mb, rows);
+    let started = Instant::now();
+    let mut job = ReadJob::remote(bytes.len() as u64, ReadOptions::default());
+    for message in &messages {
+        job.receive(message)?;
+    }
+    report("take packed", started, mb, rows);
+    drop((job, messages));
+
     let started = Instant::now();
     let schema = Schema::defaults(Entity::Customers);
     let mapping = suggest(&schema, &outcome.table);

@@ -6,7 +6,8 @@
 //! messages one by one, acknowledging each. The worker side (`serve`, run by `src/bin/worker.rs`) reads the file
 //! with `FileReaderSync` `READ_BYTES` at a time (each read is a request to the browser, so few big ones), runs a
 //! `RemoteScan` and posts each message's buffer (transferred, not copied); it keeps at most `IN_FLIGHT_BYTES` of
-//! messages unacknowledged, so a slow page never piles up the file in messages. Stopping is `Worker.terminate`
+//! messages unacknowledged, so a slow page never piles up the file in messages, and while the page has messages
+//! waiting it packs the next full blocks itself (LZ4, as the table keeps them), taking that work off the page. Stopping is `Worker.terminate`
 //! (dropping the `ReadWorker`). Nothing here decides anything about the file: the domain's scan does, exactly as
 //! on the page. When workers are not available (a failure to start, or
 //! no "ready" within `READY_MS`), the caller reads on the page instead.
@@ -22,6 +23,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent, Worker};
 
 use super::describe;
+use super::yield_now::yield_now;
 use crate::domain::engine::{FileWindow, RemoteScan, ScanMessage, ScanRequest};
 
 /// The worker's script: Trunk's loader for the `worker` binary (`data-loader-shim` in index.html).
@@ -30,6 +32,8 @@ const WORKER_URL: &str = "./worker_loader.js";
 const READY_MS: u32 = 10_000;
 /// Bytes of messages the worker sends ahead of the page's acknowledgements (a message is a block of records).
 const IN_FLIGHT_BYTES: usize = 16 << 20;
+/// Messages the page has not taken yet from which the worker packs blocks itself (`RemoteScan::set_packing`).
+const PACK_WHEN_WAITING: usize = 2;
 /// Bytes of the file parsed per message.
 const CHUNK: u64 = 1 << 20;
 /// Bytes of the file read from disk at once.
@@ -168,10 +172,15 @@ async fn scan_file(scope: DedicatedWorkerGlobalScope, mut incoming: UnboundedRec
                 Err(e) => return send(ScanMessage::Unreadable(describe(&e)).encode()),
             }
         }
+        // The page packs each block it takes, which costs it more than parsing costs here: while it has messages
+        // waiting, this worker packs the next blocks itself, so both threads stay busy.
+        scan.set_packing(in_flight.len() >= PACK_WHEN_WAITING);
         for message in scan.step(window.get(range)) {
             in_flight.push_back(message.len());
             send(message);
         }
+        // The page's acknowledgements arrive as events: this worker's turn ends here so they are counted now.
+        yield_now().await;
         while incoming.try_recv().is_ok() {
             in_flight.pop_front();
         }

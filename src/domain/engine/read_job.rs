@@ -107,6 +107,10 @@ impl ReadJob {
                 self.stage = Stage::Remote(progress);
                 self.records.push_checked(batch.block()?);
             }
+            ScanMessage::Packed { progress, block } => {
+                self.stage = Stage::Remote(progress);
+                self.records.push_packed(block).ok_or(WireError::Garbled)?;
+            }
             ScanMessage::Restart => self.restart(),
             ScanMessage::Done(done) => self.scanned(done),
             ScanMessage::Unreadable(detail) => return Err(WireError::Unreadable(detail)),

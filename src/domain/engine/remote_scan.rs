@@ -17,6 +17,8 @@ pub struct RemoteScan {
     finished: bool,
     /// Records parsed and not yet sent: fewer than a block.
     batch: RecordBatch,
+    /// Full blocks go out packed (`ScanMessage::Packed`): the worker does the page's packing while the page is behind.
+    packing: bool,
 }
 
 impl RemoteScan {
@@ -26,6 +28,7 @@ impl RemoteScan {
             scan: ReadScan::new(size, &request.options()?),
             finished: false,
             batch: RecordBatch::default(),
+            packing: false,
         })
     }
 
@@ -39,6 +42,11 @@ impl RemoteScan {
         self.scan.wants()
     }
 
+    /// Whether the next steps send full blocks packed (the caller packs while the page falls behind).
+    pub fn set_packing(&mut self, packing: bool) {
+        self.packing = packing;
+    }
+
     pub fn is_finished(&self) -> bool {
         self.finished
     }
@@ -49,25 +57,32 @@ impl RemoteScan {
         if self.finished {
             return Vec::new();
         }
-        let mut full = Vec::new();
-        let pending = &mut self.batch;
+        // Each block's bytes, and whether they are packed.
+        let mut full: Vec<(Vec<u8>, bool)> = Vec::new();
+        let (pending, packing) = (&mut self.batch, self.packing);
         let step = self.scan.step(bytes, |record| {
             pending.push(record);
             if pending.len() == BLOCK_ROWS {
-                full.push(std::mem::take(pending).to_bytes());
+                let block = std::mem::take(pending);
+                full.push(if packing { (block.into_packed(), true) } else { (block.to_bytes(), false) });
             }
         });
         if !matches!(step, ScanStep::Going) {
             // The records so far go out before a restart voids them or the ending closes the table.
-            full.push(std::mem::take(&mut self.batch).to_bytes());
+            full.push((std::mem::take(&mut self.batch).to_bytes(), false));
         } else if full.is_empty() {
             // No block filled: the progress goes out alone (a part of a block would leave the page's blocks cut
             // where the worker's are not).
-            full.push(RecordBatch::default().to_bytes());
+            full.push((RecordBatch::default().to_bytes(), false));
         }
         let progress = self.scan.progress();
-        let mut messages: Vec<Vec<u8>> =
-            full.iter().map(|bytes| ScanMessage::Records { progress, batch: Batch::of(bytes) }.encode()).collect();
+        let mut messages: Vec<Vec<u8>> = full
+            .iter()
+            .map(|(bytes, packed)| match packed {
+                true => ScanMessage::Packed { progress, block: bytes }.encode(),
+                false => ScanMessage::Records { progress, batch: Batch::of(bytes) }.encode(),
+            })
+            .collect();
         match step {
             ScanStep::Going => {}
             ScanStep::Restart => messages.push(ScanMessage::Restart.encode()),
@@ -93,7 +108,11 @@ mod tests {
         let size = bytes.len() as u64;
         let mut scan = RemoteScan::new(size, &ScanRequest::of(options)).expect("request").with_chunk(chunk);
         let mut job = ReadJob::remote(size, options.clone());
+        let mut steps = 0;
         while !scan.is_finished() {
+            // Packed and plain blocks mixed, as a worker sends them when the page falls behind now and then.
+            steps += 1;
+            scan.set_packing(steps % 3 == 1);
             let Range { start, end } = scan.wants();
             for message in scan.step(&bytes[start as usize..end as usize]) {
                 job.receive(&message).expect("readable message");
@@ -126,6 +145,26 @@ mod tests {
         let (last, rest) = sizes.split_last().expect("messages");
         assert!(rest.iter().all(|n| *n == 0 || *n == BLOCK_ROWS), "{sizes:?}");
         assert_eq!(rest.iter().sum::<usize>() + last, 3 * BLOCK_ROWS + 6, "the header and every row");
+    }
+
+    #[test]
+    fn blocks_packed_by_the_worker_make_the_same_table() {
+        let bytes = people(5 * BLOCK_ROWS + 17, ';').into_bytes();
+        let mut scan = RemoteScan::new(bytes.len() as u64, &ScanRequest::default()).expect("request").with_chunk(9000);
+        scan.set_packing(true);
+        let mut job = ReadJob::remote(bytes.len() as u64, ReadOptions::default());
+        let mut packed = 0;
+        while !scan.is_finished() {
+            let Range { start, end } = scan.wants();
+            for message in scan.step(&bytes[start as usize..end as usize]) {
+                packed += usize::from(matches!(ScanMessage::decode(&message), Ok(ScanMessage::Packed { .. })));
+                job.receive(&message).expect("readable message");
+            }
+        }
+        assert_eq!(packed, 5, "every full block, and only those");
+        let outcome = job.run(&bytes).expect("reads");
+        assert_eq!(Ok(&outcome), read(&bytes, &ReadOptions::default()).as_ref());
+        assert!(outcome.table.records.bytes() < bytes.len() / 2, "kept packed");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::read_scan::{Decided, ScanProgress, Scanned};
 use crate::domain::read::{ReadError, ReadOptions};
 use crate::domain::stream::StreamRecord;
-use crate::domain::table::{CheckedBlock, RowBlock};
+use crate::domain::table::{pack_block, CheckedBlock, RowBlock};
 
 /// What ends a scan in the worker besides the file's own content.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -87,6 +87,11 @@ impl RecordBatch {
     pub fn to_bytes(&self) -> Vec<u8> {
         self.block.encode()
     }
+
+    /// The records packed as the table keeps them (`table::pack_block`), for a `Packed` message.
+    pub fn into_packed(self) -> Vec<u8> {
+        pack_block(self.block)
+    }
 }
 
 /// Laid-out records, borrowed from a message.
@@ -112,6 +117,9 @@ impl<'a> Batch<'a> {
 pub enum ScanMessage<'a> {
     /// Records parsed, and how far the scan is after them.
     Records { progress: ScanProgress, batch: Batch<'a> },
+    /// A full table block of records, packed by the worker (`RecordBatch::into_packed`) because the page was behind:
+    /// the page then only unpacks it to check it, and keeps it as it came (`Rows::push_packed`).
+    Packed { progress: ScanProgress, block: &'a [u8] },
     /// The records sent so far are void: the scan starts again (the file is not UTF-8 after all).
     Restart,
     /// The scan ended.
@@ -124,6 +132,7 @@ const RECORDS: u8 = 1;
 const RESTART: u8 = 2;
 const DONE: u8 = 3;
 const UNREADABLE: u8 = 4;
+const PACKED: u8 = 5;
 
 /// How a scan ended, as JSON.
 #[derive(Serialize, Deserialize)]
@@ -142,6 +151,15 @@ impl<'a> ScanMessage<'a> {
                 out.extend_from_slice(&progress.done.to_le_bytes());
                 out.extend_from_slice(&progress.total.to_le_bytes());
                 out.extend_from_slice(batch.bytes);
+                out
+            }
+            ScanMessage::Packed { progress, block } => {
+                let mut out = Vec::with_capacity(18 + block.len());
+                out.push(PACKED);
+                out.push(u8::from(progress.guessing));
+                out.extend_from_slice(&progress.done.to_le_bytes());
+                out.extend_from_slice(&progress.total.to_le_bytes());
+                out.extend_from_slice(block);
                 out
             }
             ScanMessage::Restart => vec![RESTART],
@@ -170,11 +188,13 @@ impl<'a> ScanMessage<'a> {
     pub fn decode(bytes: &'a [u8]) -> Result<ScanMessage<'a>, WireError> {
         let mut input = Input(bytes);
         match input.u8()? {
-            RECORDS => {
+            kind @ (RECORDS | PACKED) => {
                 let guessing = input.u8()? != 0;
-                let (done, total) = (input.u64()?, input.u64()?);
-                let batch = Batch { bytes: input.0 };
-                Ok(ScanMessage::Records { progress: ScanProgress { guessing, done, total }, batch })
+                let progress = ScanProgress { guessing, done: input.u64()?, total: input.u64()? };
+                Ok(match kind {
+                    RECORDS => ScanMessage::Records { progress, batch: Batch { bytes: input.0 } },
+                    _ => ScanMessage::Packed { progress, block: input.0 },
+                })
             }
             RESTART if input.0.is_empty() => Ok(ScanMessage::Restart),
             DONE => {
@@ -225,7 +245,7 @@ mod tests {
     use super::*;
     use crate::domain::decode::ENCODING_CHOICES;
     use crate::domain::stream::RecordStream;
-    use crate::domain::table::{Record, Rows};
+    use crate::domain::table::{Record, Rows, BLOCK_ROWS};
 
     /// The records of a batch, as the table gets them.
     fn records_of(batch: &Batch<'_>) -> Result<Vec<Record>, WireError> {
@@ -263,6 +283,34 @@ mod tests {
                 _ => Ok(()),
             });
             assert_eq!(refused, Err(WireError::Garbled), "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn a_packed_block_arrives_as_the_table_keeps_it_and_a_cut_or_garbled_one_is_refused() {
+        let text: String = (0..BLOCK_ROWS).map(|i| format!("{i},\"Zoë {i}\",x\n")).collect();
+        let (batch, records) = batch_of(&text);
+        let progress = ScanProgress { guessing: false, done: 9, total: 10 };
+        let packed = batch.into_packed();
+        let message = ScanMessage::Packed { progress, block: &packed }.encode();
+        let take = |message: &[u8]| match ScanMessage::decode(message)? {
+            ScanMessage::Packed { progress: got, block } => {
+                assert_eq!(got, progress);
+                let mut rows = Rows::new();
+                rows.push_packed(block).ok_or(WireError::Garbled)?;
+                Ok(rows.to_vec())
+            }
+            _ => Err(WireError::Garbled),
+        };
+        assert_eq!(take(&message), Ok(records));
+        for cut in 0..message.len() {
+            assert_eq!(take(&message[..cut]), Err(WireError::Garbled), "cut at {cut}");
+        }
+        // A size that does not match the packed bytes, or one no LZ4 block reaches.
+        for (at, value) in [(18 + 16, 5u64), (18 + 16, u64::MAX / 2), (18, 3)] {
+            let mut garbled = message.clone();
+            garbled[at..at + 8].copy_from_slice(&value.to_le_bytes());
+            assert_eq!(take(&garbled), Err(WireError::Garbled), "{value} at {at}");
         }
     }
 

@@ -96,6 +96,39 @@ impl Rows {
         }
     }
 
+    /// Adds a full block packed elsewhere (`pack_block`, what the reading worker sends when this page is behind):
+    /// unpacked into this store's scratch buffer and checked whole (`RowBlock::check`), then kept as it came, never
+    /// compressed again. `None`, and nothing added, for bytes that do not unpack to a checked block.
+    pub fn push_packed(&mut self, bytes: &[u8]) -> Option<()> {
+        let number = |at: usize| Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?) as usize);
+        let (rows, layout, unpacked) = (number(0)?, number(8)?, number(16)?);
+        let packed = bytes.get(24..)?;
+        // LZ4 never makes a byte more than 255: a larger size is a garbled message, not memory to set aside.
+        if unpacked > packed.len().saturating_mul(255).saturating_add(64) {
+            return None;
+        }
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        scratch.extend_from_slice(&(rows as u64).to_le_bytes());
+        scratch.extend_from_slice(&(layout as u64).to_le_bytes());
+        scratch.resize(16 + unpacked, 0);
+        let unpacked_whole = lz4_flex::block::decompress_into(packed, &mut scratch[16..]).ok() == Some(unpacked);
+        let added = match RowBlock::check(&scratch).filter(|_| unpacked_whole) {
+            Some(block) if self.open.is_empty() && block.rows() == BLOCK_ROWS => {
+                self.blocks.push(Block { packed: packed.into(), unpacked, layout, cells: block.cells() });
+                self.pushed();
+                Some(())
+            }
+            Some(block) => {
+                self.push_checked(block);
+                Some(())
+            }
+            None => None,
+        };
+        self.scratch = scratch;
+        added
+    }
+
     /// After records were added to the open block: packs it once full, and forgets an unpacked copy of it.
     fn pushed(&mut self) {
         if self.open.rows() == BLOCK_ROWS {
@@ -234,6 +267,27 @@ impl Rows {
         *recent = Some((block, Arc::clone(&records)));
         records
     }
+}
+
+/// A block packed as a `Rows` keeps it, for sending (`Rows::push_packed` takes it): its number of records, where its
+/// text starts and its size unpacked, then the LZ4 bytes of its layout and text.
+pub fn pack_block(block: RowBlock) -> Vec<u8> {
+    let rows = block.rows();
+    let (bytes, layout) = block.into_bytes();
+    let mut out = Vec::with_capacity(24 + lz4_flex::block::get_maximum_output_size(bytes.len()));
+    for number in [rows, layout, bytes.len()] {
+        out.extend_from_slice(&(number as u64).to_le_bytes());
+    }
+    out.resize(out.capacity(), 0);
+    match lz4_flex::block::compress_into(&bytes, &mut out[24..]) {
+        Ok(n) => out.truncate(24 + n),
+        // Only a buffer too small fails, and this one has the most LZ4 can need: compressed anew all the same.
+        Err(_) => {
+            out.truncate(24);
+            out.extend_from_slice(&lz4_flex::block::compress(&bytes));
+        }
+    }
+    out
 }
 
 impl Block {
