@@ -32,8 +32,9 @@ const WORKER_URL: &str = "./worker_loader.js";
 const READY_MS: u32 = 10_000;
 /// Bytes of messages the worker sends ahead of the page's acknowledgements (a message is a block of records).
 const IN_FLIGHT_BYTES: usize = 16 << 20;
-/// Messages the page has not taken yet from which the worker packs blocks itself (`RemoteScan::set_packing`).
-const PACK_WHEN_WAITING: usize = 2;
+/// Bytes of messages the page has not taken yet from which the worker packs blocks itself
+/// (`RemoteScan::set_packing`): several steps' worth, so the page is really behind, not just busy with the last step's.
+const PACK_WHEN_WAITING: usize = 4 << 20;
 /// Bytes of the file parsed per message.
 const CHUNK: u64 = 1 << 20;
 /// Bytes of the file read from disk at once.
@@ -174,7 +175,7 @@ async fn scan_file(scope: DedicatedWorkerGlobalScope, mut incoming: UnboundedRec
         }
         // The page packs each block it takes, which costs it more than parsing costs here: while it has messages
         // waiting, this worker packs the next blocks itself, so both threads stay busy.
-        scan.set_packing(in_flight.len() >= PACK_WHEN_WAITING);
+        scan.set_packing(in_flight.iter().sum::<usize>() >= PACK_WHEN_WAITING);
         for message in scan.step(window.get(range)) {
             in_flight.push_back(message.len());
             send(message);
