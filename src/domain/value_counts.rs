@@ -105,6 +105,11 @@ impl ValueCounter {
 
     /// Counts at most `batch` more rows of `table` (the same table at every step); `true` once every row is.
     pub fn step(&mut self, table: &Table, batch: usize) -> bool {
+        if self.sources.is_empty() {
+            // Nothing to count: no pass over the rows (unpacking every block of a big table for nothing).
+            self.next = table.records.len();
+            return true;
+        }
         let end = (self.next + batch.max(1)).min(table.records.len());
         for record in table.records.range(self.next..end) {
             for (source, counts) in self.sources.iter().zip(self.counts.iter_mut()) {
@@ -232,5 +237,14 @@ mod tests {
         }
         let empty = Table { headers: t.headers.clone(), records: Default::default() };
         assert_eq!(cache.of(&empty, &Source::Column(1)).counts.len(), 2, "from the cache, not counted again");
+    }
+
+    #[test]
+    fn with_nothing_to_count_one_step_ends_it() {
+        let rows: Vec<[&str; 2]> = (0..1000).map(|_| ["a", "b"]).collect();
+        let mut counter = ValueCounter::new(Vec::new());
+        assert!(counter.step(&table(&rows), 7));
+        assert_eq!(counter.done(), 1000);
+        assert!(counter.finish().counts.is_empty());
     }
 }
