@@ -410,7 +410,11 @@ fn check_options(f: &Field, raw: &str, mapping: &Mapping) -> Result<String, Vec<
         chosen.truncate(1);
     }
     if problems.is_empty() {
-        Ok(chosen.join(&MULTI_VALUE_SEPARATOR.to_string()))
+        // One option (the usual cell) is the value as it is: no joining.
+        Ok(match chosen.len() {
+            1 => chosen.swap_remove(0),
+            _ => chosen.join(MULTI_VALUE_SEPARATOR.encode_utf8(&mut [0; 4])),
+        })
     } else {
         Err(problems)
     }
