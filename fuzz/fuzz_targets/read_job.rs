@@ -5,7 +5,8 @@
 //! `DELIMITERS`, and a non-ASCII byte cuts characters in two, which `read` reports as malformed text while the
 //! streaming parser writes U+FFFD (the first finding of this target; `read_csv` still fuzzes such bytes for crashes).
 //! The same file is also scanned as the reading worker scans it (`RemoteScan`) and read from its messages as the
-//! page reads them (`ReadJob::remote`): that must equal `read` too.
+//! page reads them (`ReadJob::remote`), with full blocks packed by the worker on every other step: that must equal
+//! `read` too.
 #![no_main]
 
 use csm_import::domain::engine::{ReadJob, RemoteScan, ScanRequest};
@@ -24,9 +25,14 @@ fuzz_target!(|data: &[u8]| {
     let size = bytes.len() as u64;
     let streamed = ReadJob::new(size, options.clone()).with_chunk(u64::from(*chunk) + 1).run(bytes);
     assert_eq!(streamed, whole);
-    let mut scan = RemoteScan::new(size, &ScanRequest::of(&options)).expect("request").with_chunk(u64::from(*chunk) + 1);
+    let mut scan =
+        RemoteScan::new(size, &ScanRequest::of(&options)).expect("request").with_chunk(u64::from(*chunk) + 1);
     let mut page = ReadJob::remote(size, options);
+    let mut steps = 0u32;
     while !scan.is_finished() {
+        // Full blocks packed by the worker on some steps, as it does while the page is behind.
+        steps += 1;
+        scan.set_packing((steps + u32::from(*chunk)) % 2 == 0);
         let range = scan.wants();
         for message in scan.step(&bytes[range.start as usize..range.end as usize]) {
             page.receive(&message).expect("a message the page reads");
