@@ -76,45 +76,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // `--check-only`: straight from reading to checking (for profiling the check alone with `perf record -D`).
     let check_only = std::env::args().nth(2).as_deref() == Some("--check-only");
-    // The same read split as in the browser: the worker's scan into messages, then the page taking them.
-    let started = Instant::now();
-    let mut scan = RemoteScan::new(bytes.len() as u64, &ScanRequest::default())?.with_chunk(1 << 20);
-    let mut messages = Vec::new();
-    while !scan.is_finished() && !check_only {
-        let range = scan.wants();
-        messages.extend(scan.step(&bytes[range.start as usize..range.end as usize]));
+    // The same read split as in the browser: the worker's scan into messages, then the page taking them; then the
+    // same with every full block packed by the worker (what it does while the page is behind).
+    for packing in [false, true] {
+        let started = Instant::now();
+        let mut scan = RemoteScan::new(bytes.len() as u64, &ScanRequest::default())?.with_chunk(1 << 20);
+        scan.set_packing(packing);
+        let mut messages = Vec::new();
+        while !scan.is_finished() && !check_only {
+            let range = scan.wants();
+            messages.extend(scan.step(&bytes[range.start as usize..range.end as usize]));
+        }
+        report(if packing { "scan, packing" } else { "scan (worker)" }, started, mb, rows);
+        let started = Instant::now();
+        let mut job = ReadJob::remote(bytes.len() as u64, ReadOptions::default());
+        for message in &messages {
+            job.receive(message)?;
+        }
+        report(if packing { "take packed" } else { "take (page)" }, started, mb, rows);
+        drop(messages);
+        let started = Instant::now();
+        if !check_only {
+            drop(job.run(&[])?);
+        }
+        report("assemble", started, mb, rows);
     }
-    report("scan (worker)", started, mb, rows);
-    let started = Instant::now();
-    let mut job = ReadJob::remote(bytes.len() as u64, ReadOptions::default());
-    for message in &messages {
-        job.receive(message)?;
-    }
-    report("take (page)", started, mb, rows);
-    let started = Instant::now();
-    if !check_only {
-        drop(job.run(&[])?);
-    }
-    report("assemble", started, mb, rows);
-    drop(messages);
-
-    // The same with every full block packed by the worker (what it does while the page is behind).
-    let started = Instant::now();
-    let mut scan = RemoteScan::new(bytes.len() as u64, &ScanRequest::default())?.with_chunk(1 << 20);
-    scan.set_packing(true);
-    let mut messages = Vec::new();
-    while !scan.is_finished() && !check_only {
-        let range = scan.wants();
-        messages.extend(scan.step(&bytes[range.start as usize..range.end as usize]));
-    }
-    report("scan, packing", started, mb, rows);
-    let started = Instant::now();
-    let mut job = ReadJob::remote(bytes.len() as u64, ReadOptions::default());
-    for message in &messages {
-        job.receive(message)?;
-    }
-    report("take packed", started, mb, rows);
-    drop((job, messages));
 
     let started = Instant::now();
     let schema = Schema::defaults(Entity::Customers);

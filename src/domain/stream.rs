@@ -12,3 +12,14 @@ pub mod record_stream;
 
 pub use chunk_decoder::ChunkDecoder;
 pub use record_stream::{RecordStream, StreamRecord};
+
+/// A small deterministic random source for the tests that compare the parsers on random text (xorshift64).
+#[cfg(test)]
+pub(crate) fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
+    move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    }
+}

@@ -153,13 +153,7 @@ mod tests {
     #[test]
     fn on_random_text_every_record_given_is_csv_core_s() {
         let alphabet = b"ab ,;\"\"\r\n\t\xc3\xa9";
-        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::domain::stream::xorshift(0x9E37_79B9_7F4A_7C15);
         let (mut given, mut left) = (0, 0);
         for _ in 0..200_000 {
             let len = (next() % 24) as usize;

@@ -323,13 +323,7 @@ mod tests {
     #[test]
     fn random_text_streams_to_the_same_records_with_or_without_the_fast_path() {
         let pieces: [&str; 12] = ["a", "bc", ",", ",", ";", "\"", "\"\"", "\n", "\r\n", "\r", " ", "é"];
-        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::domain::stream::xorshift(0x2545_F491_4F6C_DD1D);
         for _ in 0..3000 {
             let len = (next() % 60) as usize;
             let text: String = (0..len).map(|_| pieces[(next() % pieces.len() as u64) as usize]).collect();
