@@ -327,7 +327,7 @@ mod tests {
         for _ in 0..3000 {
             let len = (next() % 60) as usize;
             let text: String = (0..len).map(|_| pieces[(next() % pieces.len() as u64) as usize]).collect();
-            let delimiter = if next() % 4 == 0 { b';' } else { b',' };
+            let delimiter = if next().is_multiple_of(4) { b';' } else { b',' };
             let expected = whole(&text, delimiter);
             for size in [1, 3, 8, 64] {
                 assert_eq!(stream(&text, delimiter, size), expected, "{text:?} in chunks of {size}");
