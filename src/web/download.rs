@@ -48,22 +48,21 @@ impl Handed {
     }
 }
 
-/// `save` for a file of any size: the bytes `handed` over already, then `bytes`, copied to the browser 4 MB a turn
-/// (one Blob each; the download is a Blob of those, which the browser joins without copying), so handing over
+/// `save` for a file of any size: the bytes `handed` over already, then `bytes`, handed over the same way 4 MB a
+/// turn (one Blob each; the download is a Blob of those, which the browser joins without copying), so handing over
 /// hundreds of MB never blocks the page.
-pub async fn save_in_slices(name: &str, mime: &str, handed: Handed, bytes: &FileBytes) -> Result<(), WebError> {
-    let err = |e: wasm_bindgen::JsValue| WebError::Download(describe(&e));
-    if let Some(failed) = handed.failed {
-        return Err(failed);
-    }
-    let parts = handed.parts;
+pub async fn save_in_slices(name: &str, mime: &str, mut handed: Handed, bytes: &FileBytes) -> Result<(), WebError> {
     for slice in bytes.pieces().iter().flat_map(|piece| piece.chunks(SLICE_BYTES)) {
-        let part = js_sys::Array::of1(&js_sys::Uint8Array::from(slice));
-        let blob = web_sys::Blob::new_with_u8_array_sequence(&part).map_err(err)?;
-        parts.push(&blob);
+        if handed.failed.is_some() {
+            break;
+        }
+        handed.push(slice);
         super::yield_now::yield_now().await;
     }
-    offer(name, mime, &parts)
+    match handed.failed {
+        Some(failed) => Err(failed),
+        None => offer(name, mime, &handed.parts),
+    }
 }
 
 /// Offers the Blob made of `parts` (byte arrays or Blobs) as a download.

@@ -21,13 +21,19 @@ fn valid_email(s: &str) -> Option<String> {
 }
 
 fn is_local_part(local: &str) -> bool {
-    let special = |c: char| matches!(c, '!' | '#' | '$' | '%' | '&' | '\'' | '*' | '+' | '-' | '/' | '=' | '?' | '^');
-    let special = |c: char| special(c) || matches!(c, '_' | '`' | '{' | '|' | '}' | '~' | '.');
     (1..=64).contains(&local.len())
         && !local.starts_with('.')
         && !local.ends_with('.')
         && !local.contains("..")
-        && local.chars().all(|c| c.is_alphanumeric() || special(c))
+        && local.chars().all(|c| c.is_alphanumeric() || is_special(c))
+}
+
+/// The punctuation a local part may hold besides letters and digits.
+const SPECIALS: &[u8] = b"!#$%&'*+-/=?^_`{|}~.";
+
+/// One of `SPECIALS` (a look at 20 bytes, not a search of a string for a character).
+fn is_special(c: char) -> bool {
+    u8::try_from(c).is_ok_and(|b| SPECIALS.contains(&b))
 }
 
 /// At least two dot-separated labels of letters, digits and inner hyphens; the last one is a TLD of 2+ letters.

@@ -78,9 +78,12 @@ impl RemoteScan {
         let progress = self.scan.progress();
         let mut messages: Vec<Vec<u8>> = full
             .iter()
-            .map(|(bytes, packed)| match packed {
-                true => ScanMessage::Packed { progress, block: bytes }.encode(),
-                false => ScanMessage::Records { progress, batch: Batch::of(bytes) }.encode(),
+            .map(|(bytes, packed)| {
+                if *packed {
+                    ScanMessage::Packed { progress, block: bytes }.encode()
+                } else {
+                    ScanMessage::Records { progress, batch: Batch::of(bytes) }.encode()
+                }
             })
             .collect();
         match step {

@@ -144,24 +144,8 @@ enum Ending {
 impl<'a> ScanMessage<'a> {
     pub fn encode(&self) -> Vec<u8> {
         match self {
-            ScanMessage::Records { progress, batch } => {
-                let mut out = Vec::with_capacity(18 + batch.bytes.len());
-                out.push(RECORDS);
-                out.push(u8::from(progress.guessing));
-                out.extend_from_slice(&progress.done.to_le_bytes());
-                out.extend_from_slice(&progress.total.to_le_bytes());
-                out.extend_from_slice(batch.bytes);
-                out
-            }
-            ScanMessage::Packed { progress, block } => {
-                let mut out = Vec::with_capacity(18 + block.len());
-                out.push(PACKED);
-                out.push(u8::from(progress.guessing));
-                out.extend_from_slice(&progress.done.to_le_bytes());
-                out.extend_from_slice(&progress.total.to_le_bytes());
-                out.extend_from_slice(block);
-                out
-            }
+            ScanMessage::Records { progress, batch } => with_progress(RECORDS, progress, batch.bytes),
+            ScanMessage::Packed { progress, block } => with_progress(PACKED, progress, block),
             ScanMessage::Restart => vec![RESTART],
             ScanMessage::Done(done) => {
                 let ending = done.as_ref().map(|scanned| match scanned {
@@ -214,6 +198,17 @@ impl<'a> ScanMessage<'a> {
             _ => Err(WireError::Garbled),
         }
     }
+}
+
+/// A message of `kind` carrying records: the progress after them, then their bytes.
+fn with_progress(kind: u8, progress: &ScanProgress, bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(18 + bytes.len());
+    out.push(kind);
+    out.push(u8::from(progress.guessing));
+    out.extend_from_slice(&progress.done.to_le_bytes());
+    out.extend_from_slice(&progress.total.to_le_bytes());
+    out.extend_from_slice(bytes);
+    out
 }
 
 /// Little-endian numbers and byte runs from the front of a message.

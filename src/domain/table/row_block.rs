@@ -144,8 +144,7 @@ impl RowBlock {
     /// `encode`'s bytes checked whole where they lie, without copying them: `None` for bytes that do not describe
     /// their text exactly.
     pub fn check(bytes: &[u8]) -> Option<CheckedBlock<'_>> {
-        let number = |at: usize| Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?) as usize);
-        let (rows, layout_len) = (number(0)?, number(8)?);
+        let (rows, layout_len) = (le_number(bytes, 0)?, le_number(bytes, 8)?);
         let body = bytes.get(16..)?;
         let layout = body.get(..layout_len)?;
         let text = std::str::from_utf8(body.get(layout_len..)?).ok()?;
@@ -172,6 +171,11 @@ impl RowBlock {
         }
         (checked.rows == rows && end == text.len()).then_some(checked)
     }
+}
+
+/// The little-endian `u64` at `at` in `bytes` (the sizes before a block in a message), if it is there.
+pub(super) fn le_number(bytes: &[u8], at: usize) -> Option<usize> {
+    Some(u64::from_le_bytes(bytes.get(at..at.checked_add(8)?)?.try_into().ok()?) as usize)
 }
 
 /// A block in a message, checked (`RowBlock::check`): its layout and then its text, as they lie in the message.

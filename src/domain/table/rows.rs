@@ -18,7 +18,7 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::row_block::{records, CheckedBlock, RowBlock};
+use super::row_block::{le_number, records, CheckedBlock, RowBlock};
 use super::{Cells, Position, Record};
 
 /// Rows per packed block: about 220 KB of text in a contacts export, so unpacking one for a single row (a page
@@ -100,7 +100,7 @@ impl Rows {
     /// unpacked into this store's scratch buffer and checked whole (`RowBlock::check`), then kept as it came, never
     /// compressed again. `None`, and nothing added, for bytes that do not unpack to a checked block.
     pub fn push_packed(&mut self, bytes: &[u8]) -> Option<()> {
-        let number = |at: usize| Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?) as usize);
+        let number = |at| le_number(bytes, at);
         let (rows, layout, unpacked) = (number(0)?, number(8)?, number(16)?);
         let packed = bytes.get(24..)?;
         // LZ4 never makes a byte more than 255: a larger size is a garbled message, not memory to set aside.
@@ -278,29 +278,31 @@ pub fn pack_block(block: RowBlock) -> Vec<u8> {
     for number in [rows, layout, bytes.len()] {
         out.extend_from_slice(&(number as u64).to_le_bytes());
     }
-    out.resize(out.capacity(), 0);
-    match lz4_flex::block::compress_into(&bytes, &mut out[24..]) {
-        Ok(n) => out.truncate(24 + n),
+    compress_onto(&bytes, &mut out);
+    out
+}
+
+/// Appends the LZ4 block of `bytes` to `out`, compressed in place (no buffer of its own).
+fn compress_onto(bytes: &[u8], out: &mut Vec<u8>) {
+    let start = out.len();
+    out.resize(start + lz4_flex::block::get_maximum_output_size(bytes.len()), 0);
+    match lz4_flex::block::compress_into(bytes, &mut out[start..]) {
+        Ok(n) => out.truncate(start + n),
         // Only a buffer too small fails, and this one has the most LZ4 can need: compressed anew all the same.
         Err(_) => {
-            out.truncate(24);
-            out.extend_from_slice(&lz4_flex::block::compress(&bytes));
+            out.truncate(start);
+            out.extend_from_slice(&lz4_flex::block::compress(bytes));
         }
     }
-    out
 }
 
 impl Block {
     /// Packs a full block's records: its layout and text (`bytes`, the text from `layout` on), compressed
     /// together in `scratch` and copied out at their size.
     fn pack(bytes: &[u8], layout: usize, cells: (usize, usize), scratch: &mut Vec<u8>) -> Block {
-        scratch.resize(lz4_flex::block::get_maximum_output_size(bytes.len()), 0);
-        let packed: Arc<[u8]> = match lz4_flex::block::compress_into(bytes, scratch) {
-            Ok(n) => scratch[..n].into(),
-            // Only a buffer too small fails, and this one has the most LZ4 can need: compressed anew all the same.
-            Err(_) => lz4_flex::block::compress(bytes).into(),
-        };
-        Block { packed, unpacked: bytes.len(), layout, cells }
+        scratch.clear();
+        compress_onto(bytes, scratch);
+        Block { packed: scratch.as_slice().into(), unpacked: bytes.len(), layout, cells }
     }
 
     /// The records back, exactly as packed.
