@@ -7,6 +7,7 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use super::check::{self, Checked};
@@ -112,7 +113,8 @@ pub struct RowChecker {
     /// at a few bytes a row for a 2-million-row file (a collision between two different keys is about 1 in 10^7).
     /// The hash is kept as two halves and the row as a `u32` so an entry takes 12 bytes, not 16 (a `u64` beside a
     /// `u64`): at 2 million rows the table is 54 MB instead of 71 MB. No file a browser can hold has 4 billion rows.
-    first_key: HashMap<[u32; 2], u32>,
+    /// Its keys are hashes already, so the table uses them as they are (`Prehashed`), not hashed again.
+    first_key: HashMap<[u32; 2], u32, BuildHasherDefault<Prehashed>>,
     /// The header of the person-account column, when person accounts are left out.
     person_header: Option<String>,
     /// Records an error found while reading rejects (sorted).
@@ -150,7 +152,7 @@ impl RowChecker {
             .iter()
             .map(|f| !(f.kind == FieldType::Text && f.role != FieldRole::Key && f.options.is_empty()))
             .collect();
-        let first_key = HashMap::new();
+        let first_key = HashMap::default();
         let checker =
             RowChecker { normaliser, described, first_key, person_header, read_rejected, options_used, telling };
         (checker, questions)
@@ -276,43 +278,84 @@ pub fn key_identity(entity: Entity, key: &str) -> String {
 
 /// A stable 64-bit hash of a key identity (SipHash with fixed keys: the same in every run and browser).
 fn key_hash(identity: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
+    use std::hash::Hash;
     let mut h = std::hash::DefaultHasher::new();
     identity.hash(&mut h);
     h.finish()
 }
 
-/// `key_hash(&key_identity(entity, key))`, without making the identity when the key is ASCII (almost every key):
-/// its lower-cased words go to the hasher a piece at a time, which hashes as the whole string would.
+/// `key_hash(&key_identity(entity, key))`, without making the identity: its lower-cased words go to the hasher a
+/// piece at a time, which hashes as the whole string would. ASCII pieces are lower-cased whole; other text a
+/// character at a time, as `str::to_lowercase` does, but for a capital sigma, whose lower case depends on the
+/// letters around it (the identity is then made).
 fn key_identity_hash(entity: Entity, key: &str) -> u64 {
-    use std::hash::Hasher;
-    if !key.is_ascii() {
-        return key_hash(&key_identity(entity, key));
-    }
+    lowered_hash(entity, key).unwrap_or_else(|| key_hash(&key_identity(entity, key)))
+}
+
+/// `key_identity_hash` without making the identity; `None` for a key with a capital sigma.
+fn lowered_hash(entity: Entity, key: &str) -> Option<u64> {
     let mut h = std::hash::DefaultHasher::new();
     let mut lower = [0u8; 64];
     let mut write_lower = |h: &mut std::hash::DefaultHasher, text: &str| {
-        for piece in text.as_bytes().chunks(lower.len()) {
-            let lower = &mut lower[..piece.len()];
-            lower.copy_from_slice(piece);
-            lower.make_ascii_lowercase();
-            h.write(lower);
+        if text.is_ascii() {
+            for piece in text.as_bytes().chunks(lower.len()) {
+                let lower = &mut lower[..piece.len()];
+                lower.copy_from_slice(piece);
+                lower.make_ascii_lowercase();
+                h.write(lower);
+            }
+            return Some(());
         }
+        let mut used = 0;
+        for c in text.chars() {
+            if c == 'Σ' {
+                return None;
+            }
+            for c in c.to_lowercase() {
+                if used + c.len_utf8() > lower.len() {
+                    h.write(&lower[..used]);
+                    used = 0;
+                }
+                used += c.encode_utf8(&mut lower[used..]).len();
+            }
+        }
+        h.write(&lower[..used]);
+        Some(())
     };
     match entity {
-        Entity::Customers => write_lower(&mut h, key.trim()),
+        Entity::Customers => write_lower(&mut h, key.trim())?,
         Entity::Organizations => {
             for (i, word) in key.split_whitespace().enumerate() {
                 if i > 0 {
                     h.write(b" ");
                 }
-                write_lower(&mut h, word);
+                write_lower(&mut h, word)?;
             }
         }
     }
     // What `str::hash` writes after the bytes.
     h.write_u8(0xff);
-    h.finish()
+    Some(h.finish())
+}
+
+/// The hasher of a table whose keys are 64-bit hashes already (`RowChecker::first_key`): the key's bytes are the
+/// hash, not hashed again (SipHash, the default, a second time a row).
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+
+    /// A slice's length (`[u32; 2]` hashes as one): the same for every key.
+    fn write_usize(&mut self, _: usize) {}
 }
 
 fn date_plan(
@@ -617,7 +660,11 @@ mod tests {
     #[test]
     fn a_key_is_hashed_as_its_identity_is() {
         let long = format!("  {}@Example.COM ", "Ab".repeat(70));
-        for key in ["Jane@Example.com", "  jane@example.com ", "", " ", "Acme\t Corp  Ltd", "Zoë@Exämple.de", &long] {
+        let long_accented = format!("{}@Exämple.de", "ÀéİẞΩ".repeat(30));
+        let keys = ["Jane@Example.com", "  jane@example.com ", "", " ", "Acme\t Corp  Ltd", "Zoë@Exämple.de", &long];
+        // İ lower-cases to two characters, ẞ to ß; a capital sigma depends on its neighbours (ΟΔΟΣ → οδος).
+        let accented = ["İSTANBUL@Örnek.com.tr", "Straẞe GmbH", "ΟΔΟΣ Σ ΣΑ@x.gr", " Änne\u{A0}Ölund ", &long_accented];
+        for key in keys.into_iter().chain(accented) {
             for entity in [Entity::Customers, Entity::Organizations] {
                 assert_eq!(key_identity_hash(entity, key), key_hash(&key_identity(entity, key)), "{key:?}");
             }
