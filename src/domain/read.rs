@@ -23,7 +23,7 @@ use super::table::{Rows, Table};
 use super::xlsx::{is_workbook, read_workbook, Workbook};
 
 mod assemble;
-mod headers;
+pub(crate) mod headers;
 mod lines;
 pub(crate) mod records;
 mod square;

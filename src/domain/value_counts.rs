@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use super::mapping::Source;
 use super::schema::{Field, FieldType};
-use super::table::Table;
+use super::table::{Rows, Table};
 use super::values::{split_cell, suggest_option, DistinctValue, SPLIT_CANDIDATES};
 
 /// Each raw value of one source (as read: untrimmed, empty included) and how many rows hold it.
@@ -118,6 +118,28 @@ impl ValueCounter {
         }
         self.next = end;
         end == table.records.len()
+    }
+
+    /// Counts at most `batch` more rows of a table still being read: its rows are `records` from `first` on (the
+    /// records after the header), of which those before `until` are surely data. `true` while there was a row to
+    /// count. `step` then goes on over the finished table from where this stopped.
+    pub fn step_early(&mut self, records: &Rows, first: usize, until: usize, batch: usize) -> bool {
+        let (from, to) = (first + self.next, (first + self.next + batch.max(1)).min(until));
+        if self.sources.is_empty() || from >= to {
+            return false;
+        }
+        for record in records.range(from..to) {
+            for (source, counts) in self.sources.iter().zip(self.counts.iter_mut()) {
+                counts.add(&source.value_in(&record.cells));
+            }
+        }
+        self.next += to - from;
+        true
+    }
+
+    /// The sources counted.
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
     }
 
     /// The counts, each with its source.

@@ -14,7 +14,8 @@ use leptos::task::spawn_local;
 
 use crate::domain::edits::Edits;
 use crate::domain::engine::{
-    ExportJob, ReadJob, ReadStage, RejectsJob, ScanRequest, Unit, ValidateJob, WireError, Work, Written,
+    EarlyCount, ExportJob, ReadJob, ReadStage, RejectsJob, ScanMessage, ScanRequest, Unit, ValidateJob, WireError,
+    Work, Written,
 };
 use crate::domain::export::{ExportError, ExportFile, Limits};
 use crate::domain::mapping::Mapping;
@@ -89,7 +90,9 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
             return;
         }
         if worker.is_some() {
-            job = ReadJob::remote(size, options.clone());
+            // While it waits for the worker, this page counts the values of choice fields (`EarlyCount`).
+            let early = EarlyCount::new(state.schema.get_untracked(), &options);
+            job = ReadJob::remote(size, options.clone()).with_early_count(early);
         }
         let mut phase = (job.progress().stage, started);
         let mut shown = now_ms();
@@ -104,6 +107,17 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
             let slice = now_ms();
             loop {
                 if job.awaits_message() {
+                    if worker.as_mut().is_some_and(ReadWorker::is_idle) {
+                        let counting = now_ms();
+                        let counted = job.count_some(EARLY_COUNT_BATCH);
+                        spent.counting += now_ms() - counting;
+                        if counted {
+                            if now_ms() - slice >= SLICE_MS {
+                                break;
+                            }
+                            continue;
+                        }
+                    }
                     let received = match worker.as_mut() {
                         Some(worker) => {
                             let asked = now_ms();
@@ -111,6 +125,9 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
                             let arrived = now_ms();
                             let received = next.map(|()| job.receive(&message));
                             spent.waiting += arrived - asked;
+                            if matches!(ScanMessage::decode(&message), Ok(ScanMessage::Packed { .. })) {
+                                spent.taking_packed += now_ms() - arrived;
+                            }
                             spent.taking += now_ms() - arrived;
                             received
                         }
@@ -160,19 +177,22 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
             }
         };
         spent.measure(now_ms() - started);
+        let early = job.take_early_count();
         drop(worker);
         drop(window);
         // A big table's select-field columns are counted in slices now, so suggesting a mapping and showing the
         // value choices need no pass over every row at once.
         let counting = now_ms();
         let counts = match &result {
-            Ok(Ok(outcome)) if checks_in_background(outcome) => match count_values(state, generation, outcome).await {
-                Some(counts) => {
-                    timing::measure("read: counting the values of choice fields", now_ms() - counting);
-                    counts
+            Ok(Ok(outcome)) if checks_in_background(outcome) => {
+                match count_values(state, generation, outcome, early).await {
+                    Some(counts) => {
+                        timing::measure("read: counting the values of choice fields", now_ms() - counting);
+                        counts
+                    }
+                    None => return,
                 }
-                None => return,
-            },
+            }
             _ => ValueCache::default(),
         };
         // What is kept of the file besides its table: two slices of at most 1 MiB.
@@ -201,8 +221,12 @@ struct Spent {
     waiting: f64,
     /// Taking the worker's messages (checking and packing their records).
     taking: f64,
+    /// Of which messages the worker packed (checking their records).
+    taking_packed: f64,
     /// Steps of the job on this page: parsing (without a worker) and putting the table together.
     stepping: f64,
+    /// Counting the values of choice fields while waiting for the worker (`EarlyCount`).
+    counting: f64,
 }
 
 impl Spent {
@@ -210,19 +234,32 @@ impl Spent {
         timing::measure("read: all of it, to the table", total);
         timing::measure("read: waiting for the worker", self.waiting);
         timing::measure("read: taking the worker's records", self.taking);
+        timing::measure("read: taking the worker's packed records", self.taking_packed);
         timing::measure("read: steps on the page", self.stepping);
+        timing::measure("read: counting choice values while waiting", self.counting);
     }
 }
+
+/// Rows counted per `ReadJob::count_some` while the worker's next message has not come (about a millisecond).
+const EARLY_COUNT_BATCH: usize = 1024;
 
 /// Rows counted per `ValueCounter::step`.
 const COUNT_BATCH: usize = 4096;
 
 /// Counts the values of the columns the suggested mapping gives select fields, in slices (part of reading a big
 /// file). `None` when the read was stopped or superseded meanwhile.
-async fn count_values(state: ImportState, generation: u64, outcome: &ReadOutcome) -> Option<ValueCache> {
+async fn count_values(
+    state: ImportState,
+    generation: u64,
+    outcome: &ReadOutcome,
+    early: Option<EarlyCount>,
+) -> Option<ValueCache> {
     let schema = state.schema.get_untracked();
-    let sources = counted_sources(&suggest_sources(&schema, &outcome.table.headers), &schema);
-    let mut counter = ValueCounter::new(sources);
+    // Rows counted while the file was read are not counted again, when the table is as guessed then.
+    let mut counter = match early.and_then(|early| early.resume(outcome, &schema)) {
+        Some(counter) => counter,
+        None => ValueCounter::new(counted_sources(&suggest_sources(&schema, &outcome.table.headers), &schema)),
+    };
     let title = state.reading.with_untracked(|w| w.as_ref().map(|w| w.title.clone())).unwrap_or_default();
     let (started, rows) = (now_ms(), outcome.table.records.len());
     let work = move |counter: &ValueCounter| Work {

@@ -14,7 +14,7 @@
 
 use std::collections::VecDeque;
 
-use futures::channel::mpsc::{unbounded, UnboundedReceiver};
+use futures::channel::mpsc::{unbounded, TryRecvError, UnboundedReceiver};
 use futures::future::{select, Either};
 use futures::StreamExt;
 use js_sys::{Array, Object, Reflect, Uint8Array};
@@ -23,7 +23,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent, Worker};
 
 use super::describe;
-use super::yield_now::yield_now;
+use super::timing;
+use super::yield_now::{now_ms, yield_now};
 use crate::domain::engine::{FileWindow, RemoteScan, ScanMessage, ScanRequest};
 
 /// The worker's script: Trunk's loader for the `worker` binary (`data-loader-shim` in index.html).
@@ -54,6 +55,8 @@ enum Incoming {
 pub struct ReadWorker {
     worker: Worker,
     incoming: UnboundedReceiver<Incoming>,
+    /// A message taken from `incoming` by `is_idle`, given out by the next `next`.
+    early: Option<Incoming>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
 }
@@ -76,7 +79,7 @@ impl ReadWorker {
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        let mut started = ReadWorker { worker, incoming, _on_message: on_message, _on_error: on_error };
+        let mut started = ReadWorker { worker, incoming, early: None, _on_message: on_message, _on_error: on_error };
         let ready = started.incoming.next();
         let timeout = gloo_timers::future::TimeoutFuture::new(READY_MS);
         match select(ready, timeout).await {
@@ -96,16 +99,43 @@ impl ReadWorker {
     /// message, so taking a million rows makes no allocation of a message's size each time (wasm memory never
     /// shrinks, and such churn grows it).
     pub async fn next(&mut self, message: &mut Vec<u8>) -> Result<(), WorkerError> {
-        match self.incoming.next().await {
-            Some(Incoming::Message(data)) => {
-                let _ = self.worker.post_message(&JsValue::TRUE);
-                let data = Uint8Array::new(&data);
-                message.resize(data.length() as usize, 0);
-                data.copy_to(message);
-                Ok(())
+        loop {
+            let next = match self.early.take() {
+                Some(early) => Some(early),
+                None => self.incoming.next().await,
+            };
+            match next {
+                // The worker's own timings (text, not a scan message) come once, before its last message.
+                Some(Incoming::Message(data)) if data.is_string() => {
+                    WorkerSpent::measure_text(&data.as_string().unwrap_or_default());
+                }
+                Some(Incoming::Message(data)) => {
+                    let _ = self.worker.post_message(&JsValue::TRUE);
+                    let data = Uint8Array::new(&data);
+                    message.resize(data.length() as usize, 0);
+                    data.copy_to(message);
+                    return Ok(());
+                }
+                Some(Incoming::Failed(e)) => return Err(WorkerError(e)),
+                None => return Err(WorkerError("it closed".to_owned())),
             }
-            Some(Incoming::Failed(e)) => Err(WorkerError(e)),
-            None => Err(WorkerError("it closed".to_owned())),
+        }
+    }
+}
+
+impl ReadWorker {
+    /// Whether no message has arrived yet: `next` would wait (the page may do other work meanwhile).
+    pub fn is_idle(&mut self) -> bool {
+        if self.early.is_some() {
+            return false;
+        }
+        match self.incoming.try_recv() {
+            Ok(message) => {
+                self.early = Some(message);
+                false
+            }
+            Err(TryRecvError::Empty) => true,
+            Err(TryRecvError::Closed) => false, // `next` says so at once
         }
     }
 }
@@ -158,12 +188,15 @@ async fn scan_file(scope: DedicatedWorkerGlobalScope, mut incoming: UnboundedRec
     };
     // The size of each message not yet acknowledged, oldest first (the page takes them in order).
     let mut in_flight: VecDeque<usize> = VecDeque::new();
+    let mut spent = WorkerSpent::default();
     // The file is read `READ_BYTES` at a time (one request to the browser each), and scanned a chunk at a time.
     let mut window = FileWindow::default();
+    let size = file.size() as u64;
     while !scan.is_finished() {
         let range = scan.wants();
         if !window.covers(&range) {
-            let span = FileWindow::span(&range, READ_BYTES, file.size() as u64);
+            let reading = now_ms();
+            let span = FileWindow::span(&range, READ_BYTES, size);
             let read = file
                 .slice_with_f64_and_f64(span.start as f64, span.end as f64)
                 .and_then(|blob| reader.read_as_array_buffer(&blob));
@@ -172,24 +205,87 @@ async fn scan_file(scope: DedicatedWorkerGlobalScope, mut incoming: UnboundedRec
                 Ok(buffer) => window.fill(span.start, Uint8Array::new(&buffer).to_vec()),
                 Err(e) => return send(ScanMessage::Unreadable(describe(&e)).encode()),
             }
+            spent.reading += now_ms() - reading;
         }
         // The page packs each block it takes, which costs it more than parsing costs here: while it has messages
         // waiting, this worker packs the next blocks itself, so both threads stay busy.
-        scan.set_packing(in_flight.iter().sum::<usize>() >= PACK_WHEN_WAITING);
-        for message in scan.step(window.get(range)) {
+        let packing = in_flight.iter().sum::<usize>() >= PACK_WHEN_WAITING;
+        scan.set_packing(packing);
+        let stepping = now_ms();
+        let messages = scan.step(window.get(range));
+        let took = now_ms() - stepping;
+        if packing {
+            spent.stepping_packing += took;
+        } else {
+            spent.stepping += took;
+        }
+        if scan.is_finished() {
+            // Before the last message: the page stops this worker once it has that one.
+            let _ = scope.post_message(&JsValue::from_str(&spent.to_text()));
+        }
+        let sending = now_ms();
+        for message in messages {
             in_flight.push_back(message.len());
             send(message);
         }
+        spent.sending += now_ms() - sending;
         // The page's acknowledgements arrive as events: this worker's turn ends here so they are counted now.
+        let yielding = now_ms();
         yield_now().await;
+        spent.yielding += now_ms() - yielding;
         while incoming.try_recv().is_ok() {
             in_flight.pop_front();
         }
+        let held = now_ms();
         while in_flight.iter().sum::<usize>() > IN_FLIGHT_BYTES {
             if incoming.next().await.is_none() {
                 return;
             }
             in_flight.pop_front();
+        }
+        spent.held += now_ms() - held;
+    }
+}
+
+/// Where the worker's time went (milliseconds), sent to the page for the benchmark (`web::timing`): names and
+/// durations only.
+#[derive(Default)]
+struct WorkerSpent {
+    /// Reading the file from disk (`FileReaderSync`).
+    reading: f64,
+    /// Decoding and parsing steps that sent their blocks as they are.
+    stepping: f64,
+    /// Steps that also packed their blocks (the page was behind).
+    stepping_packing: f64,
+    /// Posting messages to the page.
+    sending: f64,
+    /// Giving the worker's turn up so acknowledgements arrive.
+    yielding: f64,
+    /// Waiting for the page to take messages (more than `IN_FLIGHT_BYTES` unacknowledged).
+    held: f64,
+}
+
+impl WorkerSpent {
+    fn to_text(&self) -> String {
+        [
+            ("reading the file", self.reading),
+            ("parsing", self.stepping),
+            ("parsing and packing", self.stepping_packing),
+            ("posting", self.sending),
+            ("yielding", self.yielding),
+            ("held back by the page", self.held),
+        ]
+        .iter()
+        .map(|(name, ms)| format!("{name}={ms}\n"))
+        .collect()
+    }
+
+    /// Records the worker's timings (`to_text`) on this page, as `worker: …` measures.
+    fn measure_text(text: &str) {
+        for (name, ms) in text.lines().filter_map(|l| l.split_once('=')) {
+            if let Ok(ms) = ms.parse::<f64>() {
+                timing::measure(&format!("worker: {name}"), ms);
+            }
         }
     }
 }

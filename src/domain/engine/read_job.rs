@@ -11,6 +11,7 @@
 
 use std::ops::Range;
 
+use super::early_count::EarlyCount;
 use super::read_scan::{Decided, ReadScan, ScanProgress, ScanStep, Scanned};
 use super::scan_wire::{ScanMessage, WireError};
 use crate::domain::read::{Assembler, ReadError, ReadOptions, ReadOutcome, RowsFrom};
@@ -59,20 +60,22 @@ pub struct ReadJob {
     options: ReadOptions,
     stage: Stage,
     records: Rows,
+    /// Counting choice values while the records arrive (`count_some`), when asked for.
+    early: Option<EarlyCount>,
 }
 
 impl ReadJob {
     /// A job for a file of `size` bytes.
     pub fn new(size: u64, options: ReadOptions) -> ReadJob {
         let scan = Box::new(ReadScan::new(size, &options));
-        ReadJob { size, options, stage: Stage::Scan(scan), records: Rows::new() }
+        ReadJob { size, options, stage: Stage::Scan(scan), records: Rows::new(), early: None }
     }
 
     /// A job whose file is scanned elsewhere: feed it every `ScanMessage` of that scan with `receive`, then drive
     /// it with `wants` and `step` as any job.
     pub fn remote(size: u64, options: ReadOptions) -> ReadJob {
         let progress = ScanProgress { guessing: false, done: 0, total: size };
-        ReadJob { size, options, stage: Stage::Remote(progress), records: Rows::new() }
+        ReadJob { size, options, stage: Stage::Remote(progress), records: Rows::new(), early: None }
     }
 
     /// Parses `bytes` per step instead of `CHUNK_BYTES` (tests use tiny chunks to cross every boundary).
@@ -81,6 +84,26 @@ impl ReadJob {
             self.stage = Stage::Scan(Box::new(scan.with_chunk(bytes)));
         }
         self
+    }
+
+    /// Counts choice values as `early` says while the records of a remote scan arrive (`count_some`).
+    pub fn with_early_count(mut self, early: EarlyCount) -> ReadJob {
+        self.early = Some(early);
+        self
+    }
+
+    /// While waiting for the next message of a remote scan: counts at most `batch` rows of the records so far
+    /// (`EarlyCount`). `false` when there was nothing to count.
+    pub fn count_some(&mut self, batch: usize) -> bool {
+        match (&self.stage, self.early.as_mut()) {
+            (Stage::Remote(_), Some(early)) => early.step(&self.records, batch),
+            _ => false,
+        }
+    }
+
+    /// The early count (`with_early_count`), to finish over the table once read (`EarlyCount::resume`).
+    pub fn take_early_count(&mut self) -> Option<EarlyCount> {
+        self.early.take()
     }
 
     /// Whether the job waits for the next `ScanMessage` (`receive`) rather than bytes.
@@ -207,6 +230,9 @@ impl ReadJob {
     /// The records so far are void: the scan starts again.
     fn restart(&mut self) {
         self.records = Rows::new();
+        if let Some(early) = self.early.as_mut() {
+            early.restart();
+        }
     }
 
     /// The scan ended: on to the workbook, the table, or the scan's error.

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 /// Trimmed headers without BOM characters, empty ones named "Column N" and repeats "Name (2)", with a note for
 /// each rename. Generated names never collide with a header in the file.
-pub(super) fn clean_headers(raw: Vec<String>) -> (Vec<String>, Vec<String>) {
+pub(crate) fn clean_headers(raw: Vec<String>) -> (Vec<String>, Vec<String>) {
     let trimmed: Vec<String> = raw.iter().map(|h| h.replace('\u{FEFF}', "").trim().to_string()).collect();
     let mut taken: HashSet<String> = trimmed.iter().filter(|h| !h.is_empty()).cloned().collect();
     let mut seen: HashSet<String> = HashSet::new();
