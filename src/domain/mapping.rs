@@ -49,7 +49,12 @@ impl Source {
 
     /// `value_of` without a copy when the value is one cell as it is.
     pub fn value_in<'a>(&self, cells: &'a Cells) -> Cow<'a, str> {
-        let cell = |c: &usize| cells.get(*c).unwrap_or("");
+        self.value_by_column(|c| cells.get(c).unwrap_or(""))
+    }
+
+    /// `value_in` for a record given as its values by column (`""` for a column it does not have).
+    pub fn value_by_column<'a>(&self, cell: impl Fn(usize) -> &'a str) -> Cow<'a, str> {
+        let cell = |c: &usize| cell(*c);
         match self {
             Source::Unmapped => Cow::Borrowed(""),
             Source::Column(c) => Cow::Borrowed(cell(c)),

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use super::mapping::Source;
 use super::schema::{Field, FieldType};
-use super::table::{Rows, Table};
+use super::table::Table;
 use super::values::{split_cell, suggest_option, DistinctValue, SPLIT_CANDIDATES};
 
 /// Each raw value of one source (as read: untrimmed, empty included) and how many rows hold it.
@@ -120,21 +120,26 @@ impl ValueCounter {
         end == table.records.len()
     }
 
-    /// Counts at most `batch` more rows of a table still being read: its rows are `records` from `first` on (the
-    /// records after the header), of which those before `until` are surely data. `true` while there was a row to
-    /// count. `step` then goes on over the finished table from where this stopped.
-    pub fn step_early(&mut self, records: &Rows, first: usize, until: usize, batch: usize) -> bool {
-        let (from, to) = (first + self.next, (first + self.next + batch.max(1)).min(until));
-        if self.sources.is_empty() || from >= to {
-            return false;
+    /// Counts the next row of the table, given as its values by column (`Source::value_by_column`), while the
+    /// table is still being read (`engine::EarlyCount`); `step` goes on from the row after it.
+    pub fn count_row<'a>(&mut self, cell: impl Fn(usize) -> &'a str) {
+        for (source, counts) in self.sources.iter().zip(self.counts.iter_mut()) {
+            counts.add(&source.value_by_column(&cell));
         }
-        for record in records.range(from..to) {
-            for (source, counts) in self.sources.iter().zip(self.counts.iter_mut()) {
-                counts.add(&source.value_in(&record.cells));
-            }
+        self.next += 1;
+    }
+
+    /// The values of the sources in a row, in the order of `sources()` (to count later with `count_values`).
+    pub fn values<'a>(&self, cell: impl Fn(usize) -> &'a str) -> Vec<String> {
+        self.sources.iter().map(|source| source.value_by_column(&cell).into_owned()).collect()
+    }
+
+    /// Counts the next row given as its `values`.
+    pub fn count_values(&mut self, values: &[String]) {
+        for (value, counts) in values.iter().zip(self.counts.iter_mut()) {
+            counts.add(value);
         }
-        self.next += to - from;
-        true
+        self.next += 1;
     }
 
     /// The sources counted.

@@ -90,7 +90,7 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
             return;
         }
         if worker.is_some() {
-            // While it waits for the worker, this page counts the values of choice fields (`EarlyCount`).
+            // This page counts the values of choice fields as it takes the worker's records (`EarlyCount`).
             let early = EarlyCount::new(state.schema.get_untracked(), &options);
             job = ReadJob::remote(size, options.clone()).with_early_count(early);
         }
@@ -107,17 +107,6 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
             let slice = now_ms();
             loop {
                 if job.awaits_message() {
-                    if worker.as_mut().is_some_and(ReadWorker::is_idle) {
-                        let counting = now_ms();
-                        let counted = job.count_some(EARLY_COUNT_BATCH);
-                        spent.counting += now_ms() - counting;
-                        if counted {
-                            if now_ms() - slice >= SLICE_MS {
-                                break;
-                            }
-                            continue;
-                        }
-                    }
                     let received = match worker.as_mut() {
                         Some(worker) => {
                             let asked = now_ms();
@@ -225,8 +214,6 @@ struct Spent {
     taking_packed: f64,
     /// Steps of the job on this page: parsing (without a worker) and putting the table together.
     stepping: f64,
-    /// Counting the values of choice fields while waiting for the worker (`EarlyCount`).
-    counting: f64,
 }
 
 impl Spent {
@@ -236,12 +223,8 @@ impl Spent {
         timing::measure("read: taking the worker's records", self.taking);
         timing::measure("read: taking the worker's packed records", self.taking_packed);
         timing::measure("read: steps on the page", self.stepping);
-        timing::measure("read: counting choice values while waiting", self.counting);
     }
 }
-
-/// Rows counted per `ReadJob::count_some` while the worker's next message has not come (about a millisecond).
-const EARLY_COUNT_BATCH: usize = 1024;
 
 /// Rows counted per `ValueCounter::step`.
 const COUNT_BATCH: usize = 4096;

@@ -14,7 +14,7 @@
 
 use std::collections::VecDeque;
 
-use futures::channel::mpsc::{unbounded, TryRecvError, UnboundedReceiver};
+use futures::channel::mpsc::{unbounded, UnboundedReceiver};
 use futures::future::{select, Either};
 use futures::StreamExt;
 use js_sys::{Array, Object, Reflect, Uint8Array};
@@ -55,8 +55,6 @@ enum Incoming {
 pub struct ReadWorker {
     worker: Worker,
     incoming: UnboundedReceiver<Incoming>,
-    /// A message taken from `incoming` by `is_idle`, given out by the next `next`.
-    early: Option<Incoming>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
 }
@@ -79,7 +77,7 @@ impl ReadWorker {
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        let mut started = ReadWorker { worker, incoming, early: None, _on_message: on_message, _on_error: on_error };
+        let mut started = ReadWorker { worker, incoming, _on_message: on_message, _on_error: on_error };
         let ready = started.incoming.next();
         let timeout = gloo_timers::future::TimeoutFuture::new(READY_MS);
         match select(ready, timeout).await {
@@ -100,18 +98,15 @@ impl ReadWorker {
     /// shrinks, and such churn grows it).
     pub async fn next(&mut self, message: &mut Vec<u8>) -> Result<(), WorkerError> {
         loop {
-            let next = match self.early.take() {
-                Some(early) => Some(early),
-                None => self.incoming.next().await,
-            };
-            match next {
+            match self.incoming.next().await {
                 // The worker's own timings (text, not a scan message) come once, before its last message.
                 Some(Incoming::Message(data)) if data.is_string() => {
                     WorkerSpent::measure_text(&data.as_string().unwrap_or_default());
                 }
                 Some(Incoming::Message(data)) => {
                     let _ = self.worker.post_message(&JsValue::TRUE);
-                    let data = Uint8Array::new(&data);
+                    // The worker sends a Uint8Array: `new Uint8Array(it)` would copy it first.
+                    let data = data.dyn_into::<Uint8Array>().unwrap_or_else(|other| Uint8Array::new(&other));
                     message.resize(data.length() as usize, 0);
                     data.copy_to(message);
                     return Ok(());
@@ -119,23 +114,6 @@ impl ReadWorker {
                 Some(Incoming::Failed(e)) => return Err(WorkerError(e)),
                 None => return Err(WorkerError("it closed".to_owned())),
             }
-        }
-    }
-}
-
-impl ReadWorker {
-    /// Whether no message has arrived yet: `next` would wait (the page may do other work meanwhile).
-    pub fn is_idle(&mut self) -> bool {
-        if self.early.is_some() {
-            return false;
-        }
-        match self.incoming.try_recv() {
-            Ok(message) => {
-                self.early = Some(message);
-                false
-            }
-            Err(TryRecvError::Empty) => true,
-            Err(TryRecvError::Closed) => false, // `next` says so at once
         }
     }
 }

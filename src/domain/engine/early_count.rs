@@ -1,79 +1,155 @@
-//! Counting the values of choice fields while a big file is still arriving from the reading worker, in the time
-//! the page would otherwise wait for it: the pass over every row after the read (`ValueCounter`) then has little
-//! or nothing left to do.
+//! Counting the values of choice fields as a big file's records arrive from the reading worker, from each block
+//! as it is taken (its values read where they lie): the pass over every row after the read (`ValueCounter`) then
+//! has nothing left to do, and no block is unpacked for it.
 //!
 //! Owns the guess and its check. Once the first `HEAD_ROWS` records are in, the header is found as `Assembler`
 //! will find it (`find_header`, or the row the admin chose), its names cleaned as the table's will be, and the
-//! sources the suggested mapping counts (`counted_sources`) worked out. Rows are counted in file order, never the
-//! last `FOOTER_ROWS_MAX + 1` records read so far (they may turn out to be a footer). Invariant (tested): the counts
-//! given on (`resume`) are only ever used when the finished table starts after the same header row and the
+//! sources the suggested mapping counts (`counted_sources`) worked out. Rows are counted in file order as they
+//! arrive, but for the last `FOOTER_ROWS_MAX + 1` records so far, which may turn out to be a footer: their values
+//! are held until more records come, or until the table says which of them are data. Invariant (tested): the
+//! counts given on (`resume`) are only ever used when the finished table starts after the same header row and the
 //! suggested mapping counts the same sources, so they equal what a pass over the table counts; otherwise the
 //! caller counts from the start. A restarted scan starts the guess again.
+
+use std::collections::VecDeque;
 
 use crate::domain::read::headers::clean_headers;
 use crate::domain::read::{ReadOptions, ReadOutcome};
 use crate::domain::schema::Schema;
 use crate::domain::structure::{find_header, record_at_row, FOOTER_ROWS_MAX, HEAD_ROWS};
 use crate::domain::suggest::{counted_sources, suggest_sources};
-use crate::domain::table::{Record, Rows};
+use crate::domain::table::{CheckedBlock, Record};
 use crate::domain::value_counts::ValueCounter;
 
 /// The counting of one read, from its first records on.
 pub struct EarlyCount {
     schema: Schema,
     header_row: Option<u64>,
-    /// Once the header is known: its index among the records, its spreadsheet row, and the count so far.
-    counting: Option<(usize, u64, ValueCounter)>,
-    /// Whether the header was looked for (once enough records are in; not again when it was not found).
-    looked: bool,
+    /// Records taken so far.
+    seen: usize,
+    stage: Stage,
+}
+
+enum Stage {
+    /// Keeping the first `HEAD_ROWS` records, to find the header in.
+    Looking(Vec<Record>),
+    Counting(Box<Counting>),
+    /// No guess can be made (the admin chose a header further down): the pass after the read counts.
+    Off,
+}
+
+struct Counting {
+    /// The header's index among the records, and its spreadsheet row.
+    header: usize,
+    header_row: u64,
+    counter: ValueCounter,
+    /// The last records' values (index, values by source), not counted yet: they may be a footer.
+    held: VecDeque<(usize, Vec<String>)>,
 }
 
 impl EarlyCount {
     /// Counting for `schema` (the suggested mapping's choice fields), the file read with `options`.
     pub fn new(schema: Schema, options: &ReadOptions) -> EarlyCount {
-        EarlyCount { schema, header_row: options.header_row, counting: None, looked: false }
+        EarlyCount { schema, header_row: options.header_row, seen: 0, stage: Stage::Looking(Vec::new()) }
     }
 
-    /// Counts at most `batch` more rows of `records` (every record read so far, in order). `false` when there is
-    /// nothing to count yet.
-    pub fn step(&mut self, records: &Rows, batch: usize) -> bool {
-        if !self.looked && records.len() > HEAD_ROWS + FOOTER_ROWS_MAX {
-            self.looked = true;
-            self.counting = self.start(records);
+    /// Counts the records of `block`, the next block of the file.
+    pub fn take(&mut self, block: &CheckedBlock<'_>) {
+        let first = self.seen;
+        self.seen += block.rows();
+        // The last records so far are only held: they may be a footer.
+        let surely_data = self.seen.saturating_sub(FOOTER_ROWS_MAX + 1);
+        if let Stage::Looking(head) = &mut self.stage {
+            if head.len() < HEAD_ROWS {
+                head.extend(block.to_block().records().into_iter().take(HEAD_ROWS - head.len()));
+            }
+            if head.len() < HEAD_ROWS {
+                return;
+            }
+            let head = std::mem::take(head);
+            self.stage = self.start(&head).map_or(Stage::Off, |mut counting| {
+                // The records before this block were passed by while looking: they are among those kept.
+                for (index, record) in head.iter().enumerate().take(first) {
+                    counting.add(index, |c| record.cells.get(c).unwrap_or_default(), surely_data);
+                }
+                Stage::Counting(Box::new(counting))
+            });
         }
-        let Some((header, _, counter)) = self.counting.as_mut() else {
-            return false;
+        let Stage::Counting(counting) = &mut self.stage else {
+            return;
         };
-        let until = records.len().saturating_sub(FOOTER_ROWS_MAX + 1);
-        counter.step_early(records, *header + 1, until, batch)
+        counting.count_held(surely_data);
+        let mut index = first;
+        block.for_each_record(|cells| {
+            counting.add(index, |c| cells.get(c).copied().unwrap_or_default(), surely_data);
+            index += 1;
+        });
     }
 
     /// The header and what to count, from the first records (a header the admin chose further down: nothing).
-    fn start(&self, records: &Rows) -> Option<(usize, u64, ValueCounter)> {
+    fn start(&self, head: &[Record]) -> Option<Counting> {
         let header = match self.header_row {
-            Some(row) => record_at_row(records.range(0..HEAD_ROWS), row)?,
-            None => find_header(&records.range(0..HEAD_ROWS).collect::<Vec<Record>>()),
+            Some(row) => record_at_row(head.iter(), row)?,
+            None => find_header(head),
         };
-        let header_record = records.get(header)?;
+        let header_record = head.get(header)?;
         let (headers, _) = clean_headers(header_record.cells.to_vec());
         let sources = counted_sources(&suggest_sources(&self.schema, &headers), &self.schema);
-        Some((header, header_record.pos.row, ValueCounter::new(sources)))
+        let counter = ValueCounter::new(sources);
+        Some(Counting { header, header_row: header_record.pos.row, counter, held: VecDeque::new() })
     }
 
-    /// The records read so far are void (the scan starts again).
+    /// The records taken so far are void (the scan starts again).
     pub fn restart(&mut self) {
-        (self.counting, self.looked) = (None, false);
+        (self.seen, self.stage) = (0, Stage::Looking(Vec::new()));
     }
 
     /// The count to finish over `outcome`'s table, whose choice fields the suggested mapping of `schema` counts:
-    /// the rows counted so far when the guess holds, else `None`.
+    /// the rows counted so far (every row, when the whole file was taken) when the guess holds, else `None`.
     pub fn resume(self, outcome: &ReadOutcome, schema: &Schema) -> Option<ValueCounter> {
-        let (_, header_row, counter) = self.counting?;
+        let Stage::Counting(counting) = self.stage else {
+            return None;
+        };
+        let Counting { header, header_row, mut counter, held } = *counting;
         let sources = counted_sources(&suggest_sources(schema, &outcome.table.headers), schema);
-        let holds = header_row == outcome.structure.header_row
-            && counter.sources() == sources.as_slice()
-            && counter.done() <= outcome.table.records.len();
-        holds.then_some(counter)
+        let rows = outcome.table.records.len();
+        if header_row != outcome.structure.header_row
+            || counter.sources() != sources.as_slice()
+            || counter.done() > rows
+        {
+            return None;
+        }
+        // The rows held back are data up to the table's last row; after it, the footer left out.
+        for (index, values) in held {
+            if index - header - 1 < rows {
+                counter.count_values(&values);
+            }
+        }
+        Some(counter)
+    }
+}
+
+impl Counting {
+    /// Record `index` (its values by column): counted now when before `surely_data`, else held; records up to
+    /// the header are not data.
+    fn add<'a>(&mut self, index: usize, cell: impl Fn(usize) -> &'a str, surely_data: usize) {
+        if index <= self.header || self.counter.sources().is_empty() {
+            return;
+        }
+        if index < surely_data {
+            self.counter.count_row(cell);
+        } else {
+            self.held.push_back((index, self.counter.values(cell)));
+        }
+    }
+
+    /// Counts the held records before `surely_data`.
+    fn count_held(&mut self, surely_data: usize) {
+        while self.held.front().is_some_and(|(index, _)| *index < surely_data) {
+            if let Some((_, values)) = self.held.pop_front() {
+                self.counter.count_values(&values);
+            }
+        }
     }
 }
 
@@ -110,25 +186,21 @@ mod tests {
         text
     }
 
-    /// Reads `bytes` as the page does from the worker's messages, counting `batch` rows between two messages as
-    /// the page does while it waits; then finishes the count over the table. The counts, and whether the early
-    /// count was used (and how many rows it had counted).
-    fn read_and_count(
-        bytes: &[u8],
-        options: &ReadOptions,
-        at_start: &Schema,
-        at_end: &Schema,
-        batch: usize,
-    ) -> Counted {
+    /// Reads `bytes` as the page does from the worker's messages (parsed `chunk` bytes a step, every third step's
+    /// blocks packed by the worker), counting as it takes them; then finishes the count over the table. The
+    /// counts, and whether the early count was used (and how many rows it had counted).
+    fn read_and_count(bytes: &[u8], options: &ReadOptions, at_start: &Schema, at_end: &Schema, chunk: u64) -> Counted {
         let size = bytes.len() as u64;
-        let mut scan = RemoteScan::new(size, &ScanRequest::of(options)).expect("request").with_chunk(20_000);
-        let mut job =
-            ReadJob::remote(size, options.clone()).with_early_count(EarlyCount::new(at_start.clone(), options));
+        let mut scan = RemoteScan::new(size, &ScanRequest::of(options)).expect("request").with_chunk(chunk);
+        let early = EarlyCount::new(at_start.clone(), options);
+        let mut job = ReadJob::remote(size, options.clone()).with_early_count(early);
+        let mut steps = 0;
         while !scan.is_finished() {
+            steps += 1;
+            scan.set_packing(steps % 3 == 0);
             let Range { start, end } = scan.wants();
             for message in scan.step(&bytes[start as usize..end as usize]) {
                 job.receive(&message).expect("readable message");
-                job.count_some(batch);
             }
         }
         let early = job.take_early_count().expect("asked for");
@@ -162,17 +234,17 @@ mod tests {
     fn counts_while_reading_equal_one_pass_over_the_table() {
         let bytes = report(5000).into_bytes();
         let schema = schema();
-        for batch in [1, 64, 10_000] {
+        for chunk in [100, 7_000, 20_000, 1 << 20] {
             for options in [ReadOptions::default(), ReadOptions { keep_footer: true, ..ReadOptions::default() }] {
-                let mut counted = read_and_count(&bytes, &options, &schema, &schema, batch);
+                let mut counted = read_and_count(&bytes, &options, &schema, &schema, chunk);
                 assert_eq!(counted.sources.len(), 2, "Type and Tags are counted");
                 let early = counted.early_rows.expect("the guess holds");
-                assert!(early > 0 && early < counted.table.records.len(), "{early} rows counted early");
+                assert_eq!(early, counted.table.records.len(), "every row counted as it came (chunk {chunk})");
                 assert_as_one_pass(&mut counted);
             }
         }
         let chosen = ReadOptions { header_row: Some(4), ..ReadOptions::default() };
-        let mut counted = read_and_count(&bytes, &chosen, &schema, &schema, 64);
+        let mut counted = read_and_count(&bytes, &chosen, &schema, &schema, 7_000);
         assert!(counted.early_rows.is_some(), "a header row the admin chose near the top");
         assert_as_one_pass(&mut counted);
     }
@@ -183,18 +255,22 @@ mod tests {
         let schema = schema();
         // The admin chose a header far down: no guess is made.
         let far = ReadOptions { header_row: Some(200), ..ReadOptions::default() };
-        let mut counted = read_and_count(text.as_bytes(), &far, &schema, &schema, 64);
+        let mut counted = read_and_count(text.as_bytes(), &far, &schema, &schema, 7_000);
         assert_eq!(counted.early_rows, None);
         assert_as_one_pass(&mut counted);
         // The schema changed while the file was read: what the mapping counts changed too.
         let mut fewer = schema.clone();
         fewer.fields.retain(|f| f.name != "Tags");
-        let mut counted = read_and_count(text.as_bytes(), &ReadOptions::default(), &schema, &fewer, 64);
+        let mut counted = read_and_count(text.as_bytes(), &ReadOptions::default(), &schema, &fewer, 7_000);
         assert_eq!((counted.early_rows, counted.sources.len()), (None, 1));
         assert_as_one_pass(&mut counted);
         // Too few rows to guess from.
-        let mut counted = read_and_count(report(30).as_bytes(), &ReadOptions::default(), &schema, &schema, 64);
+        let mut counted = read_and_count(report(30).as_bytes(), &ReadOptions::default(), &schema, &schema, 7_000);
         assert_eq!(counted.early_rows, None);
+        assert_as_one_pass(&mut counted);
+        // Just enough: the header and every row among the first records, the footer among the last.
+        let mut counted = read_and_count(report(40).as_bytes(), &ReadOptions::default(), &schema, &schema, 100);
+        assert_eq!(counted.early_rows, Some(counted.table.records.len()));
         assert_as_one_pass(&mut counted);
     }
 
@@ -203,7 +279,7 @@ mod tests {
         let mut bytes = report(20_000).into_bytes();
         bytes.extend_from_slice(b"Last,l@example.com,Customer,G\xFCld\n");
         let schema = schema();
-        let mut counted = read_and_count(&bytes, &ReadOptions::default(), &schema, &schema, 1000);
+        let mut counted = read_and_count(&bytes, &ReadOptions::default(), &schema, &schema, 20_000);
         assert!(counted.early_rows.is_some());
         let last = counted.table.records.last().expect("rows");
         assert_eq!(last.cells.get(3), Some("Güld"), "read again as Windows-1252, to the end");

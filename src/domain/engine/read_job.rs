@@ -15,7 +15,7 @@ use super::early_count::EarlyCount;
 use super::read_scan::{Decided, ReadScan, ScanProgress, ScanStep, Scanned};
 use super::scan_wire::{ScanMessage, WireError};
 use crate::domain::read::{Assembler, ReadError, ReadOptions, ReadOutcome, RowsFrom};
-use crate::domain::table::Rows;
+use crate::domain::table::{CheckedBlock, Rows};
 use crate::domain::xlsx::read_workbook;
 
 /// Rows moved or squared per step while the table is put together (each is a few bytes of work).
@@ -86,19 +86,10 @@ impl ReadJob {
         self
     }
 
-    /// Counts choice values as `early` says while the records of a remote scan arrive (`count_some`).
+    /// Counts choice values as the records of a remote scan arrive (`EarlyCount`).
     pub fn with_early_count(mut self, early: EarlyCount) -> ReadJob {
         self.early = Some(early);
         self
-    }
-
-    /// While waiting for the next message of a remote scan: counts at most `batch` rows of the records so far
-    /// (`EarlyCount`). `false` when there was nothing to count.
-    pub fn count_some(&mut self, batch: usize) -> bool {
-        match (&self.stage, self.early.as_mut()) {
-            (Stage::Remote(_), Some(early)) => early.step(&self.records, batch),
-            _ => false,
-        }
     }
 
     /// The early count (`with_early_count`), to finish over the table once read (`EarlyCount::resume`).
@@ -128,11 +119,21 @@ impl ReadJob {
         match ScanMessage::decode(message)? {
             ScanMessage::Records { progress, batch } => {
                 self.stage = Stage::Remote(progress);
-                self.records.push_checked(batch.block()?);
+                let block = batch.block()?;
+                if let Some(early) = self.early.as_mut() {
+                    early.take(&block);
+                }
+                self.records.push_checked(block);
             }
             ScanMessage::Packed { progress, block } => {
                 self.stage = Stage::Remote(progress);
-                self.records.push_packed(block).ok_or(WireError::Garbled)?;
+                let early = self.early.as_mut();
+                let seen = |block: &CheckedBlock<'_>| {
+                    if let Some(early) = early {
+                        early.take(block);
+                    }
+                };
+                self.records.push_packed_seen(block, seen).ok_or(WireError::Garbled)?;
             }
             ScanMessage::Restart => self.restart(),
             ScanMessage::Done(done) => self.scanned(done),

@@ -127,7 +127,7 @@ impl RowBlock {
     }
 
     /// The records, sharing one copy of the text.
-    pub(super) fn records(&self) -> Vec<Record> {
+    pub fn records(&self) -> Vec<Record> {
         records(&self.layout, self.text.clone(), self.cells.1)
     }
 
@@ -151,6 +151,7 @@ impl RowBlock {
         let mut checked = CheckedBlock {
             body,
             layout: layout_len,
+            text,
             rows: 0,
             before: Position { row: 0, line: 0 },
             cells: (usize::MAX, 0),
@@ -183,12 +184,34 @@ pub(super) fn le_number(bytes: &[u8], at: usize) -> Option<usize> {
 pub struct CheckedBlock<'a> {
     body: &'a [u8],
     layout: usize,
+    /// The text after the layout (checked UTF-8).
+    text: &'a str,
     rows: usize,
     before: Position,
     cells: (usize, usize),
 }
 
-impl CheckedBlock<'_> {
+impl<'a> CheckedBlock<'a> {
+    /// Each record's values in order, read where they lie (no copy, no record made): for a look at every row as
+    /// it arrives (`engine::EarlyCount`).
+    pub fn for_each_record(&self, mut visit: impl FnMut(&[&'a str])) {
+        let layout = self.body.get(..self.layout).unwrap_or_default();
+        let mut cells: Vec<&'a str> = Vec::with_capacity(self.cells.1);
+        let (mut at, mut end) = (0, 0usize);
+        // `check` read every number here: none is missing or too large.
+        let next = |at: &mut usize| varint::read(layout, at).and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
+        while at < layout.len() {
+            let _row_and_line = (next(&mut at), next(&mut at));
+            cells.clear();
+            for _ in 0..next(&mut at) {
+                let start = end;
+                end = end.saturating_add(next(&mut at));
+                cells.push(self.text.get(start..end).unwrap_or_default());
+            }
+            visit(&cells);
+        }
+    }
+
     /// Records in the block.
     pub fn rows(&self) -> usize {
         self.rows
@@ -256,7 +279,14 @@ mod tests {
         assert_eq!(records[1].cells, vec!["a", "", "データ", "c"]);
         assert_eq!((records[1].pos, records[2].pos), (Position { row: 4, line: 5 }, Position { row: 5, line: 7 }));
         assert_eq!((block.rows(), block.cells()), (3, (0, 4)));
-        assert_eq!(RowBlock::check(&block.encode()).map(|c| c.to_block()), Some(block));
+        assert_eq!(RowBlock::check(&block.encode()).map(|c| c.to_block()), Some(block.clone()));
+        let encoded = block.encode();
+        let mut seen: Vec<Vec<String>> = Vec::new();
+        RowBlock::check(&encoded)
+            .expect("checks")
+            .for_each_record(|cells| seen.push(cells.iter().map(|c| c.to_string()).collect()));
+        let records: Vec<Vec<String>> = records.iter().map(|r| r.cells.to_vec()).collect();
+        assert_eq!(seen, records, "every record's values, where they lie");
     }
 
     #[test]
