@@ -5,7 +5,7 @@
 # What it measures and how: the header of tests/bench/bench.mjs. It is a command, not a test: a missed target is
 # printed as MISS and does not fail it.
 #
-#   bash scripts/bench.sh [ROWS] [--end-to-end] [more bench.mjs options, e.g. --timeout 600 or --only a]
+#   bash scripts/bench.sh [ROWS] [--end-to-end] [more bench.mjs options, e.g. --timeout 600, --only a, --profile F]
 #   bash scripts/bench.sh --rows 2000000 --end-to-end     (ROWS may also be given as --rows N)
 #
 # ROWS defaults to 1,000,000. The CSV (Salesforce-style contacts from shared/tools/gen_contacts.py, or $GEN_CONTACTS)
@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --rows) ROWS=${2:?--rows needs a number}; shift 2 ;;
     --rows=*) ROWS=${1#--rows=}; shift ;;
-    --timeout | --only) ARGS+=("$1" "${2:?$1 needs a value}"); shift 2 ;; # bench.mjs options with a value
+    --timeout | --only | --profile) ARGS+=("$1" "${2:?$1 needs a value}"); shift 2 ;; # bench.mjs options with a value
     -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
     *)
       if [[ $1 =~ ^[0-9]+$ ]]; then ROWS=$1; else ARGS+=("$1"); fi

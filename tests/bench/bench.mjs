@@ -2,6 +2,7 @@
 // Big-file benchmark of the CSM Import Assistant. Usually run through scripts/bench.sh, which generates the file.
 //
 //   node tests/bench/bench.mjs --file CSV [--rows N] [--end-to-end] [--timeout SECONDS] [--only a,b,c]
+//                              [--profile OUT.cpuprofile]
 //
 // WHAT IT MEASURES, in one run, on the same CSV file, each in a fresh headless Chromium (Debian's /usr/bin/chromium,
 // never a downloaded browser), one after another so they do not compete for the CPU:
@@ -41,6 +42,10 @@
 //   * At the end, the app's own User Timing measures (web::timing: where a read's time went on the page, e.g.
 //     waiting for the reading worker vs taking its records, and the check's time) are printed as "(a) the app's
 //     own timings".
+//   * --profile OUT.cpuprofile: the page's main thread is sampled (CDP Profiler, every 0.5 ms) from setting the file
+//     to the review counts; the profile is saved (open it in Chromium's DevTools, Performance tab) and the functions
+//     with the most time of their own are printed. wasm functions show by name only in a build that keeps them
+//     (e.g. data-wasm-opt-params="--debuginfo" on the app's link in index.html); otherwise as wasm-function[N].
 //   * A page crash, an uncaught page error (e.g. the wasm trap "unreachable" when the app's wasm32 memory reaches
 //     its 4 GiB limit, as it does at 2.5 million rows of gen_contacts.py) or --timeout (default 600 s from setting
 //     the file) ends the app's run; the command then prints that as a FINDING with the last phase reached, and still
@@ -49,7 +54,7 @@
 // is non-zero only when the benchmark itself cannot run (no dist/, no file, no browser).
 import { chromium } from 'playwright-core';
 import { createServer } from 'node:http';
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,7 +93,7 @@ function usage(msg) {
   process.exit(2);
 }
 function parseArgs(argv) {
-  const o = { file: null, rows: null, endToEnd: false, timeoutS: 600, only: new Set(['a', 'b', 'c']) };
+  const o = { file: null, rows: null, endToEnd: false, timeoutS: 600, only: new Set(['a', 'b', 'c']), profile: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => argv[++i] ?? usage(`${a} needs a value`);
@@ -97,6 +102,7 @@ function parseArgs(argv) {
     else if (a === '--end-to-end') o.endToEnd = true;
     else if (a === '--timeout') o.timeoutS = Number(val());
     else if (a === '--only') o.only = new Set(val().split(',').map((s) => s.trim()));
+    else if (a === '--profile') o.profile = resolve(val());
     else if (a === '-h' || a === '--help') usage();
     else usage(`unknown argument ${a}`);
   }
@@ -358,6 +364,11 @@ async function runApp(opts, base) {
     await page.evaluate(() => window.__bench.reset());
 
     r.phase = 'read the file (upload step, to "N rows")';
+    if (opts.profile) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      await cdp.send('Profiler.start');
+    }
     sampler.start();
     t0 = performance.now();
     deadline = t0 + opts.timeoutS * 1000;
@@ -382,6 +393,7 @@ async function runApp(opts, base) {
     ));
     await mark('review');
     r.reviewed = true;
+    if (opts.profile) r.profileTop = await saveProfile(cdp, opts.profile);
     r.invalid = await page.getByTestId('summary-invalid').textContent({ timeout: 2000 }).catch(() => null);
 
     if (opts.endToEnd) {
@@ -431,6 +443,22 @@ async function runApp(opts, base) {
     await browser.close().catch(() => {});
   }
   return r;
+}
+
+/** Stops the CDP profiler, saves its profile to `path`, and gives the 25 functions with the most self time. */
+async function saveProfile(cdp, path) {
+  const { profile } = await cdp.send('Profiler.stop');
+  writeFileSync(path, JSON.stringify(profile));
+  const ms = (profile.endTime - profile.startTime) / 1000;
+  const samples = profile.samples.length || 1;
+  const self = new Map();
+  for (const n of profile.nodes) {
+    const f = n.callFrame;
+    const name = f.functionName || `(anonymous ${f.url.split('/').pop()}:${f.lineNumber})`;
+    self.set(name, (self.get(name) ?? 0) + (n.hitCount ?? 0));
+  }
+  return [...self.entries()].sort((x, y) => y[1] - x[1]).slice(0, 25)
+    .map(([name, hits]) => ({ name, ms: (hits / samples) * ms, share: hits / samples }));
 }
 
 /** Entries and their uncompressed total, from a .zip's central directory (null if it is not a plain zip). */
@@ -566,6 +594,10 @@ function report(opts, bytes, { a, b, c }) {
     if (opts.rows && a.appRows != null && a.appRows !== opts.rows) console.log(`(a) NOTE: the app counted ${int(a.appRows)} rows, ${int(opts.rows)} expected`);
     if (a.invalid != null) console.log(`(a) review: ${int(a.appRows)} rows, ${a.invalid} invalid; ${a.appColumns} columns`);
     console.log(`(a) wasm memory at start ${mib(a.wasmAtStart)}, found via ${a.wasmVia}`);
+    if (a.profileTop) {
+      console.log(`(a) main thread, most self time (profile saved to ${relative(ROOT, opts.profile)}):`);
+      for (const t of a.profileTop) console.log(`      ${fmt(t.ms / 1000, 2).padStart(6)} s ${fmt(100 * t.share, 1).padStart(5)} %  ${t.name}`);
+    }
     if (a.measures?.length) console.log(`(a) the app's own timings: ${a.measures.map(([n, d]) => `${n} ${fmt(d / 1000, 2)} s`).join('; ')}`);
     if (a.peaks?.length) {
       console.log(`(a) peak renderer RSS / wasm memory by the end of each step (sampled every ${SAMPLE_MS} ms): ${
