@@ -21,11 +21,17 @@ fn valid_email(s: &str) -> Option<String> {
 }
 
 fn is_local_part(local: &str) -> bool {
-    (1..=64).contains(&local.len())
-        && !local.starts_with('.')
-        && !local.ends_with('.')
-        && !local.contains("..")
-        && local.chars().all(|c| c.is_alphanumeric() || is_special(c))
+    if !(1..=64).contains(&local.len()) || local.starts_with('.') || local.ends_with('.') {
+        return false;
+    }
+    // One look at each character: allowed, and no two dots in a row (no string search per address).
+    let mut after_dot = false;
+    local.chars().all(|c| {
+        let dot = c == '.';
+        let ok = (c.is_alphanumeric() || is_special(c)) && !(dot && after_dot);
+        after_dot = dot;
+        ok
+    })
 }
 
 /// The punctuation a local part may hold besides letters and digits.

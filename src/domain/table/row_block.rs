@@ -243,7 +243,6 @@ impl<'a> CheckedBlock<'a> {
 /// The records of a block from its layout and text, sharing one copy of the text (at most `widest` cells each).
 /// The layout and text are ones this module built or checked (`check`): reading them cannot fail.
 pub(super) fn records(layout: &[u8], text: Vec<u8>, widest: usize) -> Vec<Record> {
-    let text = String::from_utf8(text).expect("a block's text is the UTF-8 it was laid out from");
     let mut block = BlockText::new(text, BLOCK_ROWS, BLOCK_ROWS * widest.min(1 << 12));
     let mut positions = Vec::with_capacity(BLOCK_ROWS);
     let (mut at, mut pos) = (0, Position { row: 0, line: 0 });
