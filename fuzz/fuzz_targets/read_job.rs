@@ -6,11 +6,16 @@
 //! streaming parser writes U+FFFD (the first finding of this target; `read_csv` still fuzzes such bytes for crashes).
 //! The same file is also scanned as the reading worker scans it (`RemoteScan`) and read from its messages as the
 //! page reads them (`ReadJob::remote`), with full blocks packed by the worker on every other step: that must equal
-//! `read` too.
+//! `read` too. Meanwhile the page counts choice values as it takes the blocks (`EarlyCount`, for a schema with a
+//! select field named as the table's first header, so there is something to count): when it says its counts hold,
+//! they must equal one pass over the table.
 #![no_main]
 
-use csm_import::domain::engine::{ReadJob, RemoteScan, ScanRequest};
+use csm_import::domain::engine::{EarlyCount, ReadJob, RemoteScan, ScanRequest};
 use csm_import::domain::read::read;
+use csm_import::domain::schema::{Entity, Field, FieldType, Schema};
+use csm_import::domain::suggest::{counted_sources, suggest_sources};
+use csm_import::domain::value_counts::ValueCounter;
 use libfuzzer_sys::fuzz_target;
 
 #[path = "options.rs"]
@@ -27,7 +32,12 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(streamed, whole);
     let mut scan =
         RemoteScan::new(size, &ScanRequest::of(&options)).expect("request").with_chunk(u64::from(*chunk) + 1);
-    let mut page = ReadJob::remote(size, options);
+    let mut schema = Schema::defaults(Entity::Customers);
+    if let Some(first) = whole.as_ref().ok().and_then(|o| o.table.headers.first()) {
+        schema.upsert_field(Field::with_options(first, FieldType::Select, &["a", "b"]));
+    }
+    let early = EarlyCount::new(schema.clone(), &options);
+    let mut page = ReadJob::remote(size, options).with_early_count(early);
     let mut steps = 0u32;
     while !scan.is_finished() {
         // Full blocks packed by the worker on some steps, as it does while the page is behind.
@@ -38,5 +48,16 @@ fuzz_target!(|data: &[u8]| {
             page.receive(&message).expect("a message the page reads");
         }
     }
+    let early = page.take_early_count().expect("asked for");
     assert_eq!(page.run(bytes), whole);
+    let Ok(outcome) = whole else { return };
+    let Some(mut counter) = early.resume(&outcome, &schema) else { return };
+    let sources = counted_sources(&suggest_sources(&schema, &outcome.table.headers), &schema);
+    let mut fresh = ValueCounter::new(sources.clone());
+    while !counter.step(&outcome.table, 1000) {}
+    while !fresh.step(&outcome.table, 1000) {}
+    let (mut counted, mut fresh) = (counter.finish(), fresh.finish());
+    for source in &sources {
+        assert_eq!(counted.of(&outcome.table, source), fresh.of(&outcome.table, source), "{source:?}");
+    }
 });
