@@ -169,7 +169,8 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
         let early = job.take_early_count();
         drop(worker);
         drop(window);
-        // A big table's select-field columns are counted in slices now, so suggesting a mapping and showing the
+        // A big table's select-field columns were counted as its blocks came (`EarlyCount`); what is left (all of
+        // them when that guess did not hold) is counted in slices now, so suggesting a mapping and showing the
         // value choices need no pass over every row at once.
         let counting = now_ms();
         let counts = match &result {

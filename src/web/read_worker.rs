@@ -8,9 +8,10 @@
 //! `RemoteScan` and posts each message's buffer (transferred, not copied); it keeps at most `IN_FLIGHT_BYTES` of
 //! messages unacknowledged, so a slow page never piles up the file in messages, and while the page has messages
 //! waiting it packs the next full blocks itself (LZ4, as the table keeps them), taking that work off the page.
-//! Stopping is `Worker.terminate` (dropping the `ReadWorker`). Nothing here decides anything about the file: the domain's scan does, exactly as
-//! on the page. When workers are not available (a failure to start, or
-//! no "ready" within `READY_MS`), the caller reads on the page instead.
+//! Stopping is `Worker.terminate` (dropping the `ReadWorker`). Nothing here decides anything about the file: the
+//! domain's scan does, exactly as on the page. When workers are not available (a failure to start, or no "ready"
+//! within `READY_MS`), the caller reads on the page instead. The worker's own timings go to the page before its
+//! last message (`WorkerSpent`), for the benchmark.
 
 use std::collections::VecDeque;
 

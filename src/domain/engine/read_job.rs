@@ -60,7 +60,7 @@ pub struct ReadJob {
     options: ReadOptions,
     stage: Stage,
     records: Rows,
-    /// Counting choice values while the records arrive (`count_some`), when asked for.
+    /// Counting choice values as the records arrive (`with_early_count`), when asked for.
     early: Option<EarlyCount>,
 }
 
