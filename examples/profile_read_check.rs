@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use csm_import::domain::edits::Edits;
-use csm_import::domain::engine::{ExportJob, ReadJob, RemoteScan, ScanRequest, ValidateJob};
+use csm_import::domain::engine::{EarlyCheck, EarlyCount, ExportJob, ReadJob, RemoteScan, ScanRequest, ValidateJob};
 use csm_import::domain::export::Limits;
 use csm_import::domain::read::ReadOptions;
 use csm_import::domain::schema::{Entity, Schema};
@@ -76,6 +76,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // `--check-only`: straight from reading to checking (for profiling the check alone with `perf record -D`).
     let check_only = std::env::args().nth(2).as_deref() == Some("--check-only");
+    // `--early`: the page counts and checks the records as it takes them (`EarlyCount`, `EarlyCheck`).
+    let early = std::env::args().nth(2).as_deref() == Some("--early");
     // The same read split as in the browser: the worker's scan into messages, then the page taking them; then the
     // same with every full block packed by the worker (what it does while the page is behind).
     for packing in [false, true] {
@@ -90,18 +92,46 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         report(if packing { "scan, packing" } else { "scan (worker)" }, started, mb, rows);
         let started = Instant::now();
         let mut job = ReadJob::remote(bytes.len() as u64, ReadOptions::default());
-        for message in &messages {
-            job.receive(message)?;
+        if early {
+            let schema = Schema::defaults(Entity::Customers);
+            job = job
+                .with_early_count(EarlyCount::new(schema.clone(), &ReadOptions::default()))
+                .with_early_check(EarlyCheck::new(schema, &ReadOptions::default()));
         }
+        let mut longest = (0.0f64, 0);
+        for (i, message) in messages.iter().enumerate() {
+            let took = Instant::now();
+            job.receive(message)?;
+            while job.checks_waiting() {
+                job.check_waiting(256);
+            }
+            if took.elapsed().as_secs_f64() > longest.0 {
+                longest = (took.elapsed().as_secs_f64(), i);
+            }
+        }
+        println!(
+            "  the longest message taken: {:.1} ms (message {} of {})",
+            longest.0 * 1e3,
+            longest.1,
+            messages.len()
+        );
         report(if packing { "take packed" } else { "take (page)" }, started, mb, rows);
         drop(messages);
         let started = Instant::now();
+        let check = job.take_early_check();
         if !check_only {
-            drop(job.run(&[])?);
+            let outcome = job.run(&[])?;
+            if let Some(checked) = check.and_then(|c| c.complete(&outcome)) {
+                let prepared = checked.into_prepared();
+                println!("  checked while taken: {} rows, {} valid", prepared.len(), prepared.report.valid);
+            }
         }
         report("assemble", started, mb, rows);
     }
 
+    if early {
+        return Ok(());
+    }
     let started = Instant::now();
     let schema = Schema::defaults(Entity::Customers);
     let mapping = suggest(&schema, &outcome.table);

@@ -11,6 +11,7 @@
 //! fixture and at many chunk sizes: a job's result equals the whole-at-once function's result.
 
 pub mod cursor;
+pub mod early_check;
 pub mod early_count;
 pub mod export_job;
 pub mod file_window;
@@ -24,6 +25,7 @@ pub mod validate_job;
 pub mod work;
 
 pub use cursor::{Cursor, CHUNK_BYTES};
+pub use early_check::{CheckedWhileReading, EarlyCheck};
 pub use early_count::EarlyCount;
 pub use export_job::{ExportJob, Written};
 pub use file_window::FileWindow;

@@ -24,6 +24,7 @@ use super::values::{split_cell, suggest_option};
 mod normaliser;
 mod prepared;
 
+pub(crate) use normaliser::Met;
 use normaliser::{raw_in, row_edits, Normaliser};
 pub use prepared::Prepared;
 
@@ -114,7 +115,7 @@ pub struct RowChecker {
     /// The hash is kept as two halves and the row as a `u32` so an entry takes 12 bytes, not 16 (a `u64` beside a
     /// `u64`): at 2 million rows the table is 54 MB instead of 71 MB. No file a browser can hold has 4 billion rows.
     /// Its keys are hashes already, so the table uses them as they are (`Prehashed`), not hashed again.
-    first_key: HashMap<[u32; 2], u32, BuildHasherDefault<Prehashed>>,
+    first_key: FirstRows,
     /// The header of the person-account column, when person accounts are left out.
     person_header: Option<String>,
     /// Records an error found while reading rejects (sorted).
@@ -152,16 +153,15 @@ impl RowChecker {
             .iter()
             .map(|f| !(f.kind == FieldType::Text && f.role != FieldRole::Key && f.options.is_empty()))
             .collect();
-        let first_key = HashMap::default();
+        let first_key = FirstRows::new();
         let checker =
             RowChecker { normaliser, described, first_key, person_header, read_rejected, options_used, telling };
         (checker, questions)
     }
 
-    /// Makes room for the keys of `rows` rows at once: growing the key table while checking would move every key
-    /// seen so far in one step (about 100 ms at a million rows in the browser).
+    /// Makes room for the keys of `rows` rows at once, so the key table does not grow while checking.
     pub fn reserve(&mut self, rows: usize) {
-        self.first_key.reserve(rows.saturating_sub(self.first_key.len()));
+        self.first_key.reserve(rows);
     }
 
     /// The columns of the import file.
@@ -177,6 +177,21 @@ impl RowChecker {
     /// Checks record number `r`, appending its findings to `issues`. Rows must come in file order (the first of
     /// two equal keys is the one kept).
     pub fn check(&mut self, r: usize, record: &Record, edits: &Edits, issues: &mut Vec<Issue>) {
+        let read_rejected = self.read_rejected.binary_search(&r).is_ok();
+        self.check_told(r, record, edits, issues, read_rejected);
+    }
+
+    /// `check`, told whether reading rejected the record (`read_rejected`) instead of looking it up among the
+    /// read issues given at the start: for rows checked as they are read, before those issues are all known
+    /// (`engine::EarlyCheck`).
+    pub(crate) fn check_told(
+        &mut self,
+        r: usize,
+        record: &Record,
+        edits: &Edits,
+        issues: &mut Vec<Issue>,
+        read_rejected: bool,
+    ) {
         // A person account left out is not checked further: its only finding is why it is left out.
         if self.normaliser.is_left_out(record) {
             issues.push(Issue {
@@ -207,7 +222,6 @@ impl RowChecker {
                     found.push((Problem::MissingKey, None));
                 } else {
                     let identity = key_identity_hash(self.normaliser.entity(), &output);
-                    let identity = [(identity >> 32) as u32, identity as u32];
                     // One probe of the table (a cache miss, at a million keys) for both the look and the insert.
                     match self.first_key.entry(identity) {
                         Entry::Occupied(first_row) => {
@@ -233,10 +247,13 @@ impl RowChecker {
                 });
             }
         }
-        let rejected = self.read_rejected.binary_search(&r).is_ok()
-            || issues[first_finding..].iter().any(|i| i.severity() == Severity::Error);
+        let rejected = read_rejected || issues[first_finding..].iter().any(|i| i.severity() == Severity::Error);
         if !rejected {
             for (i, output) in options {
+                // Most cells hold one option, met many times before: no splitting then.
+                if self.options_used[i].contains(output.as_str()) {
+                    continue;
+                }
                 for option in output.split(MULTI_VALUE_SEPARATOR) {
                     if !self.options_used[i].contains(option) {
                         self.options_used[i].insert(option.to_owned());
@@ -244,6 +261,18 @@ impl RowChecker {
                 }
             }
         }
+    }
+
+    /// The mapping the rows are checked with.
+    pub(crate) fn mapping(&self) -> &Mapping {
+        self.normaliser.mapping()
+    }
+
+    /// Adds to the value map of every select field the option suggested for each of `record`'s values not met
+    /// before (`met`, per field in `columns` order), as `suggest` maps every value of the column: the map is
+    /// built a record at a time, before each record is checked (`engine::EarlyCheck`).
+    pub(crate) fn learn_values(&mut self, record: &Record, met: &mut Vec<Met>) {
+        self.normaliser.learn_values(record, met);
     }
 
     /// The result of the pass once every record of `table` is checked: `issues` are all its findings.
@@ -276,66 +305,94 @@ pub fn key_identity(entity: Entity, key: &str) -> String {
     }
 }
 
-/// A stable 64-bit hash of a key identity (SipHash with fixed keys: the same in every run and browser).
+/// A 64-bit hash of a key identity (XXH3, the same in every run and browser). Two different keys share one with
+/// a chance of about 1 in 10^7 at 2 million keys, as with any good 64-bit hash; XXH3 takes a fraction of SipHash's
+/// time on keys this short.
 fn key_hash(identity: &str) -> u64 {
-    use std::hash::Hash;
-    let mut h = std::hash::DefaultHasher::new();
-    identity.hash(&mut h);
-    h.finish()
+    xxhash_rust::xxh3::xxh3_64(identity.as_bytes())
 }
 
-/// `key_hash(&key_identity(entity, key))`, without making the identity: its lower-cased words go to the hasher a
-/// piece at a time, which hashes as the whole string would. ASCII pieces are lower-cased whole; other text a
-/// character at a time, as `str::to_lowercase` does, but for a capital sigma, whose lower case depends on the
-/// letters around it (the identity is then made).
+/// `key_hash(&key_identity(entity, key))`, without allocating the identity: its lower-cased words are written to
+/// a buffer on the stack and hashed. ASCII pieces are lower-cased whole; other text a character at a time, as
+/// `str::to_lowercase` does, but for a capital sigma, whose lower case depends on the letters around it (the
+/// identity is then made, as it is for a key too long for the buffer).
 fn key_identity_hash(entity: Entity, key: &str) -> u64 {
     lowered_hash(entity, key).unwrap_or_else(|| key_hash(&key_identity(entity, key)))
 }
 
-/// `key_identity_hash` without making the identity; `None` for a key with a capital sigma.
+/// Bytes of a lower-cased key hashed from the stack: any valid email (254 characters), most of them non-ASCII.
+const LOWERED_MAX: usize = 512;
+
+/// `key_identity_hash` without making the identity; `None` for a key with a capital sigma or too long.
 fn lowered_hash(entity: Entity, key: &str) -> Option<u64> {
-    let mut h = std::hash::DefaultHasher::new();
-    let mut lower = [0u8; 64];
-    let mut write_lower = |h: &mut std::hash::DefaultHasher, text: &str| {
+    let mut lower = [0u8; LOWERED_MAX];
+    let mut used = 0;
+    let mut push = |text: &str| -> Option<()> {
         if text.is_ascii() {
-            for piece in text.as_bytes().chunks(lower.len()) {
-                let lower = &mut lower[..piece.len()];
-                lower.copy_from_slice(piece);
-                lower.make_ascii_lowercase();
-                h.write(lower);
-            }
+            let end = used + text.len();
+            let out = lower.get_mut(used..end)?;
+            out.copy_from_slice(text.as_bytes());
+            out.make_ascii_lowercase();
+            used = end;
             return Some(());
         }
-        let mut used = 0;
         for c in text.chars() {
             if c == 'Σ' {
                 return None;
             }
             for c in c.to_lowercase() {
-                if used + c.len_utf8() > lower.len() {
-                    h.write(&lower[..used]);
-                    used = 0;
-                }
-                used += c.encode_utf8(&mut lower[used..]).len();
+                let end = used + c.len_utf8();
+                c.encode_utf8(lower.get_mut(used..end)?);
+                used = end;
             }
         }
-        h.write(&lower[..used]);
         Some(())
     };
     match entity {
-        Entity::Customers => write_lower(&mut h, key.trim())?,
+        Entity::Customers => push(key.trim())?,
         Entity::Organizations => {
             for (i, word) in key.split_whitespace().enumerate() {
                 if i > 0 {
-                    h.write(b" ");
+                    push(" ")?;
                 }
-                write_lower(&mut h, word)?;
+                push(word)?;
             }
         }
     }
-    // What `str::hash` writes after the bytes.
-    h.write_u8(0xff);
-    Some(h.finish())
+    Some(xxhash_rust::xxh3::xxh3_64(lower.get(..used)?))
+}
+
+/// Tables of a key's hash → the row it was first seen on (`RowChecker::first_key`), `SHARDS` of them, one for
+/// each value of the hash's top byte. A table that grows moves its keys at once: one table of a million keys took
+/// about 100 ms of the page's time to grow, a task too long; one of these moves a few thousand. So no table needs
+/// room set aside before the number of rows is known (rows checked as they are read, `engine::EarlyCheck`).
+struct FirstRows {
+    shards: Vec<HashMap<[u32; 2], u32, BuildHasherDefault<Prehashed>>>,
+}
+
+/// Key tables in `FirstRows`: one per value of a byte.
+const SHARDS: usize = 256;
+
+impl FirstRows {
+    fn new() -> FirstRows {
+        FirstRows { shards: (0..SHARDS).map(|_| HashMap::default()).collect() }
+    }
+
+    /// Makes room for about `rows` keys in all (a table that gets more than its share grows a little).
+    fn reserve(&mut self, rows: usize) {
+        let share = rows / SHARDS + rows / SHARDS / 8;
+        for shard in &mut self.shards {
+            shard.reserve(share.saturating_sub(shard.len()));
+        }
+    }
+
+    /// The place of the key with 64-bit `hash`. The top byte picks the table; the table's own hashing reads the
+    /// other bytes (`Prehashed` puts bits 32-39 on top, for the tag of each slot, and bits 0-31 at the bottom, for
+    /// the slot).
+    fn entry(&mut self, hash: u64) -> Entry<'_, [u32; 2], u32> {
+        let shard = (hash >> 56) as usize % SHARDS;
+        self.shards[shard].entry([(hash >> 32) as u32, hash as u32])
+    }
 }
 
 /// The hasher of a table whose keys are 64-bit hashes already (`RowChecker::first_key`): the key's bytes are the
@@ -661,9 +718,11 @@ mod tests {
     fn a_key_is_hashed_as_its_identity_is() {
         let long = format!("  {}@Example.COM ", "Ab".repeat(70));
         let long_accented = format!("{}@Exämple.de", "ÀéİẞΩ".repeat(30));
+        let too_long = format!("{} Holdings", "Ωmega ".repeat(200));
         let keys = ["Jane@Example.com", "  jane@example.com ", "", " ", "Acme\t Corp  Ltd", "Zoë@Exämple.de", &long];
         // İ lower-cases to two characters, ẞ to ß; a capital sigma depends on its neighbours (ΟΔΟΣ → οδος).
-        let accented = ["İSTANBUL@Örnek.com.tr", "Straẞe GmbH", "ΟΔΟΣ Σ ΣΑ@x.gr", " Änne\u{A0}Ölund ", &long_accented];
+        let accented =
+            ["İSTANBUL@Örnek.com.tr", "Straẞe GmbH", "ΟΔΟΣ Σ ΣΑ@x.gr", " Änne\u{A0}Ölund ", &long_accented, &too_long];
         for key in keys.into_iter().chain(accented) {
             for entity in [Entity::Customers, Entity::Organizations] {
                 assert_eq!(key_identity_hash(entity, key), key_hash(&key_identity(entity, key)), "{key:?}");

@@ -26,7 +26,7 @@ mod assemble;
 pub(crate) mod headers;
 mod lines;
 pub(crate) mod records;
-mod square;
+pub(crate) mod square;
 
 pub(super) use assemble::{assemble, Assembled, Assembler, RowsFrom};
 use records::Records;

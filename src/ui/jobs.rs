@@ -14,8 +14,8 @@ use leptos::task::spawn_local;
 
 use crate::domain::edits::Edits;
 use crate::domain::engine::{
-    EarlyCount, ExportJob, ReadJob, ReadStage, RejectsJob, ScanMessage, ScanRequest, Unit, ValidateJob, WireError,
-    Work, Written,
+    EarlyCheck, EarlyCount, ExportJob, ReadJob, ReadStage, RejectsJob, ScanMessage, ScanRequest, Unit, ValidateJob,
+    WireError, Work, Written,
 };
 use crate::domain::export::{ExportError, ExportFile, Limits};
 use crate::domain::mapping::Mapping;
@@ -41,6 +41,9 @@ const SLICE_MS: f64 = 12.0;
 const PROGRESS_MS: f64 = 150.0;
 /// Rows per `ValidateJob::step`, so the clock is looked at often enough to keep to `SLICE_MS`.
 const CHECK_BATCH: usize = 256;
+/// Rows checked at a time while reading (`ReadJob::check_waiting`): a quarter of a block, a few milliseconds while
+/// the browser still runs the checking code unoptimised (a whole block took 50-100 ms then).
+const EARLY_CHECK_ROWS: usize = 256;
 
 /// Reads a big file from the admin's computer (`start_read`), a slice at a time.
 pub fn start_file(state: ImportState, file: web_sys::File) {
@@ -90,9 +93,12 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
             return;
         }
         if worker.is_some() {
-            // This page counts the values of choice fields as it takes the worker's records (`EarlyCount`).
-            let early = EarlyCount::new(state.schema.get_untracked(), &options);
-            job = ReadJob::remote(size, options.clone()).with_early_count(early);
+            // This page counts the values of choice fields as it takes the worker's records (`EarlyCount`), and
+            // checks the rows with the mapping it will suggest (`EarlyCheck`).
+            let schema = state.schema.get_untracked();
+            let early = EarlyCount::new(schema.clone(), &options);
+            let check = EarlyCheck::new(schema, &options);
+            job = ReadJob::remote(size, options.clone()).with_early_count(early).with_early_check(check);
         }
         let mut phase = (job.progress().stage, started);
         let mut shown = now_ms();
@@ -106,7 +112,12 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
             }
             let slice = now_ms();
             loop {
-                if job.awaits_message() {
+                if job.checks_waiting() {
+                    // The rows taken are checked a few at a time, before the next message is taken.
+                    let checking = now_ms();
+                    job.check_waiting(EARLY_CHECK_ROWS);
+                    spent.checking += now_ms() - checking;
+                } else if job.awaits_message() {
                     let received = match worker.as_mut() {
                         Some(worker) => {
                             let asked = now_ms();
@@ -118,6 +129,10 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
                                 spent.taking_packed += now_ms() - arrived;
                             }
                             spent.taking += now_ms() - arrived;
+                            spent.messages += 1;
+                            if now_ms() - arrived > spent.longest_take.0 {
+                                spent.longest_take = (now_ms() - arrived, spent.messages);
+                            }
                             received
                         }
                         None => Ok(Err(WireError::Garbled)),
@@ -167,6 +182,7 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
         };
         spent.measure(now_ms() - started);
         let early = job.take_early_count();
+        let early_check = job.take_early_check();
         drop(worker);
         drop(window);
         // A big table's select-field columns were counted as its blocks came (`EarlyCount`); what is left (all of
@@ -185,6 +201,17 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
             }
             _ => ValueCache::default(),
         };
+        // The rows checked as they came: the check of the loaded file when the mapping is the one they were
+        // checked with (`start_check`).
+        let checked_early = match (&result, early_check) {
+            (Ok(Ok(outcome)), Some(check)) if checks_in_background(outcome) => {
+                let completing = now_ms();
+                let checked = check.complete(outcome);
+                timing::measure("read: completing the check made while reading", now_ms() - completing);
+                checked
+            }
+            _ => None,
+        };
         // What is kept of the file besides its table: two slices of at most 1 MiB.
         let result = match result {
             Ok(read) => source.kept().await.map(|kept| (kept, read)).map_err(|e| e.to_string()),
@@ -195,7 +222,10 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
         }
         state.reading.set(None);
         match result {
-            Ok((kept, read)) => state.apply_read(name, (source, kept), read, counts),
+            Ok((kept, read)) => {
+                state.checked_while_reading.set_value(checked_early);
+                state.apply_read(name, (source, kept), read, counts);
+            }
             Err(e) => {
                 state.busy.set(None);
                 state.load_error.set(Some(e));
@@ -209,18 +239,27 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
 struct Spent {
     /// Waiting for the reading worker's next message (the page free meanwhile).
     waiting: f64,
-    /// Taking the worker's messages (checking and packing their records).
+    /// Taking the worker's messages (checking, counting and packing their records).
     taking: f64,
-    /// Of which messages the worker packed (checking their records).
+    /// Of which messages the worker packed (checking and counting their records).
     taking_packed: f64,
     /// Steps of the job on this page: parsing (without a worker) and putting the table together.
     stepping: f64,
+    /// Checking the rows taken (`EarlyCheck`).
+    checking: f64,
+    /// The longest taking of one message (a slice is at least that long), and which message it was.
+    longest_take: (f64, usize),
+    messages: usize,
 }
 
 impl Spent {
     fn measure(&self, total: f64) {
         timing::measure("read: all of it, to the table", total);
         timing::measure("read: waiting for the worker", self.waiting);
+        timing::measure("read: checking the rows taken", self.checking);
+        let (longest, number) = self.longest_take;
+        let name = format!("read: the longest taking of one message (number {number} of {})", self.messages);
+        timing::measure(&name, longest);
         timing::measure("read: taking the worker's records", self.taking);
         timing::measure("read: taking the worker's packed records", self.taking_packed);
         timing::measure("read: steps on the page", self.stepping);
@@ -282,6 +321,20 @@ pub fn start_check(state: ImportState, outcome: Arc<ReadOutcome>, inputs: (Schem
     state.check_stopped.set(false);
     let (schema, mapping, edits) = inputs;
     let started = now_ms();
+    // Rows checked while the file was read, with these very inputs: nothing is left to check.
+    let early = state.checked_while_reading.try_update_value(Option::take).flatten();
+    if let Some(early) = early.filter(|e| e.fits(&outcome.table, &schema, &mapping, &edits)) {
+        spawn_local(async move {
+            // Not in the same task as the read file's first showing.
+            yield_now().await;
+            let prepared = early.into_prepared();
+            timing::measure("check: every row (checked while reading)", now_ms() - started);
+            if state.check_generation.get_value() == generation {
+                set_checked(state, outcome, prepared).await;
+            }
+        });
+        return;
+    }
     let rows = outcome.table.records.len();
     let work = move |job: &ValidateJob| Work {
         title: "Checking every row".to_owned(),
@@ -302,14 +355,19 @@ pub fn start_check(state: ImportState, outcome: Arc<ReadOutcome>, inputs: (Schem
             drive(move || state.check_generation.get_value() == generation, &mut job, step, publish).await
         {
             timing::measure("check: every row", now_ms() - started);
-            let previous = state.checked.with_untracked(|c| c.as_ref().map(|(_, v)| Arc::clone(&v.0)));
-            state.checked.set(Some((outcome, Validated::new(prepared))));
-            state.checking.set(None);
-            if let Some(previous) = previous {
-                release(previous).await;
-            }
+            set_checked(state, outcome, prepared).await;
         }
     });
+}
+
+/// Shows `prepared`, the check of `outcome`, in place of the check before (then released).
+async fn set_checked(state: ImportState, outcome: Arc<ReadOutcome>, prepared: Prepared) {
+    let previous = state.checked.with_untracked(|c| c.as_ref().map(|(_, v)| Arc::clone(&v.0)));
+    state.checked.set(Some((outcome, Validated::new(prepared))));
+    state.checking.set(None);
+    if let Some(previous) = previous {
+        release(previous).await;
+    }
 }
 
 /// Findings freed per turn by `release`.
@@ -337,6 +395,7 @@ pub fn cancel_check(state: ImportState) {
 
 /// No background check applies (no file, or a small one checked at once): stop any that runs.
 pub fn forget_check(state: ImportState) {
+    state.checked_while_reading.set_value(None);
     if state.checking.with_untracked(Option::is_some) {
         bump(state.check_generation);
         state.checking.set(None);

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use crate::domain::dates::DateFormat;
 use crate::domain::edits::{apply_group_fixes, Edits};
-use crate::domain::engine::Work;
+use crate::domain::engine::{CheckedWhileReading, Work};
 use crate::domain::mapping::{Mapping, MappingProblem, Source};
 use crate::domain::prepare::{prepare, Prepared};
 use crate::domain::read::{read, ReadError, ReadOptions, ReadOutcome};
@@ -140,6 +140,8 @@ pub struct ImportState {
     pub recheck: RwSignal<u64>,
     /// The last background check's result and the file it belongs to.
     pub checked: RwSignal<Option<(Arc<ReadOutcome>, Validated)>>,
+    /// The rows of the file just read, checked as they came (`jobs::start_check` takes it when it fits).
+    pub checked_while_reading: StoredValue<Option<CheckedWhileReading>>,
     /// A running read or check goes on only while its generation is current: bumping one stops it.
     pub read_generation: StoredValue<u64>,
     pub check_generation: StoredValue<u64>,
@@ -211,6 +213,7 @@ impl ImportState {
             check_stopped: RwSignal::new(false),
             recheck: RwSignal::new(0),
             checked,
+            checked_while_reading: StoredValue::new(None),
             read_generation: StoredValue::new(0),
             check_generation: StoredValue::new(0),
             prepared,

@@ -88,15 +88,10 @@ impl EarlyCount {
 
     /// The header and what to count, from the first records (a header the admin chose further down: nothing).
     fn start(&self, head: &[Record]) -> Option<Counting> {
-        let header = match self.header_row {
-            Some(row) => record_at_row(head.iter(), row)?,
-            None => find_header(head),
-        };
-        let header_record = head.get(header)?;
-        let (headers, _) = clean_headers(header_record.cells.to_vec());
+        let (header, header_row, headers) = guess_header(head, self.header_row)?;
         let sources = counted_sources(&suggest_sources(&self.schema, &headers), &self.schema);
         let counter = ValueCounter::new(sources);
-        Some(Counting { header, header_row: header_record.pos.row, counter, held: VecDeque::new() })
+        Some(Counting { header, header_row, counter, held: VecDeque::new() })
     }
 
     /// The records taken so far are void (the scan starts again).
@@ -127,6 +122,19 @@ impl EarlyCount {
         }
         Some(counter)
     }
+}
+
+/// The header the table will have, from its first records (`head`), found as `Assembler` finds it (the row the
+/// admin chose, else `find_header`): its index among them, its spreadsheet row, and its names cleaned as the
+/// table's will be. `None` when the row the admin chose is not among them.
+pub(super) fn guess_header(head: &[Record], chosen: Option<u64>) -> Option<(usize, u64, Vec<String>)> {
+    let header = match chosen {
+        Some(row) => record_at_row(head.iter(), row)?,
+        None => find_header(head),
+    };
+    let header_record = head.get(header)?;
+    let (headers, _) = clean_headers(header_record.cells.to_vec());
+    Some((header, header_record.pos.row, headers))
 }
 
 impl Counting {

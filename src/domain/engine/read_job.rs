@@ -11,6 +11,7 @@
 
 use std::ops::Range;
 
+use super::early_check::EarlyCheck;
 use super::early_count::EarlyCount;
 use super::read_scan::{Decided, ReadScan, ScanProgress, ScanStep, Scanned};
 use super::scan_wire::{ScanMessage, WireError};
@@ -62,20 +63,22 @@ pub struct ReadJob {
     records: Rows,
     /// Counting choice values as the records arrive (`with_early_count`), when asked for.
     early: Option<EarlyCount>,
+    /// Checking the rows as they arrive (`with_early_check`), when asked for.
+    check: Option<EarlyCheck>,
 }
 
 impl ReadJob {
     /// A job for a file of `size` bytes.
     pub fn new(size: u64, options: ReadOptions) -> ReadJob {
         let scan = Box::new(ReadScan::new(size, &options));
-        ReadJob { size, options, stage: Stage::Scan(scan), records: Rows::new(), early: None }
+        ReadJob { size, options, stage: Stage::Scan(scan), records: Rows::new(), early: None, check: None }
     }
 
     /// A job whose file is scanned elsewhere: feed it every `ScanMessage` of that scan with `receive`, then drive
     /// it with `wants` and `step` as any job.
     pub fn remote(size: u64, options: ReadOptions) -> ReadJob {
         let progress = ScanProgress { guessing: false, done: 0, total: size };
-        ReadJob { size, options, stage: Stage::Remote(progress), records: Rows::new(), early: None }
+        ReadJob { size, options, stage: Stage::Remote(progress), records: Rows::new(), early: None, check: None }
     }
 
     /// Parses `bytes` per step instead of `CHUNK_BYTES` (tests use tiny chunks to cross every boundary).
@@ -95,6 +98,29 @@ impl ReadJob {
     /// The early count (`with_early_count`), to finish over the table once read (`EarlyCount::resume`).
     pub fn take_early_count(&mut self) -> Option<EarlyCount> {
         self.early.take()
+    }
+
+    /// Checks the rows as the records of a remote scan arrive (`EarlyCheck`).
+    pub fn with_early_check(mut self, check: EarlyCheck) -> ReadJob {
+        self.check = Some(check);
+        self
+    }
+
+    /// The early check (`with_early_check`), to finish over the table once read (`EarlyCheck::complete`).
+    pub fn take_early_check(&mut self) -> Option<EarlyCheck> {
+        self.check.take()
+    }
+
+    /// Whether rows taken wait to be checked by the early check (`check_waiting`).
+    pub fn checks_waiting(&self) -> bool {
+        self.check.as_ref().is_some_and(EarlyCheck::has_work)
+    }
+
+    /// Checks at most `rows` of the rows waiting for the early check (`EarlyCheck::work`).
+    pub fn check_waiting(&mut self, rows: usize) {
+        if let Some(check) = self.check.as_mut() {
+            check.work(rows);
+        }
     }
 
     /// Whether the job waits for the next `ScanMessage` (`receive`) rather than bytes.
@@ -123,14 +149,20 @@ impl ReadJob {
                 if let Some(early) = self.early.as_mut() {
                     early.take(&block);
                 }
+                if let Some(check) = self.check.as_mut() {
+                    check.take(&block);
+                }
                 self.records.push_checked(block);
             }
             ScanMessage::Packed { progress, block } => {
                 self.stage = Stage::Remote(progress);
-                let early = self.early.as_mut();
+                let (early, check) = (self.early.as_mut(), self.check.as_mut());
                 let seen = |block: &CheckedBlock<'_>| {
                     if let Some(early) = early {
                         early.take(block);
+                    }
+                    if let Some(check) = check {
+                        check.take(block);
                     }
                 };
                 self.records.push_packed_seen(block, seen).ok_or(WireError::Garbled)?;
@@ -233,6 +265,9 @@ impl ReadJob {
         self.records = Rows::new();
         if let Some(early) = self.early.as_mut() {
             early.restart();
+        }
+        if let Some(check) = self.check.as_mut() {
+            check.restart();
         }
     }
 

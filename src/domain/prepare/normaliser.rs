@@ -6,6 +6,10 @@
 //! normaliser always give the same values, so a row never needs to be kept once checked.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
+
+use rustc_hash::FxHasher;
 
 use super::{check_value, date_plan, DatePlan, DateQuestion, OutCell, OutRow};
 use crate::domain::dates::DateDetection;
@@ -15,6 +19,7 @@ use crate::domain::person_accounts;
 use crate::domain::report::{Issue, Problem};
 use crate::domain::schema::{Entity, Field, FieldType, Schema};
 use crate::domain::table::Record;
+use crate::domain::values::{split_cell, suggest_option};
 
 /// The decisions of one validation pass.
 #[derive(Debug, PartialEq)]
@@ -28,6 +33,10 @@ pub(crate) struct Normaliser {
     /// The person-account column, when person accounts are left out of an organizations import.
     person_column: Option<usize>,
 }
+
+/// The values of a select field already given their suggested option (`learn_values`). Fx hashing: a look per
+/// cell, with keys from the admin's own file.
+pub(crate) type Met = HashSet<String, BuildHasherDefault<FxHasher>>;
 
 /// The admin's edits of one record: (field, value).
 pub(crate) type RowEdits<'a> = Vec<(&'a str, &'a str)>;
@@ -52,6 +61,31 @@ impl Normaliser {
             .collect();
         let sources = fields.iter().map(|f| mapping.source(&f.name).clone()).collect();
         Normaliser { entity: schema.entity, mapping: mapping.clone(), fields, sources, plans, person_column }
+    }
+
+    pub(crate) fn mapping(&self) -> &Mapping {
+        &self.mapping
+    }
+
+    /// `RowChecker::learn_values`: a select field's values met for the first time get the option `suggest`
+    /// gives them (`suggest_option`, as `ValueCounts::distinct` does), if any, in its value map.
+    pub(crate) fn learn_values(&mut self, record: &Record, met: &mut Vec<Met>) {
+        met.resize_with(self.fields.len(), Met::default);
+        for ((f, source), met) in self.fields.iter().zip(&self.sources).zip(met.iter_mut()) {
+            let Some(map) = self.mapping.values.get_mut(&f.name).filter(|_| f.kind.has_options()) else {
+                continue;
+            };
+            let raw = source.value_in(&record.cells);
+            for part in split_cell(&raw, map.split) {
+                if met.contains(part) {
+                    continue;
+                }
+                met.insert(part.to_owned());
+                if let Some(option) = suggest_option(part, &f.options) {
+                    map.options.insert(part.to_owned(), Some(option));
+                }
+            }
+        }
     }
 
     pub(crate) fn entity(&self) -> Entity {

@@ -8,7 +8,7 @@ use crate::domain::report::Problem;
 use crate::domain::table::Record;
 
 /// Which problem squaring `record` to `width` cells is, if it is one. The table squares it (`Rows::square`).
-pub(super) fn square(record: &Record, width: usize) -> Option<Problem> {
+pub(crate) fn square(record: &Record, width: usize) -> Option<Problem> {
     let found = record.cells.len();
     let problem = match found.cmp(&width) {
         // Extra cells that are all empty (a trailing delimiter) lose nothing: a warning, not a rejected row.

@@ -3,7 +3,7 @@
 //!
 //! Owns only the layout and the lookup of one value. Invariants: the ends of a row are non-decreasing, lie
 //! within `text` and on character boundaries (they are where the packed values ended), and a row's first value
-//! starts at its `start`. The text is kept as bytes and a value is read as UTF-8 when it is asked for: a block's
+//! starts at its `start`. Text that comes checked stays a `String`; else the text is kept as bytes and a value is read as UTF-8 when it is asked for: a block's
 //! text was checked when it was laid out or taken from the worker (`RowBlock::check`), and a pass reads a few of
 //! a row's values, so reading each one costs less than checking the whole text at every unpacking (which took
 //! 0.35 s of the page's time for a 1M-row file in the browser, by `bench.sh --profile`). A value that would not
@@ -20,17 +20,40 @@ struct Span {
     count: u32,
 }
 
+/// A block's text: checked UTF-8 when it comes from a block checked where it lies (`CheckedBlock::records`),
+/// else the bytes of one unpacked (each value read as UTF-8 when asked for).
+#[derive(Debug)]
+pub(super) enum Text {
+    Checked(String),
+    Bytes(Vec<u8>),
+}
+
+impl Text {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Text::Checked(text) => text.as_bytes(),
+            Text::Bytes(bytes) => bytes,
+        }
+    }
+}
+
+impl Default for Text {
+    fn default() -> Text {
+        Text::Bytes(Vec::new())
+    }
+}
+
 /// The text and cell ends of an unpacked block.
 #[derive(Debug, Default)]
 pub struct BlockText {
-    text: Vec<u8>,
+    text: Text,
     ends: Vec<u32>,
     spans: Vec<Span>,
 }
 
 impl BlockText {
     /// A block of `text`, with its rows to be added by `push_row` in order.
-    pub(super) fn new(text: Vec<u8>, rows: usize, cells: usize) -> BlockText {
+    pub(super) fn new(text: Text, rows: usize, cells: usize) -> BlockText {
         BlockText { text, ends: Vec::with_capacity(cells), spans: Vec::with_capacity(rows) }
     }
 
@@ -42,7 +65,7 @@ impl BlockText {
         let mut end = u64::from(start);
         for length in lengths {
             end = end.checked_add(length)?;
-            let end = u32::try_from(end).ok().filter(|e| is_char_boundary(&self.text, *e as usize))?;
+            let end = u32::try_from(end).ok().filter(|e| is_char_boundary(self.text.bytes(), *e as usize))?;
             self.ends.push(end);
         }
         let count = u32::try_from(self.ends.len()).ok()? - first;
@@ -63,7 +86,11 @@ impl BlockText {
         }
         let at = span.first as usize + i;
         let start = if i == 0 { span.start } else { *self.ends.get(at - 1)? };
-        std::str::from_utf8(self.text.get(start as usize..*self.ends.get(at)? as usize)?).ok()
+        let range = start as usize..*self.ends.get(at)? as usize;
+        match &self.text {
+            Text::Checked(text) => text.get(range),
+            Text::Bytes(bytes) => std::str::from_utf8(bytes.get(range)?).ok(),
+        }
     }
 }
 

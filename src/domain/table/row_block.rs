@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use super::block_text::BlockText;
+use super::block_text::{BlockText, Text};
 use super::{varint, Cells, Position, Record, BLOCK_ROWS};
 
 /// Records in layout-and-text form.
@@ -128,7 +128,7 @@ impl RowBlock {
 
     /// The records, sharing one copy of the text.
     pub fn records(&self) -> Vec<Record> {
-        records(&self.layout, self.text.clone(), self.cells.1)
+        records(&self.layout, Text::Bytes(self.text.clone()), self.cells.1)
     }
 
     /// The block as bytes for a message: records, layout length, layout, text.
@@ -147,7 +147,7 @@ impl RowBlock {
         let (rows, layout_len) = (le_number(bytes, 0)?, le_number(bytes, 8)?);
         let body = bytes.get(16..)?;
         let layout = body.get(..layout_len)?;
-        let text = std::str::from_utf8(body.get(layout_len..)?).ok()?;
+        let text = simdutf8::basic::from_utf8(body.get(layout_len..)?).ok()?;
         let mut checked = CheckedBlock {
             body,
             layout: layout_len,
@@ -227,6 +227,12 @@ impl<'a> CheckedBlock<'a> {
         self.cells
     }
 
+    /// The records, sharing one copy of the text (kept as the checked text it is).
+    pub fn records(&self) -> Vec<Record> {
+        let layout = self.body.get(..self.layout).unwrap_or_default();
+        records(layout, Text::Checked(self.text.to_owned()), self.cells.1)
+    }
+
     /// The block, copied out of the message.
     pub fn to_block(&self) -> RowBlock {
         let (layout, text) = self.body.split_at(self.layout);
@@ -242,7 +248,7 @@ impl<'a> CheckedBlock<'a> {
 
 /// The records of a block from its layout and text, sharing one copy of the text (at most `widest` cells each).
 /// The layout and text are ones this module built or checked (`check`): reading them cannot fail.
-pub(super) fn records(layout: &[u8], text: Vec<u8>, widest: usize) -> Vec<Record> {
+pub(super) fn records(layout: &[u8], text: Text, widest: usize) -> Vec<Record> {
     let mut block = BlockText::new(text, BLOCK_ROWS, BLOCK_ROWS * widest.min(1 << 12));
     let mut positions = Vec::with_capacity(BLOCK_ROWS);
     let (mut at, mut pos) = (0, Position { row: 0, line: 0 });
@@ -284,6 +290,7 @@ mod tests {
         RowBlock::check(&encoded)
             .expect("checks")
             .for_each_record(|cells| seen.push(cells.iter().map(|c| c.to_string()).collect()));
+        assert_eq!(RowBlock::check(&encoded).expect("checks").records(), records, "from the checked text");
         let records: Vec<Vec<String>> = records.iter().map(|r| r.cells.to_vec()).collect();
         assert_eq!(seen, records, "every record's values, where they lie");
     }

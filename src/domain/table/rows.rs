@@ -18,6 +18,7 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use super::block_text::Text;
 use super::row_block::{le_number, records, CheckedBlock, RowBlock};
 use super::{Cells, Position, Record};
 
@@ -90,7 +91,7 @@ impl Rows {
             self.blocks.push(Block::pack(bytes, layout, block.cells(), &mut self.scratch));
             self.pushed();
         } else {
-            for record in block.to_block().records() {
+            for record in block.records() {
                 self.push(record);
             }
         }
@@ -320,7 +321,7 @@ impl Block {
         // broken invariant, not a file problem, so it is not turned into a finding.
         let mut bytes = lz4_flex::block::decompress(&self.packed, self.unpacked).expect("a block unpacks as packed");
         let text = bytes.split_off(self.layout.min(bytes.len()));
-        records(&bytes, text, self.cells.1)
+        records(&bytes, Text::Bytes(text), self.cells.1)
     }
 }
 

@@ -1,0 +1,447 @@
+//! Checking a big file's rows as its blocks arrive from the reading worker, on the page, while the worker parses
+//! the next ones: when the read ends, the check of every row is done too, unless the guess below turned out wrong.
+//!
+//! Owns the guess and its proof. Checking needs the mapping, and the mapping is suggested only once the table is
+//! read: its columns from the header (`suggest_sources`), each select field's value map from the column's values
+//! (`suggest_option` of each value alone), and each date field's day/month order from all of the column's dates.
+//! So the check starts from the header found in the first `HEAD_ROWS` records (`guess_header`, as `EarlyCount`),
+//! builds each value map a value at a time as rows come (`RowChecker::learn_values`), guesses the date orders from
+//! the first records, and tells rejected ragged rows itself (`square`). Rows are checked in file order, but for the
+//! last `FOOTER_ROWS_MAX + 1` records so far, held until it is known that they are not a footer. Taking a block
+//! only queues its records; the caller checks them a few at a time (`work`) between messages.
+//!
+//! Invariant (tested): the result is only ever used (`CheckedWhileReading::fits`) when the table starts after the
+//! same header row with the same names, every row of it was checked, reading rejected the same rows, every date
+//! order guessed is the one all the column's dates give, and the admin's schema, mapping and edits are those the
+//! rows were checked with (the mapping equal to the one learned, value maps included): it is then exactly what
+//! checking the finished table gives (`prepare`). Otherwise the caller checks the table as before.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use super::early_count::guess_header;
+use crate::domain::dates::{DateDetection, DateTally};
+use crate::domain::edits::Edits;
+use crate::domain::mapping::{Mapping, ValueMap};
+use crate::domain::prepare::{raw_value, DateQuestion, Met, Prepared, RowChecker};
+use crate::domain::read::square::square;
+use crate::domain::read::{ReadOptions, ReadOutcome};
+use crate::domain::report::{Issue, Severity};
+use crate::domain::schema::{Entity, Field, FieldType, Schema};
+use crate::domain::structure::{FOOTER_ROWS_MAX, HEAD_ROWS};
+use crate::domain::suggest::suggest_sources;
+use crate::domain::table::{CheckedBlock, Record, Table};
+
+/// The check of one read, from its first records on.
+pub struct EarlyCheck {
+    schema: Schema,
+    header_row: Option<u64>,
+    /// Records taken so far.
+    seen: usize,
+    stage: Stage,
+}
+
+enum Stage {
+    /// Keeping the first `HEAD_ROWS` records, to find the header in.
+    Looking(Vec<Record>),
+    Checking(Box<Checking>),
+    /// No guess can be made (a header chosen further down, person accounts left out): the check after the read.
+    Off,
+}
+
+struct Checking {
+    /// The header's index among the records, its spreadsheet row and its names.
+    header: usize,
+    header_row: u64,
+    headers: Vec<String>,
+    checker: RowChecker,
+    date_questions: Vec<DateQuestion>,
+    /// Values already given to `RowChecker::learn_values`, per field.
+    met: Vec<Met>,
+    /// Each date field whose order is guessed: the field, every value's tally so far, and the guess.
+    dates: Vec<(Field, DateTally, DateDetection)>,
+    /// The findings so far, the rows reading rejects (too many values), and the rows checked.
+    issues: Vec<Issue>,
+    rejected: Vec<usize>,
+    checked: usize,
+    /// The data records taken and not checked yet (index, record), in file order: those `work` has not come to,
+    /// and the last ones, which may be a footer.
+    waiting: VecDeque<(usize, Record)>,
+    edits: Edits,
+}
+
+/// A check done while reading, waiting for the admin's inputs to be confirmed (`fits`).
+pub struct CheckedWhileReading {
+    table: Arc<Table>,
+    schema: Schema,
+    read_issues: Vec<Issue>,
+    checking: Box<Checking>,
+}
+
+impl EarlyCheck {
+    /// Checking for `schema` (with its suggested mapping), the file read with `options`.
+    pub fn new(schema: Schema, options: &ReadOptions) -> EarlyCheck {
+        EarlyCheck { schema, header_row: options.header_row, seen: 0, stage: Stage::Looking(Vec::new()) }
+    }
+
+    /// Takes the records of `block`, the next block of the file, to be checked (`work`).
+    pub fn take(&mut self, block: &CheckedBlock<'_>) {
+        if matches!(self.stage, Stage::Off) {
+            return;
+        }
+        let first = self.seen;
+        self.seen += block.rows();
+        let records = block.records();
+        if let Stage::Looking(head) = &mut self.stage {
+            if head.len() < HEAD_ROWS {
+                head.extend(records.iter().take(HEAD_ROWS - head.len()).cloned());
+            }
+            if head.len() < HEAD_ROWS {
+                return;
+            }
+            let head = std::mem::take(head);
+            self.stage = self.start(&head).map_or(Stage::Off, |mut checking| {
+                // The records before this block were passed by while looking: they are among those kept.
+                for (index, record) in head.into_iter().enumerate().take(first) {
+                    checking.add(index, record);
+                }
+                Stage::Checking(Box::new(checking))
+            });
+        }
+        if let Stage::Checking(checking) = &mut self.stage {
+            for (index, record) in (first..).zip(records) {
+                checking.add(index, record);
+            }
+        }
+    }
+
+    /// Whether records taken wait to be checked (`work`); the last `FOOTER_ROWS_MAX + 1` records so far do not:
+    /// they may be a footer.
+    pub fn has_work(&self) -> bool {
+        let surely_data = self.seen.saturating_sub(FOOTER_ROWS_MAX + 1);
+        matches!(&self.stage, Stage::Checking(c) if c.waiting.front().is_some_and(|(index, _)| *index < surely_data))
+    }
+
+    /// Checks at most `rows` of the records waiting, in file order. A block's rows are checked a few at a time
+    /// so no turn of the page takes long, even while the browser still runs this code unoptimised.
+    pub fn work(&mut self, rows: usize) {
+        let surely_data = self.seen.saturating_sub(FOOTER_ROWS_MAX + 1);
+        if let Stage::Checking(checking) = &mut self.stage {
+            for _ in 0..rows {
+                match checking.waiting.pop_front() {
+                    Some((index, record)) if index < surely_data => checking.check(index, &record),
+                    Some(held) => {
+                        checking.waiting.push_front(held);
+                        break;
+                    }
+                    None => break,
+                }
+            }
+        }
+    }
+
+    /// The checker for the suggested mapping, from the first records: `None` when no guess can be made.
+    fn start(&self, head: &[Record]) -> Option<Checking> {
+        let (header, header_row, headers) = guess_header(head, self.header_row)?;
+        let mut mapping = suggest_sources(&self.schema, &headers);
+        // What the table's person accounts are is known only from all of it.
+        if self.schema.entity == Entity::Organizations && mapping.leave_out_person_accounts {
+            return None;
+        }
+        // Every mapped select field has a value map, empty until its values come (`learn_values`).
+        for f in mapping.mapped_fields(&self.schema).into_iter().filter(|f| f.kind.has_options()) {
+            mapping.values.insert(f.name.clone(), ValueMap::default());
+        }
+        let edits = Edits::new();
+        // Each date order is guessed from the first data records; the tally of every value proves it at the end.
+        let head_data = head.iter().enumerate().skip(header + 1).map(|(index, record)| (index - header - 1, record));
+        let dates: Vec<(Field, DateTally, DateDetection)> = mapping
+            .mapped_fields(&self.schema)
+            .into_iter()
+            .filter(|f| f.kind == FieldType::Date && !mapping.date_formats.contains_key(&f.name))
+            .map(|f| {
+                let mut tally = DateTally::default();
+                for (r, record) in head_data.clone() {
+                    tally.add(&raw_value(&mapping, &edits, r, record, f).0);
+                }
+                (f.clone(), DateTally::default(), tally.verdict())
+            })
+            .collect();
+        let guess = |f: &Field| {
+            dates.iter().find(|(d, _, _)| d.name == f.name).map_or(DateDetection::NoDates, |(_, _, g)| g.clone())
+        };
+        let (checker, date_questions) = RowChecker::new(&self.schema, &mapping, &headers, None, &[], guess);
+        Some(Checking {
+            header,
+            header_row,
+            headers,
+            checker,
+            date_questions,
+            met: Vec::new(),
+            dates,
+            issues: Vec::new(),
+            rejected: Vec::new(),
+            checked: 0,
+            waiting: VecDeque::new(),
+            edits,
+        })
+    }
+
+    /// The records taken so far are void (the scan starts again).
+    pub fn restart(&mut self) {
+        (self.seen, self.stage) = (0, Stage::Looking(Vec::new()));
+    }
+
+    /// The check finished over `outcome`'s table (the waiting records that are data checked): `None` when the guess
+    /// did not hold for the table (its header, its rows, the rows reading rejected, a date order).
+    pub fn complete(self, outcome: &ReadOutcome) -> Option<CheckedWhileReading> {
+        let Stage::Checking(mut checking) = self.stage else {
+            return None;
+        };
+        let rows = outcome.table.records.len();
+        if checking.header_row != outcome.structure.header_row || checking.headers != outcome.table.headers {
+            return None;
+        }
+        // The rows waiting are data up to the table's last row; after it, the footer left out.
+        for (index, record) in std::mem::take(&mut checking.waiting) {
+            if index - checking.header - 1 < rows {
+                checking.check(index, &record);
+            }
+        }
+        let mut rejected: Vec<usize> =
+            outcome.issues.iter().filter(|i| i.severity() == Severity::Error).map(|i| i.record).collect();
+        rejected.sort_unstable();
+        rejected.dedup();
+        let dates_hold = checking.dates.iter().all(|(_, tally, guess)| tally.clone().verdict() == *guess);
+        (checking.checked == rows && rejected == checking.rejected && dates_hold).then(|| CheckedWhileReading {
+            table: Arc::clone(&outcome.table),
+            schema: self.schema,
+            read_issues: outcome.issues.clone(),
+            checking,
+        })
+    }
+}
+
+impl Checking {
+    /// Record `index`, to be checked; records up to the header are not data.
+    fn add(&mut self, index: usize, record: Record) {
+        if index > self.header {
+            self.waiting.push_back((index, record));
+        }
+    }
+
+    /// Checks data record `index`, the next in file order, as `ValidateJob` checks the table's row.
+    fn check(&mut self, index: usize, record: &Record) {
+        let r = index - self.header - 1;
+        self.checker.learn_values(record, &mut self.met);
+        let mapping = self.checker.mapping();
+        for (f, tally, _) in &mut self.dates {
+            tally.add(&raw_value(mapping, &self.edits, r, record, f).0);
+        }
+        let read_rejected = square(record, self.headers.len()).is_some_and(|p| p.severity() == Severity::Error);
+        if read_rejected {
+            self.rejected.push(r);
+        }
+        self.checker.check_told(r, record, &self.edits, &mut self.issues, read_rejected);
+        self.checked += 1;
+    }
+}
+
+impl CheckedWhileReading {
+    /// Whether this is the check of `table` with `schema`, `mapping` and `edits` (the admin's, once the read
+    /// file is loaded): the same table, schema and mapping (value maps included), and no edits.
+    pub fn fits(&self, table: &Arc<Table>, schema: &Schema, mapping: &Mapping, edits: &Edits) -> bool {
+        Arc::ptr_eq(&self.table, table)
+            && self.schema == *schema
+            && self.checking.checker.mapping() == mapping
+            && edits.is_empty()
+    }
+
+    /// The result, exactly as checking the table with those inputs gives it (`prepare`, `ValidateJob`).
+    pub fn into_prepared(self) -> Prepared {
+        let CheckedWhileReading { table, read_issues, checking, .. } = self;
+        let Checking { checker, issues, date_questions, edits, .. } = *checking;
+        let mut all = read_issues;
+        all.extend(issues);
+        checker.finish(table, edits, all, date_questions)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ops::Range;
+
+    use super::*;
+    use crate::domain::engine::{ReadJob, RemoteScan, ScanRequest};
+    use crate::domain::prepare::prepare;
+    use crate::domain::schema::FieldType;
+    use crate::domain::suggest::suggest;
+
+    fn schema() -> Schema {
+        let mut schema = Schema::defaults(Entity::Customers);
+        schema.upsert_field(Field::with_options(
+            "Type",
+            FieldType::Select,
+            &["Customer", "Partner", "Supplier/Vendor"],
+        ));
+        schema.upsert_field(Field::with_options("Tags", FieldType::Multiselect, &["Gold", "Silver"]));
+        schema.upsert_field(Field::new("Signed up", FieldType::Date));
+        schema
+    }
+
+    /// A report of `rows` contacts: title rows above the header, a footer below; ragged and blank rows, repeated
+    /// and broken emails, values that are and are not options, dates in `dates` (cycled).
+    fn report(rows: usize, dates: &[&str]) -> String {
+        let mut text = "Contacts report\nFiltered By: Owner\n\nName,Email,Type,Tags,Signed up\n".to_owned();
+        for i in 0..rows {
+            let kind = ["Customer", "partner", "", " Vendor ", "Nonsense", "Client"][i % 6];
+            let email = match i % 53 {
+                3 => format!("P{}@Example.com", i / 2),
+                4 => format!("not an email {i}"),
+                _ => format!("p{i}@example.com"),
+            };
+            let date = dates[i % dates.len()];
+            match i % 97 {
+                5 => text.push_str(&format!("Short {i}\n")),
+                6 => text.push_str(&format!("Long {i},{email},{kind},Gold;Silver,{date},extra\n")),
+                8 => text.push_str(&format!("Trailing {i},{email},{kind},Gold,{date},,\n")),
+                7 => text.push('\n'),
+                _ => text.push_str(&format!("P{i},{email},{kind},\"Gold{}\",{date}\n", ["", ";Silver"][i % 2])),
+            }
+        }
+        text.push_str("Grand Totals (all rows)\nCopyright (c) Example\n");
+        text
+    }
+
+    /// Reads `bytes` as the page does from the worker's messages (parsed `chunk` bytes a step, every third step's
+    /// blocks packed by the worker), checking as it takes them; then completes the check over the table.
+    fn read_and_check(
+        bytes: &[u8],
+        options: &ReadOptions,
+        schema: &Schema,
+        chunk: u64,
+    ) -> (ReadOutcome, Option<CheckedWhileReading>) {
+        let size = bytes.len() as u64;
+        let mut scan = RemoteScan::new(size, &ScanRequest::of(options)).expect("request").with_chunk(chunk);
+        let mut job = ReadJob::remote(size, options.clone()).with_early_check(EarlyCheck::new(schema.clone(), options));
+        let mut steps = 0;
+        while !scan.is_finished() {
+            steps += 1;
+            scan.set_packing(steps % 3 == 0);
+            let Range { start, end } = scan.wants();
+            for message in scan.step(&bytes[start as usize..end as usize]) {
+                job.receive(&message).expect("readable message");
+                // Some of the rows waiting are checked between messages, as the page does; the rest at the end.
+                if steps % 4 != 1 {
+                    job.check_waiting(steps % 700);
+                }
+            }
+        }
+        let check = job.take_early_check().expect("asked for");
+        let outcome = job.run(bytes).expect("reads");
+        let checked = check.complete(&outcome);
+        (outcome, checked)
+    }
+
+    /// What checking the finished table with the suggested mapping gives, and that mapping.
+    fn checked_after(outcome: &ReadOutcome, schema: &Schema) -> (Prepared, Mapping) {
+        let mapping = suggest(schema, &outcome.table);
+        (prepare(&outcome.table, schema, &mapping, &Edits::new(), &outcome.issues), mapping)
+    }
+
+    #[test]
+    fn checking_while_reading_equals_checking_the_table() {
+        let bytes = report(5000, &["2024-03-04", "2023-12-31", "", "1999-01-02"]).into_bytes();
+        let schema = schema();
+        for chunk in [100, 7_000, 20_000, 1 << 20] {
+            for options in [ReadOptions::default(), ReadOptions { keep_footer: true, ..ReadOptions::default() }] {
+                let (outcome, checked) = read_and_check(&bytes, &options, &schema, chunk);
+                let checked = checked.expect("the guess holds");
+                let (expected, mapping) = checked_after(&outcome, &schema);
+                assert!(expected.report.invalid > 100, "{}", expected.report.invalid);
+                assert!(checked.fits(&outcome.table, &schema, &mapping, &Edits::new()), "chunk {chunk}");
+                assert_eq!(checked.into_prepared(), expected, "chunk {chunk}");
+            }
+        }
+        let chosen = ReadOptions { header_row: Some(4), ..ReadOptions::default() };
+        let (outcome, checked) = read_and_check(&bytes, &chosen, &schema, 7_000);
+        let (expected, mapping) = checked_after(&outcome, &schema);
+        let checked = checked.expect("a header row the admin chose near the top");
+        assert!(checked.fits(&outcome.table, &schema, &mapping, &Edits::new()));
+        assert_eq!(checked.into_prepared(), expected);
+    }
+
+    #[test]
+    fn other_inputs_than_those_checked_with_do_not_fit() {
+        let bytes = report(3000, &["2024-03-04"]).into_bytes();
+        let schema = schema();
+        let (outcome, checked) = read_and_check(&bytes, &ReadOptions::default(), &schema, 7_000);
+        let checked = checked.expect("the guess holds");
+        let (_, mapping) = checked_after(&outcome, &schema);
+        assert!(checked.fits(&outcome.table, &schema, &mapping, &Edits::new()));
+        let mut edits = Edits::new();
+        edits.insert((2, "Email".into()), "x@example.com".into());
+        assert!(!checked.fits(&outcome.table, &schema, &mapping, &edits), "an edit");
+        let mut fewer = schema.clone();
+        fewer.fields.retain(|f| f.name != "Tags");
+        assert!(!checked.fits(&outcome.table, &fewer, &suggest(&fewer, &outcome.table), &Edits::new()), "schema");
+        let mut chosen = mapping.clone();
+        if let Some(map) = chosen.values.get_mut("Type") {
+            map.options.insert("Nonsense".into(), Some("Partner".into()));
+        }
+        assert!(!checked.fits(&outcome.table, &schema, &chosen, &Edits::new()), "a value the admin mapped");
+        let other = Arc::new(outcome.table.as_ref().clone());
+        assert!(!checked.fits(&other, &schema, &mapping, &Edits::new()), "another table");
+    }
+
+    #[test]
+    fn a_wrong_guess_is_not_used() {
+        let schema = schema();
+        // The first dates could be either order; a later one says day first.
+        let mut dates = vec!["03/04/2024"; 80];
+        dates.push("13/01/2024");
+        let (outcome, checked) =
+            read_and_check(report(3000, &dates).as_bytes(), &ReadOptions::default(), &schema, 7_000);
+        assert!(checked.is_none(), "date order guessed from the first rows only");
+        assert!(outcome.table.records.len() > 2000);
+        // Without that later date, the order stays a question, as guessed.
+        let bytes = report(3000, &["03/04/2024"]).into_bytes();
+        let (outcome, checked) = read_and_check(&bytes, &ReadOptions::default(), &schema, 7_000);
+        let (expected, mapping) = checked_after(&outcome, &schema);
+        assert_eq!(expected.date_questions.len(), 1);
+        let checked = checked.expect("the guess holds");
+        assert!(checked.fits(&outcome.table, &schema, &mapping, &Edits::new()));
+        assert_eq!(checked.into_prepared(), expected);
+        // The admin chose a header far down: no guess is made.
+        let far = ReadOptions { header_row: Some(200), ..ReadOptions::default() };
+        let bytes = report(3000, &["2024-03-04"]).into_bytes();
+        assert!(read_and_check(&bytes, &far, &schema, 7_000).1.is_none());
+        // Too few rows to guess from.
+        assert!(read_and_check(report(30, &["2024-03-04"]).as_bytes(), &ReadOptions::default(), &schema, 100)
+            .1
+            .is_none());
+        // Just enough: the header and every row among the first records, the footer among the last.
+        let (outcome, checked) =
+            read_and_check(report(40, &["2024-03-04"]).as_bytes(), &ReadOptions::default(), &schema, 100);
+        let (expected, mapping) = checked_after(&outcome, &schema);
+        let checked = checked.expect("the guess holds");
+        assert!(checked.fits(&outcome.table, &schema, &mapping, &Edits::new()));
+        assert_eq!(checked.into_prepared(), expected);
+    }
+
+    #[test]
+    fn a_scan_that_starts_again_checks_again() {
+        let mut bytes = report(20_000, &["2024-03-04"]).into_bytes();
+        bytes.extend_from_slice(b"Last,l@example.com,Customer,G\xFCld,2024-01-01\n");
+        let schema = schema();
+        let (outcome, checked) = read_and_check(&bytes, &ReadOptions::default(), &schema, 20_000);
+        assert_eq!(
+            outcome.table.records.last().and_then(|r| r.cells.get(3).map(str::to_owned)).as_deref(),
+            Some("Güld")
+        );
+        let (expected, mapping) = checked_after(&outcome, &schema);
+        let checked = checked.expect("the guess holds");
+        assert!(checked.fits(&outcome.table, &schema, &mapping, &Edits::new()));
+        assert_eq!(checked.into_prepared(), expected);
+    }
+}
