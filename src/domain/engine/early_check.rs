@@ -42,7 +42,7 @@ pub struct EarlyCheck {
 }
 
 enum Stage {
-    /// Keeping the first `HEAD_ROWS` records, to find the header in.
+    /// Keeping the records until the first `HEAD_ROWS` are in, to find the header in, and the check starts.
     Looking(Vec<Record>),
     Checking(Box<Checking>),
     /// No guess can be made (a header chosen further down, person accounts left out): the check after the read.
@@ -86,45 +86,46 @@ impl EarlyCheck {
 
     /// Takes the records of `block`, the next block of the file, to be checked (`work`).
     pub fn take(&mut self, block: &CheckedBlock<'_>) {
-        if matches!(self.stage, Stage::Off) {
-            return;
-        }
         let first = self.seen;
         self.seen += block.rows();
-        let records = block.records();
-        if let Stage::Looking(head) = &mut self.stage {
-            if head.len() < HEAD_ROWS {
-                head.extend(records.iter().take(HEAD_ROWS - head.len()).cloned());
-            }
-            if head.len() < HEAD_ROWS {
-                return;
-            }
-            let head = std::mem::take(head);
-            self.stage = self.start(&head).map_or(Stage::Off, |mut checking| {
-                // The records before this block were passed by while looking: they are among those kept.
-                for (index, record) in head.into_iter().enumerate().take(first) {
+        match &mut self.stage {
+            Stage::Looking(head) => head.extend(block.records()),
+            Stage::Checking(checking) => {
+                for (index, record) in (first..).zip(block.records()) {
                     checking.add(index, record);
                 }
-                Stage::Checking(Box::new(checking))
-            });
-        }
-        if let Stage::Checking(checking) = &mut self.stage {
-            for (index, record) in (first..).zip(records) {
-                checking.add(index, record);
             }
+            Stage::Off => {}
         }
     }
 
-    /// Whether records taken wait to be checked (`work`); the last `FOOTER_ROWS_MAX + 1` records so far do not:
-    /// they may be a footer.
+    /// Whether there is work for `work`: the check to start (the first `HEAD_ROWS` records are in), or records
+    /// taken waiting to be checked. The last `FOOTER_ROWS_MAX + 1` records so far wait: they may be a footer.
     pub fn has_work(&self) -> bool {
         let surely_data = self.seen.saturating_sub(FOOTER_ROWS_MAX + 1);
-        matches!(&self.stage, Stage::Checking(c) if c.waiting.front().is_some_and(|(index, _)| *index < surely_data))
+        match &self.stage {
+            Stage::Looking(head) => head.len() >= HEAD_ROWS,
+            Stage::Checking(c) => c.waiting.front().is_some_and(|(index, _)| *index < surely_data),
+            Stage::Off => false,
+        }
     }
 
-    /// Checks at most `rows` of the records waiting, in file order. A block's rows are checked a few at a time
-    /// so no turn of the page takes long, even while the browser still runs this code unoptimised.
+    /// Starts the check once the first records are in (and does nothing else then: starting runs much code for
+    /// the first time, slow in a browser that has not optimised it yet); else checks at most `rows` of the records
+    /// waiting, in file order. A block's rows are checked a few at a time so no turn of the page takes long.
     pub fn work(&mut self, rows: usize) {
+        if let Stage::Looking(head) = &mut self.stage {
+            if head.len() >= HEAD_ROWS {
+                let head = std::mem::take(head);
+                self.stage = self.start(&head[..HEAD_ROWS]).map_or(Stage::Off, |mut checking| {
+                    for (index, record) in head.into_iter().enumerate() {
+                        checking.add(index, record);
+                    }
+                    Stage::Checking(Box::new(checking))
+                });
+            }
+            return;
+        }
         let surely_data = self.seen.saturating_sub(FOOTER_ROWS_MAX + 1);
         if let Stage::Checking(checking) = &mut self.stage {
             for _ in 0..rows {
@@ -194,7 +195,9 @@ impl EarlyCheck {
 
     /// The check finished over `outcome`'s table (the waiting records that are data checked): `None` when the guess
     /// did not hold for the table (its header, its rows, the rows reading rejected, a date order).
-    pub fn complete(self, outcome: &ReadOutcome) -> Option<CheckedWhileReading> {
+    pub fn complete(mut self, outcome: &ReadOutcome) -> Option<CheckedWhileReading> {
+        // Started, if it was not yet (a file taken whole before any work).
+        self.work(0);
         let Stage::Checking(mut checking) = self.stage else {
             return None;
         };
