@@ -337,6 +337,11 @@ fn lowered_hash(entity: Entity, key: &str) -> Option<u64> {
             return Some(());
         }
         for c in text.chars() {
+            if c.is_ascii() {
+                *lower.get_mut(used)? = (c as u8).to_ascii_lowercase();
+                used += 1;
+                continue;
+            }
             if c == 'Σ' {
                 return None;
             }

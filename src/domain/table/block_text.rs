@@ -43,29 +43,29 @@ impl Default for Text {
     }
 }
 
-/// The text and cell ends of an unpacked block.
-#[derive(Debug, Default)]
-pub struct BlockText {
-    text: Text,
+/// Where each value of a block's rows ends in its text, built a row at a time (`push_row`): what reading a block's
+/// layout gives, kept so that it is read once (`RowBlock::check` builds it for a block from the worker).
+#[derive(Clone, Debug, Default)]
+pub(super) struct Layout {
     ends: Vec<u32>,
     spans: Vec<Span>,
 }
 
-impl BlockText {
-    /// A block of `text`, with its rows to be added by `push_row` in order.
-    pub(super) fn new(text: Text, rows: usize, cells: usize) -> BlockText {
-        BlockText { text, ends: Vec::with_capacity(cells), spans: Vec::with_capacity(rows) }
+impl Layout {
+    /// Room for `rows` rows of `cells` values in all.
+    pub(super) fn with_capacity(rows: usize, cells: usize) -> Layout {
+        Layout { ends: Vec::with_capacity(cells), spans: Vec::with_capacity(rows) }
     }
 
-    /// Adds the next row: its values' lengths, in order, from where the row before ended. `None` when they run
-    /// past the text or cut a character.
-    pub(super) fn push_row(&mut self, lengths: impl Iterator<Item = u64>) -> Option<()> {
+    /// Adds the next row of `text`: its values' lengths, in order, from where the row before ended. `None` when
+    /// they run past the text or cut a character.
+    pub(super) fn push_row(&mut self, text: &[u8], lengths: impl Iterator<Item = u64>) -> Option<()> {
         let start = self.ends.last().copied().unwrap_or(0);
         let first = u32::try_from(self.ends.len()).ok()?;
         let mut end = u64::from(start);
         for length in lengths {
             end = end.checked_add(length)?;
-            let end = u32::try_from(end).ok().filter(|e| is_char_boundary(self.text.bytes(), *e as usize))?;
+            let end = u32::try_from(end).ok().filter(|e| is_char_boundary(text, *e as usize))?;
             self.ends.push(end);
         }
         let count = u32::try_from(self.ends.len()).ok()? - first;
@@ -73,20 +73,65 @@ impl BlockText {
         Some(())
     }
 
+    /// Rows laid out.
+    pub(super) fn rows(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Where the text ends (the last value's end).
+    pub(super) fn text_end(&self) -> usize {
+        self.ends.last().map_or(0, |e| *e as usize)
+    }
+
+    /// Row `row`: where its first value starts, and where each of its values ends.
+    pub(super) fn row(&self, row: usize) -> (usize, &[u32]) {
+        match self.spans.get(row) {
+            Some(span) => {
+                let (first, count) = (span.first as usize, span.count as usize);
+                (span.start as usize, self.ends.get(first..first + count).unwrap_or_default())
+            }
+            None => (0, &[]),
+        }
+    }
+}
+
+/// The text and cell ends of an unpacked block.
+#[derive(Debug, Default)]
+pub struct BlockText {
+    text: Text,
+    layout: Layout,
+}
+
+impl BlockText {
+    /// A block of `text`, with its rows to be added by `push_row` in order.
+    pub(super) fn new(text: Text, rows: usize, cells: usize) -> BlockText {
+        BlockText { text, layout: Layout::with_capacity(rows, cells) }
+    }
+
+    /// A block of `text` laid out already.
+    pub(super) fn laid_out(text: Text, layout: Layout) -> BlockText {
+        BlockText { text, layout }
+    }
+
+    /// Adds the next row (`Layout::push_row`).
+    pub(super) fn push_row(&mut self, lengths: impl Iterator<Item = u64>) -> Option<()> {
+        self.layout.push_row(self.text.bytes(), lengths)
+    }
+
     /// How many values row `row` has.
     pub(super) fn cells(&self, row: usize) -> usize {
-        self.spans.get(row).map_or(0, |s| s.count as usize)
+        self.layout.spans.get(row).map_or(0, |s| s.count as usize)
     }
 
     /// Value `i` of row `row`, if there is one.
     pub(super) fn value(&self, row: usize, i: usize) -> Option<&str> {
-        let span = self.spans.get(row)?;
+        let span = self.layout.spans.get(row)?;
         if i >= span.count as usize {
             return None;
         }
         let at = span.first as usize + i;
-        let start = if i == 0 { span.start } else { *self.ends.get(at - 1)? };
-        let range = start as usize..*self.ends.get(at)? as usize;
+        let start = if i == 0 { span.start } else { *self.layout.ends.get(at - 1)? };
+        let range = start as usize..*self.layout.ends.get(at)? as usize;
         match &self.text {
             Text::Checked(text) => text.get(range),
             Text::Bytes(bytes) => std::str::from_utf8(bytes.get(range)?).ok(),

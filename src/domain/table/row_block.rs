@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use super::block_text::{BlockText, Text};
+use super::block_text::{BlockText, Layout, Text};
 use super::{varint, Cells, Position, Record, BLOCK_ROWS};
 
 /// Records in layout-and-text form.
@@ -142,35 +142,44 @@ impl RowBlock {
     }
 
     /// `encode`'s bytes checked whole where they lie, without copying them: `None` for bytes that do not describe
-    /// their text exactly.
+    /// their text exactly. The layout is read once, here: the checked block keeps where each value ends.
     pub fn check(bytes: &[u8]) -> Option<CheckedBlock<'_>> {
         let (rows, layout_len) = (le_number(bytes, 0)?, le_number(bytes, 8)?);
         let body = bytes.get(16..)?;
         let layout = body.get(..layout_len)?;
         let text = simdutf8::basic::from_utf8(body.get(layout_len..)?).ok()?;
-        let mut checked = CheckedBlock {
-            body,
-            layout: layout_len,
-            text,
-            rows: 0,
-            before: Position { row: 0, line: 0 },
-            cells: (usize::MAX, 0),
-        };
-        let (mut at, mut end) = (0, 0usize);
+        // A record takes at least three bytes of layout: no more room is set aside than the bytes can hold.
+        let mut laid = Layout::with_capacity(rows.min(layout.len() / 3), layout.len());
+        let mut positions = Vec::with_capacity(rows.min(layout.len() / 3));
+        let (mut at, mut before, mut cells) = (0, Position { row: 0, line: 0 }, (usize::MAX, 0));
         while at < layout.len() {
             let row = varint::read(layout, &mut at)?;
             let line = varint::read(layout, &mut at)?;
             let count = usize::try_from(varint::read(layout, &mut at)?).ok()?;
-            for _ in 0..count {
-                let length = usize::try_from(varint::read(layout, &mut at)?).ok()?;
-                end = end.checked_add(length).filter(|e| text.is_char_boundary(*e))?;
+            let mut failed = false;
+            let lengths = (0..count).map_while(|_| {
+                let length = varint::read(layout, &mut at);
+                failed |= length.is_none();
+                length
+            });
+            laid.push_row(text.as_bytes(), lengths)?;
+            if failed {
+                return None;
             }
-            let before = checked.before;
-            checked.before = Position { row: before.row.wrapping_add(row), line: before.line.wrapping_add(line) };
-            checked.cells = (checked.cells.0.min(count), checked.cells.1.max(count));
-            checked.rows += 1;
+            before = Position { row: before.row.wrapping_add(row), line: before.line.wrapping_add(line) };
+            positions.push(before);
+            cells = (cells.0.min(count), cells.1.max(count));
         }
-        (checked.rows == rows && end == text.len()).then_some(checked)
+        (laid.rows() == rows && laid.text_end() == text.len()).then_some(CheckedBlock {
+            body,
+            layout: layout_len,
+            text,
+            rows,
+            before,
+            cells,
+            laid,
+            positions,
+        })
     }
 }
 
@@ -179,8 +188,9 @@ pub(super) fn le_number(bytes: &[u8], at: usize) -> Option<usize> {
     Some(u64::from_le_bytes(bytes.get(at..at.checked_add(8)?)?.try_into().ok()?) as usize)
 }
 
-/// A block in a message, checked (`RowBlock::check`): its layout and then its text, as they lie in the message.
-#[derive(Clone, Copy, Debug)]
+/// A block in a message, checked (`RowBlock::check`): its layout and then its text, as they lie in the message,
+/// and where each value ends.
+#[derive(Clone, Debug)]
 pub struct CheckedBlock<'a> {
     body: &'a [u8],
     layout: usize,
@@ -189,24 +199,23 @@ pub struct CheckedBlock<'a> {
     rows: usize,
     before: Position,
     cells: (usize, usize),
+    /// The layout as read by `check`, and each record's position.
+    laid: Layout,
+    positions: Vec<Position>,
 }
 
 impl<'a> CheckedBlock<'a> {
     /// Each record's values in order, read where they lie (no copy, no record made): for a look at every row as
     /// it arrives (`engine::EarlyCount`).
     pub fn for_each_record(&self, mut visit: impl FnMut(&[&'a str])) {
-        let layout = self.body.get(..self.layout).unwrap_or_default();
         let mut cells: Vec<&'a str> = Vec::with_capacity(self.cells.1);
-        let (mut at, mut end) = (0, 0usize);
-        // `check` read every number here: none is missing or too large.
-        let next = |at: &mut usize| varint::read(layout, at).and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
-        while at < layout.len() {
-            let _row_and_line = (next(&mut at), next(&mut at));
+        for row in 0..self.laid.rows() {
+            let (mut start, ends) = self.laid.row(row);
             cells.clear();
-            for _ in 0..next(&mut at) {
-                let start = end;
-                end = end.saturating_add(next(&mut at));
+            for end in ends {
+                let end = *end as usize;
                 cells.push(self.text.get(start..end).unwrap_or_default());
+                start = end;
             }
             visit(&cells);
         }
@@ -229,8 +238,9 @@ impl<'a> CheckedBlock<'a> {
 
     /// The records, sharing one copy of the text (kept as the checked text it is).
     pub fn records(&self) -> Vec<Record> {
-        let layout = self.body.get(..self.layout).unwrap_or_default();
-        records(layout, Text::Checked(self.text.to_owned()), self.cells.1)
+        let block = Arc::new(BlockText::laid_out(Text::Checked(self.text.to_owned()), self.laid.clone()));
+        let records = self.positions.iter().enumerate();
+        records.map(|(row, pos)| Record { pos: *pos, cells: Cells::in_block(&block, row) }).collect()
     }
 
     /// The block, copied out of the message.
