@@ -224,7 +224,9 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
         match result {
             Ok((kept, read)) => {
                 state.checked_while_reading.set_value(checked_early);
+                let showing = now_ms();
                 state.apply_read(name, (source, kept), read, counts);
+                timing::measure("show: the file read", now_ms() - showing);
             }
             Err(e) => {
                 state.busy.set(None);
@@ -327,7 +329,9 @@ pub fn start_check(state: ImportState, outcome: Arc<ReadOutcome>, inputs: (Schem
         spawn_local(async move {
             // Not in the same task as the read file's first showing.
             yield_now().await;
+            let finishing = now_ms();
             let prepared = early.into_prepared();
+            timing::measure("check: finishing the check made while reading", now_ms() - finishing);
             timing::measure("check: every row (checked while reading)", now_ms() - started);
             if state.check_generation.get_value() == generation {
                 set_checked(state, outcome, prepared).await;
@@ -362,9 +366,11 @@ pub fn start_check(state: ImportState, outcome: Arc<ReadOutcome>, inputs: (Schem
 
 /// Shows `prepared`, the check of `outcome`, in place of the check before (then released).
 async fn set_checked(state: ImportState, outcome: Arc<ReadOutcome>, prepared: Prepared) {
+    let showing = now_ms();
     let previous = state.checked.with_untracked(|c| c.as_ref().map(|(_, v)| Arc::clone(&v.0)));
     state.checked.set(Some((outcome, Validated::new(prepared))));
     state.checking.set(None);
+    timing::measure("show: the rows checked", now_ms() - showing);
     if let Some(previous) = previous {
         release(previous).await;
     }
