@@ -367,16 +367,18 @@ fn lowered_hash(entity: Entity, key: &str) -> Option<u64> {
     Some(xxhash_rust::xxh3::xxh3_64(lower.get(..used)?))
 }
 
-/// Tables of a key's hash → the row it was first seen on (`RowChecker::first_key`), `SHARDS` of them, one for
-/// each value of the hash's top byte. A table that grows moves its keys at once: one table of a million keys took
-/// about 100 ms of the page's time to grow, a task too long; one of these moves a few thousand. So no table needs
-/// room set aside before the number of rows is known (rows checked as they are read, `engine::EarlyCheck`).
+/// Tables of a key's hash → the row it was first seen on (`RowChecker::first_key`), `SHARDS` of them, picked by the
+/// hash's top bits. A table that grows moves its keys at once: one table of a million keys took about 100 ms of the
+/// page's time to grow, a task too long; one of these moves a few thousand. So no room needs setting aside before
+/// the number of rows is known (rows checked as they are read, `engine::EarlyCheck`).
 struct FirstRows {
     shards: Vec<HashMap<[u32; 2], u32, BuildHasherDefault<Prehashed>>>,
 }
 
-/// Key tables in `FirstRows`: one per value of a byte.
-const SHARDS: usize = 256;
+/// Key tables in `FirstRows`. Each holds a power of two of slots, at most 7/8 of them used: with 320 tables, 1 and
+/// 2 million keys fill 76% of their slots (4,096 and 8,192 a table; 17 and 34 MB in all, where one table of 2
+/// million keys takes 4 million slots, 54 MB), and the fullest of them stays under 7/8 by far.
+const SHARDS: usize = 320;
 
 impl FirstRows {
     fn new() -> FirstRows {
@@ -385,18 +387,18 @@ impl FirstRows {
 
     /// Makes room for about `rows` keys in all (a table that gets more than its share grows a little).
     fn reserve(&mut self, rows: usize) {
-        let share = rows / SHARDS + rows / SHARDS / 8;
+        let share = rows / SHARDS + rows / SHARDS / 16;
         for shard in &mut self.shards {
             shard.reserve(share.saturating_sub(shard.len()));
         }
     }
 
-    /// The place of the key with 64-bit `hash`. The top byte picks the table; the table's own hashing reads the
-    /// other bytes (`Prehashed` puts bits 32-39 on top, for the tag of each slot, and bits 0-31 at the bottom, for
-    /// the slot).
+    /// The place of the key with 64-bit `hash`. Bits 40-63 pick the table; the table's own hashing reads the
+    /// others (`Prehashed` puts bits 32-39 on top, for the tag of each slot, and bits 0-31 at the bottom, for the
+    /// slot).
     fn entry(&mut self, hash: u64) -> Entry<'_, [u32; 2], u32> {
-        let shard = (hash >> 56) as usize % SHARDS;
-        self.shards[shard].entry([(hash >> 32) as u32, hash as u32])
+        let shard = (((hash >> 40) * SHARDS as u64) >> 24) as usize;
+        self.shards[shard.min(SHARDS - 1)].entry([(hash >> 32) as u32, hash as u32])
     }
 }
 
@@ -717,6 +719,22 @@ mod tests {
         ];
         let p = prepare(&t, &schema, &m, &Edits::new(), &read);
         assert_eq!((p.report.valid, p.report.invalid, p.report.warnings), (1, 1, 1));
+    }
+
+    #[test]
+    fn a_million_keys_fill_every_key_table_to_the_same_size() {
+        let mut first = FirstRows::new();
+        for i in 0..1_000_000u32 {
+            let hash = key_hash(&format!("person{i}@example.com"));
+            assert!(matches!(first.entry(hash), Entry::Vacant(_)), "{i}");
+            if let Entry::Vacant(place) = first.entry(hash) {
+                place.insert(i);
+            }
+        }
+        let sizes: Vec<usize> = first.shards.iter().map(HashMap::len).collect();
+        assert_eq!(sizes.iter().sum::<usize>(), 1_000_000);
+        // 4,096 slots each, 3,584 of them usable: none had to double.
+        assert!(first.shards.iter().all(|s| s.capacity() == 3584), "{:?}", sizes.iter().max());
     }
 
     #[test]

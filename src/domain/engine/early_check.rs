@@ -32,17 +32,12 @@ use crate::domain::structure::{FOOTER_ROWS_MAX, HEAD_ROWS};
 use crate::domain::suggest::suggest_sources;
 use crate::domain::table::{CheckedBlock, Record, Table};
 
-/// The most keys room is set aside for from an estimate: about CSM's ceiling (the key tables grow beyond it).
-const RESERVE_MAX: usize = 2_500_000;
-
 /// The check of one read, from its first records on.
 pub struct EarlyCheck {
     schema: Schema,
     header_row: Option<u64>,
-    /// Records taken so far, the bytes of their text, and the file's size.
+    /// Records taken so far.
     seen: usize,
-    text_bytes: usize,
-    file_bytes: u64,
     stage: Stage,
 }
 
@@ -86,22 +81,13 @@ pub struct CheckedWhileReading {
 impl EarlyCheck {
     /// Checking for `schema` (with its suggested mapping), the file read with `options`.
     pub fn new(schema: Schema, options: &ReadOptions) -> EarlyCheck {
-        EarlyCheck {
-            schema,
-            header_row: options.header_row,
-            seen: 0,
-            text_bytes: 0,
-            file_bytes: 0,
-            stage: Stage::Looking(Vec::new()),
-        }
+        EarlyCheck { schema, header_row: options.header_row, seen: 0, stage: Stage::Looking(Vec::new()) }
     }
 
-    /// Takes the records of `block`, the next block of a file of `file_bytes` bytes, to be checked (`work`).
-    pub fn take(&mut self, block: &CheckedBlock<'_>, file_bytes: u64) {
+    /// Takes the records of `block`, the next block of the file, to be checked (`work`).
+    pub fn take(&mut self, block: &CheckedBlock<'_>) {
         let first = self.seen;
         self.seen += block.rows();
-        self.text_bytes += block.text_len();
-        self.file_bytes = file_bytes;
         match &mut self.stage {
             Stage::Looking(head) => head.extend(block.records()),
             Stage::Checking(checking) => {
@@ -131,13 +117,7 @@ impl EarlyCheck {
         if let Stage::Looking(head) = &mut self.stage {
             if head.len() >= HEAD_ROWS {
                 let head = std::mem::take(head);
-                // Room for the keys of the rows to come, from the text of those so far (a record's text is its
-                // line without quotes and delimiters, so this errs high): the key tables then grow little, and
-                // leave few freed tables behind in the page's memory.
-                let rows = self.seen as f64 * self.file_bytes as f64 / self.text_bytes.max(1) as f64;
-                let reserve = ((rows * 1.125) as usize).min(RESERVE_MAX);
                 self.stage = self.start(&head[..HEAD_ROWS]).map_or(Stage::Off, |mut checking| {
-                    checking.checker.reserve(reserve);
                     for (index, record) in head.into_iter().enumerate() {
                         checking.add(index, record);
                     }
@@ -210,7 +190,7 @@ impl EarlyCheck {
 
     /// The records taken so far are void (the scan starts again).
     pub fn restart(&mut self) {
-        (self.seen, self.text_bytes, self.stage) = (0, 0, Stage::Looking(Vec::new()));
+        (self.seen, self.stage) = (0, Stage::Looking(Vec::new()));
     }
 
     /// The check finished over `outcome`'s table (the waiting records that are data checked): `None` when the guess

@@ -150,19 +150,19 @@ impl ReadJob {
                     early.take(&block);
                 }
                 if let Some(check) = self.check.as_mut() {
-                    check.take(&block, self.size);
+                    check.take(&block);
                 }
                 self.records.push_checked(block);
             }
             ScanMessage::Packed { progress, block } => {
                 self.stage = Stage::Remote(progress);
-                let (early, check, size) = (self.early.as_mut(), self.check.as_mut(), self.size);
+                let (early, check) = (self.early.as_mut(), self.check.as_mut());
                 let seen = |block: &CheckedBlock<'_>| {
                     if let Some(early) = early {
                         early.take(block);
                     }
                     if let Some(check) = check {
-                        check.take(block, size);
+                        check.take(block);
                     }
                 };
                 self.records.push_packed_seen(block, seen).ok_or(WireError::Garbled)?;

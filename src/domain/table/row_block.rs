@@ -236,11 +236,6 @@ impl<'a> CheckedBlock<'a> {
         self.cells
     }
 
-    /// Bytes of the records' text.
-    pub fn text_len(&self) -> usize {
-        self.text.len()
-    }
-
     /// The records, sharing one copy of the text (kept as the checked text it is).
     pub fn records(&self) -> Vec<Record> {
         let block = Arc::new(BlockText::laid_out(Text::Checked(self.text.to_owned()), self.laid.clone()));
