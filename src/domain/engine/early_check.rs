@@ -114,16 +114,8 @@ impl EarlyCheck {
     /// the first time, slow in a browser that has not optimised it yet); else checks at most `rows` of the records
     /// waiting, in file order. A block's rows are checked a few at a time so no turn of the page takes long.
     pub fn work(&mut self, rows: usize) {
-        if let Stage::Looking(head) = &mut self.stage {
-            if head.len() >= HEAD_ROWS {
-                let head = std::mem::take(head);
-                self.stage = self.start(&head[..HEAD_ROWS]).map_or(Stage::Off, |mut checking| {
-                    for (index, record) in head.into_iter().enumerate() {
-                        checking.add(index, record);
-                    }
-                    Stage::Checking(Box::new(checking))
-                });
-            }
+        if matches!(self.stage, Stage::Looking(_)) {
+            self.start_when_ready();
             return;
         }
         let surely_data = self.seen.saturating_sub(FOOTER_ROWS_MAX + 1);
@@ -137,6 +129,21 @@ impl EarlyCheck {
                     }
                     None => break,
                 }
+            }
+        }
+    }
+
+    /// Starts the check, when the first `HEAD_ROWS` records are in and it has not started yet.
+    fn start_when_ready(&mut self) {
+        if let Stage::Looking(head) = &mut self.stage {
+            if head.len() >= HEAD_ROWS {
+                let head = std::mem::take(head);
+                self.stage = self.start(&head[..HEAD_ROWS]).map_or(Stage::Off, |mut checking| {
+                    for (index, record) in head.into_iter().enumerate() {
+                        checking.add(index, record);
+                    }
+                    Stage::Checking(Box::new(checking))
+                });
             }
         }
     }
@@ -196,8 +203,8 @@ impl EarlyCheck {
     /// The check finished over `outcome`'s table (the waiting records that are data checked): `None` when the guess
     /// did not hold for the table (its header, its rows, the rows reading rejected, a date order).
     pub fn complete(mut self, outcome: &ReadOutcome) -> Option<CheckedWhileReading> {
-        // Started, if it was not yet (a file taken whole before any work).
-        self.work(0);
+        // A file taken whole before any work.
+        self.start_when_ready();
         let Stage::Checking(mut checking) = self.stage else {
             return None;
         };

@@ -3,11 +3,11 @@
 //!
 //! Owns only the layout and the lookup of one value. Invariants: the ends of a row are non-decreasing, lie
 //! within `text` and on character boundaries (they are where the packed values ended), and a row's first value
-//! starts at its `start`. Text that comes checked stays a `String`; else the text is kept as bytes and a value is read as UTF-8 when it is asked for: a block's
-//! text was checked when it was laid out or taken from the worker (`RowBlock::check`), and a pass reads a few of
-//! a row's values, so reading each one costs less than checking the whole text at every unpacking (which took
-//! 0.35 s of the page's time for a 1M-row file in the browser, by `bench.sh --profile`). A value that would not
-//! read, which cannot happen, reads as nothing.
+//! starts at its `start`. Text that comes checked stays a `String`. Else it is kept as bytes and a value is read
+//! as UTF-8 when it is asked for: a block's text was checked when it was laid out or taken from the worker
+//! (`RowBlock::check`), and a pass reads a few of a row's values, so reading each one costs less than checking
+//! the whole text at every unpacking (which took 0.35 s of the page's time for a 1M-row file in the browser, by
+//! `bench.sh --profile`). A value that would not read, which cannot happen, reads as nothing.
 
 /// Where one row's values are.
 #[derive(Clone, Copy, Debug)]
@@ -29,7 +29,7 @@ pub(super) enum Text {
 }
 
 impl Text {
-    fn bytes(&self) -> &[u8] {
+    pub(super) fn bytes(&self) -> &[u8] {
         match self {
             Text::Checked(text) => text.as_bytes(),
             Text::Bytes(bytes) => bytes,
@@ -103,19 +103,9 @@ pub struct BlockText {
 }
 
 impl BlockText {
-    /// A block of `text`, with its rows to be added by `push_row` in order.
-    pub(super) fn new(text: Text, rows: usize, cells: usize) -> BlockText {
-        BlockText { text, layout: Layout::with_capacity(rows, cells) }
-    }
-
-    /// A block of `text` laid out already.
+    /// A block of `text` laid out (`Layout::push_row` over that text).
     pub(super) fn laid_out(text: Text, layout: Layout) -> BlockText {
         BlockText { text, layout }
-    }
-
-    /// Adds the next row (`Layout::push_row`).
-    pub(super) fn push_row(&mut self, lengths: impl Iterator<Item = u64>) -> Option<()> {
-        self.layout.push_row(self.text.bytes(), lengths)
     }
 
     /// How many values row `row` has.

@@ -10,7 +10,7 @@
 use std::sync::Arc;
 
 use super::block_text::{BlockText, Layout, Text};
-use super::{varint, Cells, Position, Record, BLOCK_ROWS};
+use super::{varint, Cells, Position, Record};
 
 /// Records in layout-and-text form.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -128,7 +128,7 @@ impl RowBlock {
 
     /// The records, sharing one copy of the text.
     pub fn records(&self) -> Vec<Record> {
-        records(&self.layout, Text::Bytes(self.text.clone()), self.cells.1)
+        records(&self.layout, Text::Bytes(self.text.clone()))
     }
 
     /// The block as bytes for a message: records, layout length, layout, text.
@@ -148,34 +148,11 @@ impl RowBlock {
         let body = bytes.get(16..)?;
         let layout = body.get(..layout_len)?;
         let text = simdutf8::basic::from_utf8(body.get(layout_len..)?).ok()?;
-        // A record takes at least three bytes of layout: no more room is set aside than the bytes can hold.
-        let mut laid = Layout::with_capacity(rows.min(layout.len() / 3), layout.len());
-        let mut positions = Vec::with_capacity(rows.min(layout.len() / 3));
-        let (mut at, mut before, mut cells) = (0, Position { row: 0, line: 0 }, (usize::MAX, 0));
-        while at < layout.len() {
-            let row = varint::read(layout, &mut at)?;
-            let line = varint::read(layout, &mut at)?;
-            let count = usize::try_from(varint::read(layout, &mut at)?).ok()?;
-            let mut failed = false;
-            let lengths = (0..count).map_while(|_| {
-                let length = varint::read(layout, &mut at);
-                failed |= length.is_none();
-                length
-            });
-            laid.push_row(text.as_bytes(), lengths)?;
-            if failed {
-                return None;
-            }
-            before = Position { row: before.row.wrapping_add(row), line: before.line.wrapping_add(line) };
-            positions.push(before);
-            cells = (cells.0.min(count), cells.1.max(count));
-        }
+        let (laid, positions, cells) = read_layout(layout, text.as_bytes())?;
         (laid.rows() == rows && laid.text_end() == text.len()).then_some(CheckedBlock {
             body,
             layout: layout_len,
             text,
-            rows,
-            before,
             cells,
             laid,
             positions,
@@ -196,8 +173,6 @@ pub struct CheckedBlock<'a> {
     layout: usize,
     /// The text after the layout (checked UTF-8).
     text: &'a str,
-    rows: usize,
-    before: Position,
     cells: (usize, usize),
     /// The layout as read by `check`, and each record's position.
     laid: Layout,
@@ -223,7 +198,7 @@ impl<'a> CheckedBlock<'a> {
 
     /// Records in the block.
     pub fn rows(&self) -> usize {
-        self.rows
+        self.positions.len()
     }
 
     /// The layout followed by the text (what is compressed), and where the text starts.
@@ -238,9 +213,7 @@ impl<'a> CheckedBlock<'a> {
 
     /// The records, sharing one copy of the text (kept as the checked text it is).
     pub fn records(&self) -> Vec<Record> {
-        let block = Arc::new(BlockText::laid_out(Text::Checked(self.text.to_owned()), self.laid.clone()));
-        let records = self.positions.iter().enumerate();
-        records.map(|(row, pos)| Record { pos: *pos, cells: Cells::in_block(&block, row) }).collect()
+        records_of(Text::Checked(self.text.to_owned()), self.laid.clone(), &self.positions)
     }
 
     /// The block, copied out of the message.
@@ -249,28 +222,54 @@ impl<'a> CheckedBlock<'a> {
         RowBlock {
             layout: layout.to_vec(),
             text: text.to_vec(),
-            rows: self.rows,
-            before: self.before,
+            rows: self.positions.len(),
+            before: self.positions.last().copied().unwrap_or(Position { row: 0, line: 0 }),
             cells: self.cells,
         }
     }
 }
 
-/// The records of a block from its layout and text, sharing one copy of the text (at most `widest` cells each).
-/// The layout and text are ones this module built or checked (`check`): reading them cannot fail.
-pub(super) fn records(layout: &[u8], text: Text, widest: usize) -> Vec<Record> {
-    let mut block = BlockText::new(text, BLOCK_ROWS, BLOCK_ROWS * widest.min(1 << 12));
-    let mut positions = Vec::with_capacity(BLOCK_ROWS);
-    let (mut at, mut pos) = (0, Position { row: 0, line: 0 });
+/// The records of a block from its layout and text, sharing one copy of the text. The layout and text are ones
+/// this module built or checked (`check`): reading them cannot fail.
+pub(super) fn records(layout: &[u8], text: Text) -> Vec<Record> {
+    let (laid, positions, _) = read_layout(layout, text.bytes()).expect("a block's layout reads as written");
+    records_of(text, laid, &positions)
+}
+
+/// The records at `positions`, laid out in `text` as `laid` says, sharing the text.
+fn records_of(text: Text, laid: Layout, positions: &[Position]) -> Vec<Record> {
+    let block = Arc::new(BlockText::laid_out(text, laid));
+    let records = positions.iter().enumerate();
+    records.map(|(row, pos)| Record { pos: *pos, cells: Cells::in_block(&block, row) }).collect()
+}
+
+/// A block's layout read whole against its `text`: where each value ends, each record's position, and the fewest
+/// and the most values of a record. `None` when a number does not read, or a value runs past the text or cuts a
+/// character. The one reader of the layout's numbers, for a block from the worker (`check`) and one unpacked.
+fn read_layout(layout: &[u8], text: &[u8]) -> Option<(Layout, Vec<Position>, (usize, usize))> {
+    // A record takes at least three bytes of layout, a value at least one.
+    let mut laid = Layout::with_capacity(layout.len() / 3, layout.len());
+    let mut positions = Vec::with_capacity(layout.len() / 3);
+    let (mut at, mut before, mut cells) = (0, Position { row: 0, line: 0 }, (usize::MAX, 0));
     while at < layout.len() {
-        let mut next = || varint::read(layout, &mut at).expect("a block's layout reads as written");
-        pos = Position { row: pos.row.wrapping_add(next()), line: pos.line.wrapping_add(next()) };
-        let count = next();
-        block.push_row((0..count).map(|_| next())).expect("a block's cells end where they did");
-        positions.push(pos);
+        let row = varint::read(layout, &mut at)?;
+        let line = varint::read(layout, &mut at)?;
+        let count = usize::try_from(varint::read(layout, &mut at)?).ok()?;
+        let mut failed = false;
+        let lengths = (0..count).map_while(|_| {
+            let length = varint::read(layout, &mut at);
+            failed |= length.is_none();
+            length
+        });
+        laid.push_row(text, lengths)?;
+        if failed {
+            return None;
+        }
+        before = Position { row: before.row.wrapping_add(row), line: before.line.wrapping_add(line) };
+        positions.push(before);
+        cells = (cells.0.min(count), cells.1.max(count));
     }
-    let block = Arc::new(block);
-    positions.into_iter().enumerate().map(|(row, pos)| Record { pos, cells: Cells::in_block(&block, row) }).collect()
+    Some((laid, positions, cells))
 }
 
 #[cfg(test)]

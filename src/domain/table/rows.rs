@@ -321,7 +321,7 @@ impl Block {
         // broken invariant, not a file problem, so it is not turned into a finding.
         let mut bytes = lz4_flex::block::decompress(&self.packed, self.unpacked).expect("a block unpacks as packed");
         let text = bytes.split_off(self.layout.min(bytes.len()));
-        records(&bytes, Text::Bytes(text), self.cells.1)
+        records(&bytes, Text::Bytes(text))
     }
 }
 
