@@ -2,7 +2,8 @@
 //! (`ValidateJob`), export (`ExportJob`), with MB/s and rows/s for each. For finding where time goes with a native
 //! profiler (`perf record`); the browser figures come from `scripts/bench.sh`. Not a test.
 //!
-//!   cargo run --release --example profile_read_check -- bench-out/contacts-1000000.csv [--scan-only | --check-only]
+//!   cargo run --release --example profile_read_check -- bench-out/contacts-1000000.csv [--scan-only | --scan-packing |
+//!       --check-only | --early]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -22,9 +23,11 @@ struct Counting;
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
+static CALLS: AtomicUsize = AtomicUsize::new(0);
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        CALLS.fetch_add(1, Ordering::Relaxed);
         let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
         PEAK.fetch_max(live, Ordering::Relaxed);
         unsafe { System.alloc(layout) }
@@ -48,9 +51,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mb = bytes.len() as f64 / 1e6;
     println!("{path}: {mb:.1} MB");
 
-    if std::env::args().nth(2).as_deref() == Some("--scan-only") {
+    let scan_only = std::env::args().nth(2).as_deref() == Some("--scan-only");
+    // `--scan-packing`: the worker's scan packing every full block, as it does while the page is behind.
+    let scan_packing = std::env::args().nth(2).as_deref() == Some("--scan-packing");
+    if scan_only || scan_packing {
         let started = Instant::now();
         let mut scan = RemoteScan::new(bytes.len() as u64, &ScanRequest::default())?.with_chunk(1 << 20);
+        scan.set_packing(scan_packing);
         let mut sent = 0;
         while !scan.is_finished() {
             let range = scan.wants();
@@ -170,10 +177,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 fn report(what: &str, started: Instant, mb: f64, rows: usize) {
     let s = started.elapsed().as_secs_f64();
     let (live, peak) = (LIVE.load(Ordering::Relaxed) as f64 / 1e6, PEAK.load(Ordering::Relaxed) as f64 / 1e6);
+    let calls = CALLS.swap(0, Ordering::Relaxed) as f64;
     println!(
-        "{what:>14}: {s:6.2} s  {:7.1} MB/s  {:>10.0} rows/s   heap {live:7.1} MB after, peak {peak:7.1} MB",
+        "{what:>14}: {s:6.2} s  {:7.1} MB/s  {:>10.0} rows/s   heap {live:7.1} MB after, peak {peak:7.1} MB, {:.1} allocations a row",
         mb / s,
-        rows as f64 / s
+        rows as f64 / s,
+        calls / rows.max(1) as f64
     );
     reset_peak();
 }

@@ -7,6 +7,8 @@
 //! value is exactly what to write to CSM; a suggested `fix` always checks as `Valid` itself (and is given in its
 //! normalised form).
 
+use std::borrow::Cow;
+
 use super::report::Problem;
 
 mod boolean;
@@ -23,12 +25,13 @@ pub use email::check_email;
 pub use number::check_number;
 pub use phone::check_phone;
 
-/// The result of checking one cell.
+/// The result of checking one cell (`'a`: the cell's text, which a value kept as written borrows).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Checked {
+pub enum Checked<'a> {
     Empty,
-    /// The normalised value to write to CSM.
-    Valid(String),
+    /// The normalised value to write to CSM: the cell's own text when it is kept as written (no copy of it for
+    /// every cell of a big file), a new string when normalising changed it.
+    Valid(Cow<'a, str>),
     /// What is wrong, and a replacement the admin can accept when one can be worked out.
     Invalid {
         problem: Problem,
@@ -38,11 +41,21 @@ pub enum Checked {
 
 /// The cell without surrounding whitespace (including non-breaking spaces), byte-order marks and zero-width spaces.
 pub fn trim_cell(raw: &str) -> &str {
+    // Most cells start and end with a printable ASCII character: nothing to trim, no look at characters.
+    let printable = |b: Option<&u8>| b.is_some_and(|b| (b'!'..=b'~').contains(b));
+    if printable(raw.as_bytes().first()) && printable(raw.as_bytes().last()) {
+        return raw;
+    }
     raw.trim_matches(|c: char| c.is_whitespace() || matches!(c, '\u{feff}' | '\u{200b}'))
 }
 
 /// Trims, then answers `Empty`, `Valid(valid(s))` or `Invalid` with `fix(s)`.
-fn verdict(raw: &str, problem: Problem, valid: fn(&str) -> Option<String>, fix: fn(&str) -> Option<String>) -> Checked {
+fn verdict<'a>(
+    raw: &'a str,
+    problem: Problem,
+    valid: fn(&str) -> Option<Cow<'_, str>>,
+    fix: fn(&str) -> Option<String>,
+) -> Checked<'a> {
     let s = trim_cell(raw);
     if s.is_empty() {
         return Checked::Empty;
@@ -57,10 +70,10 @@ fn no_fix(_: &str) -> Option<String> {
     None
 }
 
-pub fn check_text(raw: &str) -> Checked {
+pub fn check_text(raw: &str) -> Checked<'_> {
     match trim_cell(raw) {
         "" => Checked::Empty,
-        s => Checked::Valid(s.to_string()),
+        s => Checked::Valid(Cow::Borrowed(s)),
     }
 }
 
@@ -69,15 +82,15 @@ mod tests {
     use super::*;
     use crate::domain::dates::{DateFormat, DateSep, YearDigits};
 
-    pub(super) fn valid(v: &str) -> Checked {
+    pub(super) fn valid(v: &str) -> Checked<'_> {
         Checked::Valid(v.into())
     }
 
-    pub(super) fn fixed(problem: Problem, fix: &str) -> Checked {
+    pub(super) fn fixed(problem: Problem, fix: &str) -> Checked<'static> {
         Checked::Invalid { problem, fix: Some(fix.into()) }
     }
 
-    pub(super) fn unfixable(problem: Problem) -> Checked {
+    pub(super) fn unfixable(problem: Problem) -> Checked<'static> {
         Checked::Invalid { problem, fix: None }
     }
 
@@ -103,7 +116,7 @@ mod tests {
 
     #[test]
     fn every_fix_checks_as_valid_in_its_normalised_form() {
-        type Check = fn(&str) -> Checked;
+        type Check = fn(&str) -> Checked<'_>;
         let checks: [(Check, &[&str]); 4] = [
             (check_email, &["MAILTO:A@B.CO", "x <Y@Z.io>", "a at b dot io", "a@b.io;"]),
             (check_url, &["example.com", "http:/example.com", "'www.x.org/a b'"]),
@@ -113,10 +126,10 @@ mod tests {
         for (check, inputs) in checks {
             for input in inputs {
                 let Checked::Invalid { fix: Some(fix), .. } = check(input) else { panic!("{input} has no fix") };
-                assert_eq!(check(&fix), Checked::Valid(fix.clone()), "{input} → {fix}");
+                assert_eq!(check(&fix), Checked::Valid(fix.as_str().into()), "{input} → {fix}");
             }
         }
         let Checked::Invalid { fix: Some(fix), .. } = check_date("13/01/2024", DateFormat::Iso) else { panic!() };
-        assert_eq!(check_date(&fix, DateFormat::Iso), Checked::Valid(fix.clone()));
+        assert_eq!(check_date(&fix, DateFormat::Iso), Checked::Valid(fix.as_str().into()));
     }
 }

@@ -5,6 +5,7 @@
 //! date-order questions. It does not write files (`export`) or decide the mapping (`suggest`). Invariant: a row is
 //! rejected exactly when it has at least one error-severity issue; nothing is dropped without an issue.
 
+use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -214,7 +215,7 @@ impl RowChecker {
             let (input, _) = self.normaliser.raw(i, record, &row_edits);
             let (mut found, output) = match self.normaliser.check(i, &input) {
                 Ok(v) => (Vec::new(), v),
-                Err(problems) => (problems, String::new()),
+                Err(problems) => (problems, Cow::Borrowed("")),
             };
             let f = &self.normaliser.fields()[i];
             if f.role == FieldRole::Key && found.is_empty() {
@@ -233,8 +234,10 @@ impl RowChecker {
                     }
                 }
             }
-            if found.is_empty() && !f.options.is_empty() && !output.is_empty() {
-                options.push((i, output));
+            // An option already used needs no second look (most cells: the same few options again and again).
+            let new_option = !f.options.is_empty() && !output.is_empty() && !self.options_used[i].contains(&*output);
+            if found.is_empty() && new_option {
+                options.push((i, output.into_owned()));
             }
             for (problem, fix) in found {
                 issues.push(Issue {
@@ -250,10 +253,6 @@ impl RowChecker {
         let rejected = read_rejected || issues[first_finding..].iter().any(|i| i.severity() == Severity::Error);
         if !rejected {
             for (i, output) in options {
-                // Most cells hold one option, met many times before: no splitting then.
-                if self.options_used[i].contains(output.as_str()) {
-                    continue;
-                }
                 for option in output.split(MULTI_VALUE_SEPARATOR) {
                     if !self.options_used[i].contains(option) {
                         self.options_used[i].insert(option.to_owned());
@@ -449,12 +448,12 @@ fn date_plan(
 }
 
 /// Checks one raw value for field `f`: the normalised output, or the problems with their fixes.
-fn check_value(
-    f: &Field,
-    raw: &str,
+fn check_value<'a>(
+    f: &'a Field,
+    raw: &'a str,
     plan: Option<&DatePlan>,
     mapping: &Mapping,
-) -> Result<String, Vec<(Problem, Option<String>)>> {
+) -> Result<Cow<'a, str>, Vec<(Problem, Option<String>)>> {
     let checked = match f.kind {
         FieldType::Text => check::check_text(raw),
         FieldType::Email => check::check_email(raw),
@@ -466,13 +465,13 @@ fn check_value(
         FieldType::Select | FieldType::Multiselect => return check_options(f, raw, mapping),
     };
     match checked {
-        Checked::Empty => Ok(String::new()),
+        Checked::Empty => Ok(Cow::Borrowed("")),
         Checked::Valid(v) => Ok(v),
         Checked::Invalid { problem, fix } => Err(vec![(problem, fix)]),
     }
 }
 
-fn check_date(raw: &str, plan: Option<&DatePlan>) -> Checked {
+fn check_date<'a>(raw: &'a str, plan: Option<&DatePlan>) -> Checked<'a> {
     if raw.trim().is_empty() {
         return Checked::Empty;
     }
@@ -490,23 +489,32 @@ fn check_date(raw: &str, plan: Option<&DatePlan>) -> Checked {
 }
 
 /// Select and multi-select: each part through the value map; unknown values are findings with a suggested option.
-fn check_options(f: &Field, raw: &str, mapping: &Mapping) -> Result<String, Vec<(Problem, Option<String>)>> {
+///
+/// The output borrows the field's own option when the cell chooses one (the usual cell): no string is made for it.
+fn check_options<'a>(
+    f: &'a Field,
+    raw: &str,
+    mapping: &Mapping,
+) -> Result<Cow<'a, str>, Vec<(Problem, Option<String>)>> {
     let map = mapping.values.get(&f.name);
     let split = if f.kind == FieldType::Multiselect { map.and_then(|m| m.split) } else { None };
-    let mut chosen: Vec<String> = Vec::new();
+    let mut chosen: Vec<&'a str> = Vec::new();
     let mut problems = Vec::new();
     for part in split_cell(raw, split) {
-        let option = match map.and_then(|m| m.options.get(part)) {
+        let mapped = match map.and_then(|m| m.options.get(part)) {
             Some(None) => continue,
-            Some(Some(o)) if f.options.contains(o) => Some(o.clone()),
-            _ => f.options.iter().find(|o| o.as_str() == part).cloned(),
+            Some(Some(o)) => Some(o.as_str()),
+            None => None,
         };
+        // The option the value is mapped to when the field has it, else the value itself when it is an option.
+        let known = |value: &str| f.options.iter().find(|o| o.as_str() == value);
+        let option = mapped.and_then(known).or_else(|| known(part));
         match option {
             Some(o) if f.kind == FieldType::Multiselect && o.contains(MULTI_VALUE_SEPARATOR) => {
-                problems.push((Problem::ValueContainsPipe { value: o }, None));
+                problems.push((Problem::ValueContainsPipe { value: o.clone() }, None));
             }
             Some(o) => {
-                if !chosen.contains(&o) {
+                if !chosen.contains(&o.as_str()) {
                     chosen.push(o);
                 }
             }
@@ -517,10 +525,11 @@ fn check_options(f: &Field, raw: &str, mapping: &Mapping) -> Result<String, Vec<
         chosen.truncate(1);
     }
     if problems.is_empty() {
-        // One option (the usual cell) is the value as it is: no joining.
-        Ok(match chosen.len() {
-            1 => chosen.swap_remove(0),
-            _ => chosen.join(MULTI_VALUE_SEPARATOR.encode_utf8(&mut [0; 4])),
+        // One option (the usual cell) is the option itself: no joining, no copy.
+        Ok(match chosen[..] {
+            [] => Cow::Borrowed(""),
+            [one] => Cow::Borrowed(one),
+            _ => Cow::Owned(chosen.join(MULTI_VALUE_SEPARATOR.encode_utf8(&mut [0; 4]))),
         })
     } else {
         Err(problems)

@@ -4,20 +4,22 @@
 //! Invariant: a valid boolean is always exactly `true` or `false`; an unknown word gets no fix, since guessing a
 //! yes or a no would change the data.
 
+use std::borrow::Cow;
+
 use super::{no_fix, verdict, Checked};
 use crate::domain::report::Problem;
 
-pub fn check_boolean(raw: &str) -> Checked {
+pub fn check_boolean(raw: &str) -> Checked<'_> {
     verdict(raw, Problem::InvalidBoolean, valid_boolean, no_fix)
 }
 
-fn valid_boolean(s: &str) -> Option<String> {
+fn valid_boolean(s: &str) -> Option<Cow<'_, str>> {
     let value = match s.to_lowercase().as_str() {
         "true" | "yes" | "y" | "1" | "t" | "on" | "checked" => "true",
         "false" | "no" | "n" | "0" | "f" | "off" | "unchecked" => "false",
         _ => return None,
     };
-    Some(value.to_string())
+    Some(Cow::Borrowed(value))
 }
 
 #[cfg(test)]

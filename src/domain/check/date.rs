@@ -12,13 +12,13 @@ use crate::domain::dates::{iso, DateFormat, DateSep, YearDigits};
 use crate::domain::report::Problem;
 
 /// Reads the value in the column's format and writes it as `YYYY-MM-DD`.
-pub fn check_date(raw: &str, format: DateFormat) -> Checked {
+pub fn check_date(raw: &str, format: DateFormat) -> Checked<'_> {
     let s = trim_cell(raw);
     if s.is_empty() {
         return Checked::Empty;
     }
     match format.parse(s) {
-        Some(date) => Checked::Valid(iso(date)),
+        Some(date) => Checked::Valid(iso(date).into()),
         None => Checked::Invalid { problem: Problem::InvalidDate, fix: unambiguous_date(s).map(iso) },
     }
 }

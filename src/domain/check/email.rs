@@ -5,33 +5,43 @@
 //! never tries to split two addresses in one cell. Invariant: a fix is only offered when it passes `valid_email`.
 //! The domain rule is shared with the URL check through [`is_domain`].
 
+use std::borrow::Cow;
+
 use super::{verdict, Checked};
 use crate::domain::report::Problem;
 
-pub fn check_email(raw: &str) -> Checked {
+pub fn check_email(raw: &str) -> Checked<'_> {
     verdict(raw, Problem::InvalidEmail, valid_email, email_fix)
 }
 
-fn valid_email(s: &str) -> Option<String> {
-    let (local, domain) = s.split_once('@')?;
+fn valid_email(s: &str) -> Option<Cow<'_, str>> {
+    // `@` is one byte in UTF-8, never part of another character: a byte search finds it.
+    let at = s.bytes().position(|b| b == b'@')?;
+    let (local, domain) = (&s[..at], &s[at + 1..]);
     // A character takes at least a byte: a short address needs no count of its characters.
     let short = s.len() <= 254 || s.chars().count() <= 254;
     let ok = short && is_local_part(local) && is_domain(domain);
-    ok.then(|| s.to_string())
+    ok.then_some(Cow::Borrowed(s))
 }
 
 fn is_local_part(local: &str) -> bool {
     if !(1..=64).contains(&local.len()) || local.starts_with('.') || local.ends_with('.') {
         return false;
     }
-    // One look at each character: allowed, and no two dots in a row (no string search per address).
+    // One look at each character: allowed, and no two dots in a row (no string search per address). An ASCII
+    // part (nearly all) is looked at byte by byte.
     let mut after_dot = false;
-    local.chars().all(|c| {
+    let mut allowed = |c: char, ok: bool| {
         let dot = c == '.';
-        let ok = (c.is_alphanumeric() || is_special(c)) && !(dot && after_dot);
+        let ok = ok && !(dot && after_dot);
         after_dot = dot;
         ok
-    })
+    };
+    if local.is_ascii() {
+        local.bytes().all(|b| allowed(char::from(b), b.is_ascii_alphanumeric() || SPECIALS.contains(&b)))
+    } else {
+        local.chars().all(|c| allowed(c, c.is_alphanumeric() || is_special(c)))
+    }
 }
 
 /// The punctuation a local part may hold besides letters and digits.
@@ -44,16 +54,28 @@ fn is_special(c: char) -> bool {
 
 /// At least two dot-separated labels of letters, digits and inner hyphens; the last one is a TLD of 2+ letters.
 pub(super) fn is_domain(domain: &str) -> bool {
+    // An ASCII label (nearly all) is looked at byte by byte; `.` is one byte, never part of another character.
     let is_label = |l: &str| {
         (1..=63).contains(&l.len())
             && !l.starts_with('-')
             && !l.ends_with('-')
-            && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+            && if l.is_ascii() {
+                l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            } else {
+                l.chars().all(|c| c.is_alphanumeric() || c == '-')
+            }
     };
-    let is_tld = |t: &str| (t.chars().nth(1).is_some() && t.chars().all(char::is_alphabetic)) || t.starts_with("xn--");
+    let is_tld = |t: &str| {
+        let letters = if t.is_ascii() {
+            t.len() >= 2 && t.bytes().all(|b| b.is_ascii_alphabetic())
+        } else {
+            t.chars().nth(1).is_some() && t.chars().all(char::is_alphabetic)
+        };
+        letters || t.starts_with("xn--")
+    };
     let mut labels = 0;
     let mut last = "";
-    for label in domain.split('.') {
+    for label in domain.split(['.']) {
         if !is_label(label) {
             return false;
         }
@@ -76,7 +98,7 @@ fn email_fix(s: &str) -> Option<String> {
         .fold(v.to_string(), |v, (from, to)| v.replace(from, to));
     v.retain(|c| !c.is_whitespace());
     let v = v.trim_matches(['"', '\'']).trim_end_matches(['.', ',', ';', ':']);
-    valid_email(v)
+    valid_email(v).map(Cow::into_owned)
 }
 
 fn inside_angle_brackets(s: &str) -> Option<&str> {

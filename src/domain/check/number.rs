@@ -6,15 +6,17 @@
 //! `Empty` (that is `check`). Invariant: a fix is offered only when the grouping is unambiguous and well-formed;
 //! "1,234" is read as a thousand (chosen, as in US exports), "12 34" and "1,23,456" get no fix.
 
+use std::borrow::Cow;
+
 use super::{verdict, Checked};
 use crate::domain::report::Problem;
 
-pub fn check_number(raw: &str) -> Checked {
+pub fn check_number(raw: &str) -> Checked<'_> {
     verdict(raw, Problem::InvalidNumber, valid_number, number_fix)
 }
 
 /// `-12`, `12.5`, `+3` (written without the `+`).
-fn valid_number(s: &str) -> Option<String> {
+fn valid_number(s: &str) -> Option<Cow<'_, str>> {
     let body = s.strip_prefix(['+', '-']).unwrap_or(s);
     let (int, frac) = match body.split_once('.') {
         Some((int, frac)) => (int, Some(frac)),
@@ -22,13 +24,13 @@ fn valid_number(s: &str) -> Option<String> {
     };
     let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
     let ok = digits(int) && frac.is_none_or(digits);
-    ok.then(|| s.strip_prefix('+').unwrap_or(s).to_string())
+    ok.then(|| Cow::Borrowed(s.strip_prefix('+').unwrap_or(s)))
 }
 
 fn number_fix(s: &str) -> Option<String> {
     let (negative, amount) = signed_amount(s)?;
     let plain = ungrouped(amount)?;
-    valid_number(&if negative { format!("-{plain}") } else { plain })
+    valid_number(&if negative { format!("-{plain}") } else { plain }).map(Cow::into_owned)
 }
 
 /// The sign (`-`, `−` or accounting parentheses) and currency removed: "-$1,200" and "(1,200 €)" → (true, "1,200").

@@ -6,22 +6,24 @@
 //! numbers to E.164. Invariant: a valid phone is returned as written; letters are never turned into digits, so
 //! vanity numbers get no fix.
 
+use std::borrow::Cow;
+
 use super::{verdict, Checked};
 use crate::domain::report::Problem;
 
-pub fn check_phone(raw: &str) -> Checked {
+pub fn check_phone(raw: &str) -> Checked<'_> {
     verdict(raw, Problem::InvalidPhone, valid_phone, phone_fix)
 }
 
 /// 5–20 digits with spaces, `-` `.` `/` `(` `)`, a leading `+` and an optional extension. Returned as written.
-fn valid_phone(s: &str) -> Option<String> {
+fn valid_phone(s: &str) -> Option<Cow<'_, str>> {
     let (number, _extension) = split_extension(s);
     let allowed = |(i, c): (usize, char)| {
         c.is_ascii_digit() || c.is_whitespace() || matches!(c, '-' | '.' | '/' | '(' | ')') || (c == '+' && i == 0)
     };
     let digits = number.bytes().filter(u8::is_ascii_digit).count();
     let ok = number.char_indices().all(allowed) && (5..=20).contains(&digits) && balanced_parentheses(number);
-    ok.then(|| s.to_string())
+    ok.then_some(Cow::Borrowed(s))
 }
 
 fn balanced_parentheses(s: &str) -> bool {
@@ -51,7 +53,7 @@ fn split_extension(s: &str) -> (&str, Option<&str>) {
 
 /// A label ("tel:", "Phone:", "Mobile") and trailing words ("(mobile)", "home") removed; Excel's leading `'` too.
 fn phone_fix(s: &str) -> Option<String> {
-    valid_phone(without_trailing_text(without_label(s.trim_start_matches('\''))))
+    valid_phone(without_trailing_text(without_label(s.trim_start_matches('\'')))).map(Cow::into_owned)
 }
 
 fn without_label(s: &str) -> &str {

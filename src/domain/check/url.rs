@@ -5,18 +5,20 @@
 //! re-serialise). Does not trim or decide `Empty` (that is `check`); the domain-name rule is the email one.
 //! Invariant: a valid URL is returned as written, never re-serialised; only a fix may be re-serialised.
 
+use std::borrow::Cow;
+
 use url::{Host, Url};
 
 use super::email::is_domain;
 use super::{verdict, Checked};
 use crate::domain::report::Problem;
 
-pub fn check_url(raw: &str) -> Checked {
+pub fn check_url(raw: &str) -> Checked<'_> {
     verdict(raw, Problem::InvalidUrl, valid_url, url_fix)
 }
 
 /// http(s), a host with a dot (or localhost), no credentials, no spaces. Returned as written, never re-serialised.
-fn valid_url(s: &str) -> Option<String> {
+fn valid_url(s: &str) -> Option<Cow<'_, str>> {
     let scheme_written =
         ["http://", "https://"].iter().any(|p| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)));
     let url = Url::parse(s).ok()?;
@@ -25,7 +27,7 @@ fn valid_url(s: &str) -> Option<String> {
         && url.username().is_empty()
         && url.password().is_none()
         && has_real_host(&url, s);
-    ok.then(|| s.to_string())
+    ok.then_some(Cow::Borrowed(s))
 }
 
 fn has_real_host(url: &Url, written: &str) -> bool {
@@ -45,13 +47,13 @@ fn url_fix(s: &str) -> Option<String> {
     if !s.contains("://") && !s.contains('@') {
         candidates.push(format!("https://{}", s.trim_start_matches('/')));
     }
-    candidates.iter().find_map(|c| valid_url(c).or_else(|| reserialised_url(c)))
+    candidates.iter().find_map(|c| valid_url(c).map(Cow::into_owned).or_else(|| reserialised_url(c)))
 }
 
 fn reserialised_url(s: &str) -> Option<String> {
     let url = Url::parse(s).ok()?;
     matches!(url.host(), Some(Host::Domain(_))).then_some(())?;
-    valid_url(url.as_str())
+    valid_url(url.as_str()).map(Cow::into_owned)
 }
 
 #[cfg(test)]

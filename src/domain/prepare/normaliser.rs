@@ -72,7 +72,11 @@ impl Normaliser {
     pub(crate) fn learn_values(&mut self, record: &Record, met: &mut Vec<Met>) {
         met.resize_with(self.fields.len(), Met::default);
         for ((f, source), met) in self.fields.iter().zip(&self.sources).zip(met.iter_mut()) {
-            let Some(map) = self.mapping.values.get_mut(&f.name).filter(|_| f.kind.has_options()) else {
+            // The kind first: a text field (most) costs no look-up of its name.
+            if !f.kind.has_options() {
+                continue;
+            }
+            let Some(map) = self.mapping.values.get_mut(&f.name) else {
                 continue;
             };
             let raw = source.value_in(&record.cells);
@@ -107,7 +111,7 @@ impl Normaliser {
     }
 
     /// Field `i`'s raw value checked: the value CSM receives, or the problems with their fixes.
-    pub(crate) fn check(&self, i: usize, raw: &str) -> Result<String, Vec<(Problem, Option<String>)>> {
+    pub(crate) fn check<'a>(&'a self, i: usize, raw: &'a str) -> Result<Cow<'a, str>, Vec<(Problem, Option<String>)>> {
         check_value(&self.fields[i], raw, self.plans[i].as_ref(), &self.mapping)
     }
 
@@ -118,7 +122,8 @@ impl Normaliser {
         let cells = (0..self.fields.len())
             .map(|i| {
                 let (input, edited) = self.raw(i, record, &row_edits);
-                let output = if left_out { String::new() } else { self.check(i, &input).unwrap_or_default() };
+                let output =
+                    if left_out { String::new() } else { self.check(i, &input).unwrap_or_default().into_owned() };
                 let name = self.fields[i].name.as_str();
                 let has_issue = issues.iter().any(|issue| issue.field.as_deref() == Some(name));
                 OutCell { input: input.into_owned(), output, has_issue, edited }
