@@ -10,6 +10,7 @@ use super::components::step_section::StepSection;
 use super::components::work_status::WorkStatus;
 use super::state::{ImportState, Step};
 use super::steps::{api::ApiStep, export::ExportStep, map::MapStep, review::ReviewStep, upload::UploadStep};
+use crate::web::read_worker::ReadWorker;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -17,6 +18,8 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     let api = ApiState::new();
     provide_context(api);
+    // The worker that reads a big file is started now, so reading one does not wait for it to load.
+    ReadWorker::prepare();
     // A token kept for this tab (the admin opted in) reconnects after a reload, so an import can resume.
     if !api.token.get_untracked().is_empty() && !api.cloud_id.get_untracked().is_empty() {
         test_connection(api, state);

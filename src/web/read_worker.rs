@@ -8,11 +8,14 @@
 //! `RemoteScan` and posts each message's buffer (transferred, not copied); it keeps at most `IN_FLIGHT_BYTES` of
 //! messages unacknowledged, so a slow page never piles up the file in messages, and while the page has messages
 //! waiting it packs the next full blocks itself (LZ4, as the table keeps them), taking that work off the page.
-//! Stopping is `Worker.terminate` (dropping the `ReadWorker`). Nothing here decides anything about the file: the
+//! Stopping is `Worker.terminate` (dropping the `ReadWorker`). A worker is started ahead of need (`ReadWorker::
+//! prepare`, when the app starts and after each read), so a file's reading does not wait for the worker's script
+//! and WebAssembly to load; one not ready yet is simply not used. Nothing here decides anything about the file: the
 //! domain's scan does, exactly as on the page. When workers are not available (a failure to start, or no "ready"
 //! within `READY_MS`), the caller reads on the page instead. The worker's own timings go to the page before its
 //! last message (`WorkerSpent`), for the benchmark.
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
 
 use futures::channel::mpsc::{unbounded, UnboundedReceiver};
@@ -52,6 +55,13 @@ enum Incoming {
     Failed(String),
 }
 
+thread_local! {
+    /// A worker started ahead of need and ready (`ReadWorker::prepare`), waiting for a file.
+    static SPARE: RefCell<Option<ReadWorker>> = const { RefCell::new(None) };
+    /// Whether a spare worker is being started.
+    static PREPARING: RefCell<bool> = const { RefCell::new(false) };
+}
+
 /// A worker scanning one file for the page. Dropping it stops the worker.
 pub struct ReadWorker {
     worker: Worker,
@@ -61,8 +71,41 @@ pub struct ReadWorker {
 }
 
 impl ReadWorker {
-    /// Starts a worker and hands it `file` to scan as `request` says.
+    /// Starts a spare worker in the background, unless one is ready or starting: the next `start` then finds it
+    /// ready. A worker that fails to start is not kept (`start` starts one itself).
+    pub fn prepare() {
+        let idle = SPARE.with(|s| s.borrow().is_none()) && !PREPARING.with(|p| p.replace(true));
+        if !idle {
+            return;
+        }
+        wasm_bindgen_futures::spawn_local(async {
+            let ready = ReadWorker::launch().await.ok();
+            PREPARING.with(|p| *p.borrow_mut() = false);
+            SPARE.with(|s| {
+                let mut spare = s.borrow_mut();
+                if spare.is_none() {
+                    *spare = ready;
+                }
+            });
+        });
+    }
+
+    /// Hands `file` to a worker, to scan as `request` says: the spare one when it is ready, else one started now.
     pub async fn start(file: &File, request: &ScanRequest) -> Result<ReadWorker, WorkerError> {
+        let failed = |e: JsValue| WorkerError(describe(&e));
+        let started = match SPARE.with(|s| s.borrow_mut().take()) {
+            Some(spare) => spare,
+            None => ReadWorker::launch().await?,
+        };
+        let message = Object::new();
+        Reflect::set(&message, &"file".into(), file).map_err(failed)?;
+        Reflect::set(&message, &"request".into(), &request.to_json().into()).map_err(failed)?;
+        started.worker.post_message(&message).map_err(failed)?;
+        Ok(started)
+    }
+
+    /// A new worker, once it says it is ready.
+    async fn launch() -> Result<ReadWorker, WorkerError> {
         let failed = |e: JsValue| WorkerError(describe(&e));
         let worker = Worker::new(WORKER_URL).map_err(failed)?;
         let (sender, incoming) = unbounded();
@@ -87,10 +130,6 @@ impl ReadWorker {
             Either::Left((None, _)) => return Err(WorkerError("it closed".to_owned())),
             Either::Right(_) => return Err(WorkerError("it did not load in time".to_owned())),
         }
-        let message = Object::new();
-        Reflect::set(&message, &"file".into(), file).map_err(failed)?;
-        Reflect::set(&message, &"request".into(), &request.to_json().into()).map_err(failed)?;
-        started.worker.post_message(&message).map_err(failed)?;
         Ok(started)
     }
 
