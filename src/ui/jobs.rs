@@ -186,8 +186,6 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
         let early_check = job.take_early_check();
         drop(worker);
         drop(window);
-        // A worker for the next file, started while the admin looks at this one.
-        ReadWorker::prepare();
         // A big table's select-field columns were counted as its blocks came (`EarlyCount`); what is left (all of
         // them when that guess did not hold) is counted in slices now, so suggesting a mapping and showing the
         // value choices need no pass over every row at once.

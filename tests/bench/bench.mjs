@@ -176,15 +176,23 @@ function chromiumMemory(rootPid) {
   const under = (pid) => { for (let p = pid, n = 0; p > 1 && n < 64; p = parent.get(p), n++) if (p === rootPid) return true; return false; };
   let total = 0;
   let renderer = 0;
+  // The biggest renderer's RSS in its three parts: anonymous (what the tab allocated: heaps, wasm memory, buffers),
+  // file-backed (Chromium's own code and fonts, mapped and shared with every process), shared memory.
+  let parts = { anon: 0, file: 0, shmem: 0 };
   for (const pid of parent.keys()) {
     if (!under(pid)) continue;
     try {
-      const rss = Number(/^VmRSS:\s*(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kb = (name) => Number(new RegExp(`^${name}:\\s*(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+      const rss = kb('VmRSS');
       total += rss;
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) renderer = Math.max(renderer, rss);
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer') && rss > renderer) {
+        renderer = rss;
+        parts = { anon: kb('RssAnon'), file: kb('RssFile'), shmem: kb('RssShmem') };
+      }
     } catch { /* ended meanwhile */ }
   }
-  return { total, renderer };
+  return { total, renderer, parts };
 }
 
 // ------------------------------------------------------------------------------------------------ in the page
@@ -222,7 +230,7 @@ const INIT_SCRIPT = `(() => {
 class Sampler {
   constructor(browserPid, cdp, page) {
     Object.assign(this, { browserPid, cdp, page });
-    this.peak = { renderer: 0, total: 0, heap: 0, wasm: 0 };
+    this.peak = { renderer: 0, total: 0, heap: 0, wasm: 0, parts: null, start: null };
     this.heapSamples = 0;
     this.lastHeapAt = null;
     this.longestHeapWait = 0;
@@ -232,6 +240,8 @@ class Sampler {
   tick() {
     try {
       const m = chromiumMemory(this.browserPid);
+      if (this.peak.start == null) this.peak.start = m.renderer;
+      if (m.renderer > this.peak.renderer) this.peak.parts = m.parts;
       this.peak.renderer = Math.max(this.peak.renderer, m.renderer);
       this.peak.total = Math.max(this.peak.total, m.total);
     } catch { /* /proc unreadable: leave the figure at 0 (printed as n/a) */ }
@@ -526,6 +536,7 @@ const fmt = (n, d = 2) => (n == null || Number.isNaN(n) ? 'n/a' : n.toLocaleStri
 const int = (n) => (n == null || Number.isNaN(n) ? 'n/a' : Math.round(n).toLocaleString('en-US'));
 const mib = (b) => (b ? `${fmt(b / MiB, 1)} MiB` : 'n/a');
 const ms = (x) => (x == null ? 'n/a' : `${int(x)} ms`);
+const rssParts = (m) => (m?.parts ? [m.parts.anon, m.parts.file, m.parts.shmem].map((b) => fmt(b / MiB, 0)).join(' / ') + ' MiB' : 'n/a');
 function table(rows, widths) {
   for (const row of rows) console.log(row.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd());
 }
@@ -614,6 +625,8 @@ function report(opts, bytes, { a, b, c }) {
     ['wasm memory (end = peak)', col(a, (x) => (x.wasmStale ? `≥ ${mib(x.mem.wasm)} (read at ${fmt(x.wasmLastAt, 1)} s)` : mib(x.mem.wasm))), '-', '-'],
     ['JS heap + wasm', col(a, (x) => (x.wasmStale ? '≥ ' : '') + mib(x.mem.heap + x.mem.wasm)), '-', '-'],
     ['peak renderer RSS', col(a, (x) => mib(x.mem.renderer)), col(b, (x) => mib(x.mem.renderer)), col(c, (x) => mib(x.mem.renderer))],
+    ['  at the peak: anon/file/shm', col(a, (x) => rssParts(x.mem)), col(b, (x) => rssParts(x.mem)), col(c, (x) => rssParts(x.mem))],
+    ['  renderer RSS at the start', col(a, (x) => mib(x.mem.start)), col(b, (x) => mib(x.mem.start)), col(c, (x) => mib(x.mem.start))],
     ['RSS sum, all Chromium procs', col(a, (x) => mib(x.mem.total)), col(b, (x) => mib(x.mem.total)), col(c, (x) => mib(x.mem.total))],
   ];
   table(rows, [30, 34, 26, 30]);
