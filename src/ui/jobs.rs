@@ -111,7 +111,8 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
             if !current() {
                 return;
             }
-            let slice = now_ms();
+            let mut slice = now_ms();
+            let mut worked = false;
             loop {
                 if job.checks_waiting() {
                     // The rows taken are checked a few at a time, before the next message is taken.
@@ -119,10 +120,23 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
                     job.check_waiting(EARLY_CHECK_ROWS);
                     spent.checking += now_ms() - checking;
                 } else if job.awaits_message() {
+                    // A message that would end this slice late, by the time the last one took, waits for the next
+                    // slice (the first ones take longest, before the browser has optimised the code).
+                    if worked && now_ms() - slice + spent.last_take > SLICE_MS {
+                        break;
+                    }
                     let received = match worker.as_mut() {
                         Some(worker) => {
                             let asked = now_ms();
-                            let next = worker.next(&mut message).await;
+                            let next = match worker.try_next(&mut message) {
+                                Some(next) => next,
+                                None => {
+                                    let next = worker.next(&mut message).await;
+                                    // It arrived in a task of its own: a new slice.
+                                    slice = now_ms();
+                                    next
+                                }
+                            };
                             let arrived = now_ms();
                             let received = next.map(|()| job.receive(&message));
                             spent.waiting += arrived - asked;
@@ -130,6 +144,7 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
                                 spent.taking_packed += now_ms() - arrived;
                             }
                             spent.taking += now_ms() - arrived;
+                            spent.last_take = now_ms() - arrived;
                             spent.messages += 1;
                             if now_ms() - arrived > spent.longest_take.0 {
                                 spent.longest_take = (now_ms() - arrived, spent.messages);
@@ -169,6 +184,7 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
                         break 'read Ok(result);
                     }
                 }
+                worked = true;
                 if now_ms() - slice >= SLICE_MS {
                     break;
                 }
@@ -252,6 +268,8 @@ struct Spent {
     checking: f64,
     /// The longest taking of one message (a slice is at least that long), and which message it was.
     longest_take: (f64, usize),
+    /// How long taking the last message took.
+    last_take: f64,
     messages: usize,
 }
 

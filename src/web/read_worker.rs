@@ -19,7 +19,7 @@
 use std::cell::RefCell;
 use std::collections::VecDeque;
 
-use futures::channel::mpsc::{unbounded, UnboundedReceiver};
+use futures::channel::mpsc::{unbounded, TryRecvError, UnboundedReceiver};
 use futures::future::{select, Either};
 use futures::StreamExt;
 use js_sys::{Array, Object, Reflect, Uint8Array};
@@ -139,22 +139,46 @@ impl ReadWorker {
     /// shrinks, and such churn grows it).
     pub async fn next(&mut self, message: &mut Vec<u8>) -> Result<(), WorkerError> {
         loop {
-            match self.incoming.next().await {
-                // The worker's own timings (text, not a scan message) come once, before its last message.
-                Some(Incoming::Message(data)) if data.is_string() => {
-                    WorkerSpent::measure_text(&data.as_string().unwrap_or_default());
-                }
-                Some(Incoming::Message(data)) => {
-                    let _ = self.worker.post_message(&JsValue::TRUE);
-                    // The worker sends a Uint8Array: `new Uint8Array(it)` would copy it first.
-                    let data = data.dyn_into::<Uint8Array>().unwrap_or_else(|other| Uint8Array::new(&other));
-                    message.resize(data.length() as usize, 0);
-                    data.copy_to(message);
-                    return Ok(());
-                }
-                Some(Incoming::Failed(e)) => return Err(WorkerError(e)),
-                None => return Err(WorkerError("it closed".to_owned())),
+            let incoming = self.incoming.next().await;
+            if let Some(taken) = self.take(incoming, message) {
+                return taken;
             }
+        }
+    }
+
+    /// `next` when a message has arrived already; `None`, at once, when none has.
+    pub fn try_next(&mut self, message: &mut Vec<u8>) -> Option<Result<(), WorkerError>> {
+        loop {
+            let incoming = match self.incoming.try_recv() {
+                Ok(incoming) => Some(incoming),
+                Err(TryRecvError::Closed) => None,
+                Err(TryRecvError::Empty) => return None,
+            };
+            if let Some(taken) = self.take(incoming, message) {
+                return Some(taken);
+            }
+        }
+    }
+
+    /// What came from the worker (`None`: it closed) copied into `message` and acknowledged; `None` for its
+    /// timings, which are recorded (the caller then takes what comes next).
+    fn take(&mut self, incoming: Option<Incoming>, message: &mut Vec<u8>) -> Option<Result<(), WorkerError>> {
+        match incoming {
+            // The worker's own timings (text, not a scan message) come once, before its last message.
+            Some(Incoming::Message(data)) if data.is_string() => {
+                WorkerSpent::measure_text(&data.as_string().unwrap_or_default());
+                None
+            }
+            Some(Incoming::Message(data)) => {
+                let _ = self.worker.post_message(&JsValue::TRUE);
+                // The worker sends a Uint8Array: `new Uint8Array(it)` would copy it first.
+                let data = data.dyn_into::<Uint8Array>().unwrap_or_else(|other| Uint8Array::new(&other));
+                message.resize(data.length() as usize, 0);
+                data.copy_to(message);
+                Some(Ok(()))
+            }
+            Some(Incoming::Failed(e)) => Some(Err(WorkerError(e))),
+            None => Some(Err(WorkerError("it closed".to_owned()))),
         }
     }
 }
