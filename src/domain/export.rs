@@ -11,6 +11,9 @@ use std::io::{Cursor, Write};
 
 use thiserror::Error;
 
+mod record_writer;
+
+use self::record_writer::RecordWriter;
 use super::limits::{LEGACY_MAX_BYTES_PER_FILE, LEGACY_MAX_ROWS_PER_FILE, MAX_BYTES_PER_FILE, MAX_ROWS_PER_FILE};
 use super::prepare::{OutRow, Prepared};
 use super::table::Table;
@@ -115,7 +118,7 @@ impl From<zip::result::ZipError> for ExportError {
 }
 
 /// One CSV record as bytes (CRLF-terminated, quoted only where needed).
-fn csv_line<I, S>(values: I) -> Result<Vec<u8>, ExportError>
+pub(crate) fn csv_line<I, S>(values: I) -> Result<Vec<u8>, ExportError>
 where
     I: IntoIterator<Item = S>,
     S: AsRef<[u8]>,
@@ -141,26 +144,66 @@ pub struct PartsBuilder {
     parts: Vec<Vec<u8>>,
     current: Vec<u8>,
     rows_in_current: usize,
+    /// Writes each row's line (`push_record`).
+    lines: RecordWriter,
 }
 
 impl PartsBuilder {
     pub fn new(prepared: &Prepared, limits: Limits) -> Result<PartsBuilder, ExportError> {
         let header = csv_line(prepared.columns.iter().map(|c| c.field.as_str()))?;
-        Ok(PartsBuilder { limits, current: header.clone(), header, parts: Vec::new(), rows_in_current: 0 })
+        let (current, parts, lines) = (header.clone(), Vec::new(), RecordWriter::default());
+        Ok(PartsBuilder { limits, current, header, parts, rows_in_current: 0, lines })
     }
 
     /// Adds a valid row, starting a new part when this one is full.
     pub fn push(&mut self, row: &OutRow) -> Result<(), ExportError> {
         let line = csv_line(row.cells.iter().map(|c| c.output.as_str()))?;
-        if self.header.len() + line.len() > self.limits.bytes {
-            return Err(ExportError::RowTooLarge { row: row.row, limit: self.limits.bytes });
+        PartsBuilder::add(
+            &mut self.parts,
+            &mut self.current,
+            &mut self.rows_in_current,
+            (&self.header, self.limits),
+            &line,
+            row.row,
+        )
+    }
+
+    /// Adds valid record number `r` of `prepared`, as `push` adds its row, its values written straight from the
+    /// check (no row of strings made first: the export of a big file).
+    pub fn push_record(&mut self, prepared: &Prepared, r: usize) -> Result<(), ExportError> {
+        self.lines.start();
+        let Some(row) = prepared.each_output(r, |value| self.lines.value(value)) else {
+            return Ok(());
+        };
+        let line = self.lines.end();
+        PartsBuilder::add(
+            &mut self.parts,
+            &mut self.current,
+            &mut self.rows_in_current,
+            (&self.header, self.limits),
+            line,
+            row,
+        )
+    }
+
+    /// Adds the `line` of file row `row` to `current`, or to a new part when it is full (`parts` then has it).
+    fn add(
+        parts: &mut Vec<Vec<u8>>,
+        current: &mut Vec<u8>,
+        rows_in_current: &mut usize,
+        (header, limits): (&[u8], Limits),
+        line: &[u8],
+        row: u64,
+    ) -> Result<(), ExportError> {
+        if header.len() + line.len() > limits.bytes {
+            return Err(ExportError::RowTooLarge { row, limit: limits.bytes });
         }
-        if self.rows_in_current == self.limits.rows || self.current.len() + line.len() > self.limits.bytes {
-            self.parts.push(std::mem::replace(&mut self.current, self.header.clone()));
-            self.rows_in_current = 0;
+        if *rows_in_current == limits.rows || current.len() + line.len() > limits.bytes {
+            parts.push(std::mem::replace(current, header.to_vec()));
+            *rows_in_current = 0;
         }
-        self.current.extend_from_slice(&line);
-        self.rows_in_current += 1;
+        current.extend_from_slice(line);
+        *rows_in_current += 1;
         Ok(())
     }
 

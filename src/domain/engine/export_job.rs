@@ -157,9 +157,7 @@ impl ExportJob {
         let Some(parts) = self.parts.as_mut() else { return Ok(()) };
         let end = (self.next + batch).min(self.prepared.len());
         for r in (self.next..end).filter(|r| !self.prepared.is_rejected(*r)) {
-            if let Some(row) = self.prepared.row(r) {
-                parts.push(&row)?;
-            }
+            parts.push_record(&self.prepared, r)?;
         }
         self.next = end;
         self.pending.extend(parts.take_full());

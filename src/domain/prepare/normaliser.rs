@@ -115,6 +115,20 @@ impl Normaliser {
         check_value(&self.fields[i], raw, self.plans[i].as_ref(), &self.mapping)
     }
 
+    /// Record `r`'s outputs (`out_row`'s), each given to `visit` in turn.
+    pub(crate) fn each_output(&self, r: usize, record: &Record, edits: &Edits, mut visit: impl FnMut(&str)) {
+        let row_edits = row_edits(edits, r);
+        let left_out = self.is_left_out(record);
+        for i in 0..self.fields.len() {
+            if left_out {
+                visit("");
+                continue;
+            }
+            let (input, _) = self.raw(i, record, &row_edits);
+            visit(&self.check(i, &input).unwrap_or_default());
+        }
+    }
+
     /// Record `r` as the grid shows it, given its findings.
     pub(crate) fn out_row(&self, r: usize, record: &Record, edits: &Edits, issues: &[Issue], rejected: bool) -> OutRow {
         let row_edits = row_edits(edits, r);

@@ -118,6 +118,15 @@ impl Prepared {
         Some(source.normaliser.out_row(r, &record, &source.edits, self.issues_of(r), self.is_rejected(r)))
     }
 
+    /// Each value of record `r` as it will be imported (`row`'s outputs), in column order, given to `visit`
+    /// without a copy; the record's file row, or `None` when there is no such record.
+    pub fn each_output(&self, r: usize, visit: impl FnMut(&str)) -> Option<u64> {
+        let source = self.source.as_ref()?;
+        let record = source.table.records.get(r)?;
+        source.normaliser.each_output(r, &record, &source.edits, visit);
+        Some(record.pos.row)
+    }
+
     /// Every row, in file order.
     pub fn rows(&self) -> impl Iterator<Item = OutRow> + '_ {
         (0..self.len()).filter_map(|r| self.row(r))

@@ -130,7 +130,7 @@ impl RowBlock {
 
     /// The records, sharing one copy of the text.
     pub fn records(&self) -> Vec<Record> {
-        records(&self.layout, Text::Bytes(self.text.clone()))
+        records(&self.layout, Text::of(&self.text))
     }
 
     /// The block as bytes for a message: records, layout length, layout, text.

@@ -319,9 +319,9 @@ impl Block {
     fn unpack(&self) -> Vec<Record> {
         // The bytes were packed here from a checked block and never left memory: failing to unpack them is a
         // broken invariant, not a file problem, so it is not turned into a finding.
-        let mut bytes = lz4_flex::block::decompress(&self.packed, self.unpacked).expect("a block unpacks as packed");
-        let text = bytes.split_off(self.layout.min(bytes.len()));
-        records(&bytes, Text::Bytes(text))
+        let bytes = lz4_flex::block::decompress(&self.packed, self.unpacked).expect("a block unpacks as packed");
+        let (layout, text) = bytes.split_at(self.layout.min(bytes.len()));
+        records(layout, Text::of(text))
     }
 }
 
