@@ -13,7 +13,9 @@
 //       Parse only: no mapping, no validation.
 //   (a) the real app from dist/: open it, choose "customers" (entity-customers), set the file on file-input, wait for
 //       the upload step's "N rows, M columns", step-next to the mapping step (a map-field appears), step-next to the
-//       review step and wait until summary-rows shows N. Timed from setting the file to the review counts
+//       review step and wait until summary-rows shows N (each seen at the DOM change that shows it, through a
+//       MutationObserver, and step-next clicked as the page's own click: `appears` and `next` below). Timed from
+//       setting the file to the review counts
 //       (= read + parse + map + validate); the read alone is timed up to "N rows". With --end-to-end it goes on:
 //       step-next to the download step, click download-import, wait for the saved download, report its size.
 //       The app decodes and parses a big file in its reading worker (web::read_worker, records sent to the page in
