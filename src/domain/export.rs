@@ -139,33 +139,31 @@ pub fn import_parts(prepared: &Prepared, limits: Limits) -> Result<Vec<Vec<u8>>,
 
 /// The import CSV files built a row at a time (`import_parts`, and the big-file `engine::ExportJob`).
 pub struct PartsBuilder {
-    limits: Limits,
-    header: Vec<u8>,
-    parts: Vec<Vec<u8>>,
-    current: Vec<u8>,
-    rows_in_current: usize,
+    parts: Parts,
     /// Writes each row's line (`push_record`).
     lines: RecordWriter,
+}
+
+/// The parts filled so far and the one being filled.
+struct Parts {
+    limits: Limits,
+    header: Vec<u8>,
+    full: Vec<Vec<u8>>,
+    current: Vec<u8>,
+    rows_in_current: usize,
 }
 
 impl PartsBuilder {
     pub fn new(prepared: &Prepared, limits: Limits) -> Result<PartsBuilder, ExportError> {
         let header = csv_line(prepared.columns.iter().map(|c| c.field.as_str()))?;
-        let (current, parts, lines) = (header.clone(), Vec::new(), RecordWriter::default());
-        Ok(PartsBuilder { limits, current, header, parts, rows_in_current: 0, lines })
+        let parts = Parts { limits, current: header.clone(), header, full: Vec::new(), rows_in_current: 0 };
+        Ok(PartsBuilder { parts, lines: RecordWriter::default() })
     }
 
     /// Adds a valid row, starting a new part when this one is full.
     pub fn push(&mut self, row: &OutRow) -> Result<(), ExportError> {
         let line = csv_line(row.cells.iter().map(|c| c.output.as_str()))?;
-        PartsBuilder::add(
-            &mut self.parts,
-            &mut self.current,
-            &mut self.rows_in_current,
-            (&self.header, self.limits),
-            &line,
-            row.row,
-        )
+        self.parts.add(&line, row.row)
     }
 
     /// Adds valid record number `r` of `prepared`, as `push` adds its row, its values written straight from the
@@ -175,50 +173,38 @@ impl PartsBuilder {
         let Some(row) = prepared.each_output(r, |value| self.lines.value(value)) else {
             return Ok(());
         };
-        let line = self.lines.end();
-        PartsBuilder::add(
-            &mut self.parts,
-            &mut self.current,
-            &mut self.rows_in_current,
-            (&self.header, self.limits),
-            line,
-            row,
-        )
-    }
-
-    /// Adds the `line` of file row `row` to `current`, or to a new part when it is full (`parts` then has it).
-    fn add(
-        parts: &mut Vec<Vec<u8>>,
-        current: &mut Vec<u8>,
-        rows_in_current: &mut usize,
-        (header, limits): (&[u8], Limits),
-        line: &[u8],
-        row: u64,
-    ) -> Result<(), ExportError> {
-        if header.len() + line.len() > limits.bytes {
-            return Err(ExportError::RowTooLarge { row, limit: limits.bytes });
-        }
-        if *rows_in_current == limits.rows || current.len() + line.len() > limits.bytes {
-            parts.push(std::mem::replace(current, header.to_vec()));
-            *rows_in_current = 0;
-        }
-        current.extend_from_slice(line);
-        *rows_in_current += 1;
-        Ok(())
+        self.parts.add(self.lines.end(), row)
     }
 
     /// The parts filled so far (a new part has begun after each), taken out; `finish` gives the rest.
     pub fn take_full(&mut self) -> Vec<Vec<u8>> {
-        std::mem::take(&mut self.parts)
+        std::mem::take(&mut self.parts.full)
     }
 
     /// The parts, each with the header first.
-    pub fn finish(mut self) -> Result<Vec<Vec<u8>>, ExportError> {
-        if self.rows_in_current == 0 {
-            return if self.parts.is_empty() { Err(ExportError::NoValidRows) } else { Ok(self.parts) };
+    pub fn finish(self) -> Result<Vec<Vec<u8>>, ExportError> {
+        let Parts { mut full, current, rows_in_current, .. } = self.parts;
+        if rows_in_current == 0 {
+            return if full.is_empty() { Err(ExportError::NoValidRows) } else { Ok(full) };
         }
-        self.parts.push(self.current);
-        Ok(self.parts)
+        full.push(current);
+        Ok(full)
+    }
+}
+
+impl Parts {
+    /// Adds the `line` of file row `row` to the current part, or to a new one when it is full.
+    fn add(&mut self, line: &[u8], row: u64) -> Result<(), ExportError> {
+        if self.header.len() + line.len() > self.limits.bytes {
+            return Err(ExportError::RowTooLarge { row, limit: self.limits.bytes });
+        }
+        if self.rows_in_current == self.limits.rows || self.current.len() + line.len() > self.limits.bytes {
+            self.full.push(std::mem::replace(&mut self.current, self.header.clone()));
+            self.rows_in_current = 0;
+        }
+        self.current.extend_from_slice(line);
+        self.rows_in_current += 1;
+        Ok(())
     }
 }
 

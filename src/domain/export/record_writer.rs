@@ -39,7 +39,7 @@ impl RecordWriter {
         self.values += 1;
     }
 
-    /// Ends the line: it is complete in `line()`.
+    /// Ends the line, and gives it whole.
     pub fn end(&mut self) -> &[u8] {
         // `""` for a line of one empty value, a closing quote, CRLF.
         append(&mut self.line, 5, |out| self.writer.terminator(out).1);

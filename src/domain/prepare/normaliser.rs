@@ -115,17 +115,22 @@ impl Normaliser {
         check_value(&self.fields[i], raw, self.plans[i].as_ref(), &self.mapping)
     }
 
+    /// Field `i`'s value as it will be imported, from its raw `input`: nothing for a record left out or a value
+    /// with a problem.
+    fn output<'a>(&'a self, i: usize, input: &'a str, left_out: bool) -> Cow<'a, str> {
+        if left_out {
+            return Cow::Borrowed("");
+        }
+        self.check(i, input).unwrap_or_default()
+    }
+
     /// Record `r`'s outputs (`out_row`'s), each given to `visit` in turn.
     pub(crate) fn each_output(&self, r: usize, record: &Record, edits: &Edits, mut visit: impl FnMut(&str)) {
         let row_edits = row_edits(edits, r);
         let left_out = self.is_left_out(record);
         for i in 0..self.fields.len() {
-            if left_out {
-                visit("");
-                continue;
-            }
             let (input, _) = self.raw(i, record, &row_edits);
-            visit(&self.check(i, &input).unwrap_or_default());
+            visit(&self.output(i, &input, left_out));
         }
     }
 
@@ -136,8 +141,7 @@ impl Normaliser {
         let cells = (0..self.fields.len())
             .map(|i| {
                 let (input, edited) = self.raw(i, record, &row_edits);
-                let output =
-                    if left_out { String::new() } else { self.check(i, &input).unwrap_or_default().into_owned() };
+                let output = self.output(i, &input, left_out).into_owned();
                 let name = self.fields[i].name.as_str();
                 let has_issue = issues.iter().any(|issue| issue.field.as_deref() == Some(name));
                 OutCell { input: input.into_owned(), output, has_issue, edited }
