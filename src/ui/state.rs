@@ -412,7 +412,7 @@ impl ImportState {
         let report = self.prepared.with_untracked(|p| p.report.clone());
         let mut changed = 0;
         self.edits.update(|e| self.mapping.update(|m| changed = apply_group_fixes(e, m, &report, group)));
-        self.notice.set(Some(format!("Applied the suggested fix to {changed} value{}.", plural(changed))));
+        self.notice.set(Some(format!("Applied the suggested fix to {} value{}.", count(changed), plural(changed))));
     }
 
     pub fn go(&self, step: Step) {

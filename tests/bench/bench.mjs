@@ -301,7 +301,8 @@ const appears = (page, what, arg = null) => page.evaluate(([what, arg]) => new P
   const holds = () => {
     if (what === 'rows') return /[\d,]+ rows?, \d+ columns?/.test(document.body.textContent);
     if (what === 'mapping') return document.querySelector('[data-testid="map-field"]') != null;
-    return document.querySelector('[data-testid="summary-rows"]')?.textContent.trim() === arg;
+    // The count is written as people write it (1,000,000).
+    return document.querySelector('[data-testid="summary-rows"]')?.textContent.replace(/[\s,]/g, '') === arg;
   };
   if (holds()) return resolve();
   const seen = new MutationObserver(() => {

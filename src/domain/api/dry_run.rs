@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use super::payload::Operation;
 use super::plan::SendRow;
 use super::MAX_FETCH;
+use crate::domain::engine::work::count;
 use crate::domain::prepare::key_identity;
 use crate::domain::schema::Entity;
 
@@ -41,15 +42,17 @@ impl DryRun {
         match operation {
             Operation::Upsert => format!(
                 "{} new {noun} would be created and {} existing {noun} would be updated.",
-                self.create, self.update
+                count(self.create),
+                count(self.update)
             ),
             Operation::Create if self.update == 0 => {
-                format!("{} new {noun} would be created. None exist yet.", self.create)
+                format!("{} new {noun} would be created. None exist yet.", count(self.create))
             }
             Operation::Create => format!(
                 "{} new {noun} would be created. {} already exist and would fail with \"Create new only\": choose \
                  \"Create or update\" to update them instead.",
-                self.create, self.update
+                count(self.create),
+                count(self.update)
             ),
         }
     }

@@ -22,7 +22,7 @@ pub fn RunResults() -> impl IntoView {
     let counts = move || {
         api.results.with(|r| {
             let item = |id: &'static str, label: &'static str, n: usize| {
-                view! { <div class="summary__item"><dt>{label}</dt><dd data-testid=id>{n}</dd></div> }
+                view! { <div class="summary__item"><dt>{label}</dt><dd data-testid=id>{count(n)}</dd></div> }
             };
             view! {
                 <dl class="summary">

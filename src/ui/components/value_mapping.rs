@@ -108,7 +108,7 @@ fn FieldValues(field: Field) -> impl IntoView {
                 view! {
                     <tr class:row--attention=unmatched>
                         <th scope="row"><label for=id.clone()>{d.value.clone()}</label></th>
-                        <td class="num">{format!("{} row{}", d.count, plural(d.count))}</td>
+                        <td class="num">{format!("{} row{}", count(d.count), plural(d.count))}</td>
                         <td>
                             <select id=id class="select" on:change=on_change>
                                 <option value=UNMATCHED selected=unmatched>"— Choose an option —"</option>

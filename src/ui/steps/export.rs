@@ -61,7 +61,12 @@ pub fn ExportStep() -> impl IntoView {
                 Ok(f) => {
                     error.set(None);
                     let what = if f.parts > 1 { format!("a .zip of {} files", f.parts) } else { "one file".to_owned() };
-                    state.notice.set(Some(format!("Saved “{}”: {} row{} in {what}.", f.name, f.rows, plural(f.rows))));
+                    state.notice.set(Some(format!(
+                        "Saved “{}”: {} row{} in {what}.",
+                        f.name,
+                        count(f.rows),
+                        plural(f.rows)
+                    )));
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -101,8 +106,8 @@ pub fn ExportStep() -> impl IntoView {
         let (valid, invalid) = counts.get();
         (invalid > 0).then(|| {
             view! {
-                <Notice tone=Tone::Warning title=format!("{invalid} row{} will not be imported", plural(invalid))>
-                    <p>{format!("The import file holds the {valid} valid row{}. The other {invalid} are in the rejected-rows file with the reason for each: fix them there and import that file later, or go back and fix them here.", plural(valid))}</p>
+                <Notice tone=Tone::Warning title=format!("{} row{} will not be imported", count(invalid), plural(invalid))>
+                    <p>{format!("The import file holds the {} valid row{}. The other {} are in the rejected-rows file with the reason for each: fix them there and import that file later, or go back and fix them here.", count(valid), plural(valid), count(invalid))}</p>
                 </Notice>
             }
         })

@@ -9,7 +9,7 @@ use crate::ui::components::grid::Grid;
 use crate::ui::components::later::Later;
 use crate::ui::components::notice::{Notice, Tone};
 use crate::ui::components::step_section::StepSection;
-use crate::ui::state::{plural, ImportState, Step};
+use crate::ui::state::{count, plural, ImportState, Step};
 
 /// How many findings the list shows before "and N more" (the grid shows them all).
 const ISSUE_LIST_LIMIT: usize = 200;
@@ -24,19 +24,19 @@ fn Summary() -> impl IntoView {
         <dl class="summary">
             <div class="summary__item">
                 <dt>"Rows in your file"</dt>
-                <dd data-testid="summary-rows">{move || counts.get().0}</dd>
+                <dd data-testid="summary-rows">{move || count(counts.get().0)}</dd>
             </div>
             <div class="summary__item summary__item--good">
                 <dt>"Ready to import"</dt>
-                <dd data-testid="summary-valid">{move || counts.get().1}</dd>
+                <dd data-testid="summary-valid">{move || count(counts.get().1)}</dd>
             </div>
             <div class="summary__item summary__item--bad">
                 <dt>"Need fixing"</dt>
-                <dd data-testid="summary-invalid">{move || counts.get().2}</dd>
+                <dd data-testid="summary-invalid">{move || count(counts.get().2)}</dd>
             </div>
             <div class="summary__item">
                 <dt>"Warnings"</dt>
-                <dd>{move || counts.get().3}</dd>
+                <dd>{move || count(counts.get().3)}</dd>
             </div>
         </dl>
     }
@@ -46,9 +46,9 @@ fn fix_label(fixable: usize, total: usize) -> String {
     if fixable == 1 && total == 1 {
         "Apply the suggested fix".to_owned()
     } else if fixable == total {
-        format!("Apply the suggested fix to all {total}")
+        format!("Apply the suggested fix to all {}", count(total))
     } else {
-        format!("Apply the suggested fix where we have one ({fixable} of {total})")
+        format!("Apply the suggested fix where we have one ({} of {})", count(fixable), count(total))
     }
 }
 
@@ -63,7 +63,7 @@ fn Groups() -> impl IntoView {
             .map(|g| {
                 let n = g.issues.len();
                 let field = g.field.clone().map(|f| format!(" in “{f}”")).unwrap_or_default();
-                let title = format!("{}{field}: {n} row{}", g.title, plural(n));
+                let title = format!("{}{field}: {} row{}", g.title, count(n), plural(n));
                 let tone = if g.severity == Severity::Error { Tone::Error } else { Tone::Warning };
                 let fixable = g.fixable;
                 let group = g.clone();
@@ -136,7 +136,7 @@ fn IssueList() -> impl IntoView {
                 })
                 .collect_view();
             let more = (total > ISSUE_LIST_LIMIT).then(|| {
-                view! { <p>{format!("…and {} more. Use the table below to see every row.", total - ISSUE_LIST_LIMIT)}</p> }
+                view! { <p>{format!("…and {} more. Use the table below to see every row.", count(total - ISSUE_LIST_LIMIT))}</p> }
             });
             view! { <ul class="issues">{rows}</ul>{more} }
         })

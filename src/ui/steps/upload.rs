@@ -242,8 +242,10 @@ fn Preview() -> impl IntoView {
             let ragged = l.outcome.issues.len() - excel_errors;
             let ragged_note = (ragged > 0).then(|| {
                 format!(
-                    "{ragged} row{} have a different number of values than the header. You will see which on the Fix problems step.",
-                    plural(ragged)
+                    "{} row{} {} a different number of values than the header. You will see which on the Fix problems step.",
+                    count(ragged),
+                    plural(ragged),
+                    if ragged == 1 { "has" } else { "have" }
                 )
             });
             let excel_note = match excel_errors {

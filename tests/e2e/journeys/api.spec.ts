@@ -32,7 +32,7 @@ test('1,000 customers: connect, dry run, test with 10 rows, import the rest; CSM
   await expect(page.getByTestId('api-connection-status')).toContainText("Using your site's fields");
 
   await page.getByTestId('api-dry-run').click();
-  await expect(page.getByTestId('api-dry-run-summary')).toContainText('1000 new customers would be created');
+  await expect(page.getByTestId('api-dry-run-summary')).toContainText('1,000 new customers would be created');
   expect((await sandbox.state()).customers).toHaveLength(0);
 
   await page.getByTestId('api-test-run').click();
@@ -42,7 +42,7 @@ test('1,000 customers: connect, dry run, test with 10 rows, import the rest; CSM
 
   await page.getByTestId('api-import-all').click();
   await waitFinished(page);
-  await expect(page.getByTestId('api-results-created')).toHaveText('1000');
+  await expect(page.getByTestId('api-results-created')).toHaveText('1,000');
   await expect(page.getByTestId('api-results-failed')).toHaveText('0');
   const s = await report('clean run', sandbox, page);
   expectExactlyOnce(s, 1000);

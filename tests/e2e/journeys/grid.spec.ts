@@ -23,7 +23,7 @@ test('20,000 rows: the grid stays small, jumps to a row, filters to problems and
   await app.upload(page, file);
   await app.next(page);
   await app.next(page);
-  await expect(page.getByTestId('summary-rows')).toHaveText('20000');
+  await expect(page.getByTestId('summary-rows')).toHaveText('20,000');
   await expect(page.getByTestId('summary-invalid')).toHaveText('20');
   const grid = page.getByRole('region', { name: 'Your rows' });
   expect(await grid.locator('tbody tr').count()).toBeLessThan(60);

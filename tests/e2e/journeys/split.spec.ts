@@ -15,7 +15,7 @@ test('a split export is a zip with the right number of files', async ({ page }) 
   await app.upload(page, input);
   await app.next(page);
   await app.next(page);
-  await expect(page.getByTestId('summary-valid')).toHaveText('2500');
+  await expect(page.getByTestId('summary-valid')).toHaveText('2,500');
   await app.next(page);
   await page.getByRole('radio', { name: /Older site/ }).check();
 
