@@ -48,9 +48,9 @@
 //     to the review counts; the profile is saved (open it in Chromium's DevTools, Performance tab) and the functions
 //     with the most time of their own are printed. wasm functions show by name only in a build that keeps them
 //     (e.g. data-wasm-opt-params="--debuginfo" on the app's link in index.html); otherwise as wasm-function[N].
-//   * A page crash, an uncaught page error (e.g. the wasm trap "unreachable" when the app's wasm32 memory reaches
-//     its 4 GiB limit, as it does at 2.5 million rows of gen_contacts.py) or --timeout (default 600 s from setting
-//     the file) ends the app's run; the command then prints that as a FINDING with the last phase reached, and still
+//   * A page crash, an uncaught page error (e.g. the wasm trap "unreachable" if the app's wasm32 memory reached
+//     its 4 GiB limit; 3 million rows of gen_contacts.py take about 365 MiB of it) or --timeout (default 600 s
+//     from setting the file) ends the app's run; the command then prints that as a FINDING with the last phase reached, and still
 //     exits 0.
 // Targets (from the issue) are printed as PASS/MISS next to the figures; a MISS never fails the command. Exit code
 // is non-zero only when the benchmark itself cannot run (no dist/, no file, no browser).
@@ -698,12 +698,20 @@ function report(opts, bytes, { a, b, c }) {
     longest == null ? 'n/a' : (a.stalls.count ? ms(longest) : '< 50 ms'),
     a ? verdict(longest != null && longest < TARGETS.longTaskMs && a.reviewed) : 'not run',
   ]);
-  const peak = a ? (a.mem.renderer || a.mem.heap + a.mem.wasm) : null;
-  const memLabel = `2,000,000 rows, peak memory ≤ ${TARGETS.memMiB} MiB (renderer RSS)`;
-  if (!a) lines.push([memLabel, 'n/a', 'not run']);
-  else if ((opts.rows ?? a.appRows ?? 0) < TARGETS.memRows) {
-    lines.push([memLabel, mib(peak), `not judged: this run has ${int(opts.rows ?? a.appRows)} rows`]);
-  } else lines.push([memLabel, mib(peak), verdict(a.reviewed && peak <= TARGETS.memMiB * MiB)]);
+  // Memory is judged at the issue's 2,000,000 rows only, in two ways: the issue's own measure (peak JS heap of the
+  // main thread + wasm memory) and the stricter renderer RSS (which also holds the worker, buffers and Chromium).
+  const memRows = opts.rows ?? a?.appRows ?? 0;
+  const memory = [
+    ['JS heap + wasm', a ? a.mem.heap + a.mem.wasm : null],
+    ['renderer RSS', a ? (a.mem.renderer || null) : null],
+  ];
+  for (const [what, peak] of memory) {
+    const label = `2,000,000 rows, peak memory ≤ ${TARGETS.memMiB} MiB (${what})`;
+    if (!a) lines.push([label, 'n/a', 'not run']);
+    else if (peak == null) lines.push([label, 'n/a', 'not measured']);
+    else if (memRows !== TARGETS.memRows) lines.push([label, mib(peak), `not judged: this run has ${int(memRows)} rows`]);
+    else lines.push([label, mib(peak), verdict(a.reviewed && peak <= TARGETS.memMiB * MiB)]);
+  }
   table(lines.map((l) => ['  ' + l[0], l[1], l[2]]), [66, 12, 10]);
 }
 
