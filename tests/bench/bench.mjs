@@ -19,7 +19,7 @@
 //       (= read + parse + map + validate); the read alone is timed up to "N rows". Then a mapping change: back to
 //       the mapping step, one mapped field other than Email left out, and timed from that change to the end of
 //       the app's own "check: every row" measure (every row checked again), then the review counts once more
-//       (not part of the throughput). With --end-to-end it goes on:
+//       (not part of the throughput). With --end-to-end it goes on, with that field still left out:
 //       step-next to the download step, click download-import, wait for the saved download, report its size.
 //       The app decodes and parses a big file in its reading worker (web::read_worker, records sent to the page in
 //       batches); the page collects them, puts the table together, counts, checks and exports in slices of about
@@ -53,8 +53,8 @@
 //     (e.g. data-wasm-opt-params="--debuginfo" on the app's link in index.html); otherwise as wasm-function[N].
 //   * A page crash, an uncaught page error (e.g. the wasm trap "unreachable" if the app's wasm32 memory reached
 //     its 4 GiB limit; 3 million rows of gen_contacts.py take about 365 MiB of it) or --timeout (default 600 s
-//     from setting the file) ends the app's run; the command then prints that as a FINDING with the last phase reached, and still
-//     exits 0.
+//     from setting the file) ends the app's run; the command then prints that as a FINDING with the last phase
+//     reached, and still exits 0.
 // Targets (from the issue) are printed as PASS/MISS next to the figures; a MISS never fails the command. Exit code
 // is non-zero only when the benchmark itself cannot run (no dist/, no file, no browser).
 import { chromium } from 'playwright-core';
