@@ -177,7 +177,8 @@ fn FieldRow(field: Field) -> impl IntoView {
             Some(if bad == 0 {
                 ("map-row__status map-row__status--ok", "All values are valid".to_owned())
             } else {
-                ("map-row__status map-row__status--bad", format!("{} value{} need fixing", count(bad), plural(bad)))
+                let verb = if bad == 1 { "needs" } else { "need" };
+                ("map-row__status map-row__status--bad", format!("{} value{} {verb} fixing", count(bad), plural(bad)))
             })
         }
     };
