@@ -10,8 +10,8 @@
 //! waiting it packs the next full blocks itself (LZ4, as the table keeps them), taking that work off the page.
 //! Stopping is `Worker.terminate` (dropping the `ReadWorker`). A worker is started ahead of need, when the app
 //! starts (`ReadWorker::prepare`), so the first file's reading does not wait for the worker's script and WebAssembly
-//! to load; one not ready yet is simply not used. A later file starts its own (no idle worker is kept beside a
-//! loaded file). Nothing here decides anything about the file: the
+//! to load; one not ready yet is not waited for (it stays, ready, for the next file). Once the spare is used, a
+//! later file starts its own (no idle worker is kept beside a loaded file). Nothing here decides anything about the file: the
 //! domain's scan does, exactly as on the page. When workers are not available (a failure to start, or no "ready"
 //! within `READY_MS`), the caller reads on the page instead. The worker's own timings go to the page before its
 //! last message (`WorkerSpent`), for the benchmark.

@@ -283,16 +283,17 @@ class Sampler {
 // Timers that do not keep Node alive once everything else is done (a pending 600 s race timer would).
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms).unref());
 /**
- * Clicks "Next" as the page's own click (`HTMLElement.click()`), once it is enabled: the app's handler runs at
- * once, without Playwright's checks before a click (scrolling, two frames of stability, a hit test), which took
- * up to 0.1 s of the step's time and are not the app's.
+ * Clicks the button with data-testid `id` as the page's own click (`HTMLElement.click()`), once it is enabled: the
+ * app's handler runs at once, without Playwright's checks before a click (scrolling, two frames of stability, a hit
+ * test), which took up to 0.1 s of the step's time and are not the app's. `next` is "Next".
  */
-const next = (page) => page.waitForFunction(() => {
-  const b = document.querySelector('[data-testid="step-next"]');
+const press = (page, id) => page.waitForFunction((id) => {
+  const b = document.querySelector(`[data-testid="${id}"]`);
   if (!b || b.disabled) return false;
   b.click();
   return true;
-}, null, { polling: 'raf' });
+}, id, { polling: 'raf' });
+const next = (page) => press(page, 'step-next');
 /**
  * Resolves once the page shows `what` ('rows': the "N rows, M columns" summary; 'mapping': a mapping field;
  * 'review': summary-rows reading `arg`), looked at when called and at every change of the page's DOM (a
@@ -453,14 +454,7 @@ async function runApp(opts, base) {
     // back to the mapping step, one mapped field other than the key left out, timed from that change to the end
     // of the app's own "check: every row" measure, then on to the review step with the new counts.
     r.phase = 'check again after a mapping change (a field left out)';
-    const back = page.evaluate(() => new Promise((resolve) => {
-      const look = () => {
-        const b = document.querySelector('[data-testid="step-back"]');
-        if (b && !b.disabled) { b.click(); resolve(); } else requestAnimationFrame(look);
-      };
-      look();
-    }));
-    await race(back);
+    await race(press(page, 'step-back'));
     await race(Promise.race([appears(page, 'mapping'), timeout(left(), 'waiting for the mapping step again')]));
     const recheck = page.evaluate(() => new Promise((resolve) => {
       const rows = [...document.querySelectorAll('[data-testid="map-field"]')];

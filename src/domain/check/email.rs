@@ -75,7 +75,7 @@ pub(super) fn is_domain(domain: &str) -> bool {
     };
     let mut labels = 0;
     let mut last = "";
-    for label in domain.split(['.']) {
+    for label in domain.split('.') {
         if !is_label(label) {
             return false;
         }
