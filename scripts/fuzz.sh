@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes the read path with cargo-fuzz (libFuzzer): `read_job` (the big-file reader must equal `read` for any
 # bytes, choices and chunk size), `read_csv` (any bytes, with delimiter/encoding/header/footer
-# choices) and `read_xlsx` (workbooks, raw or built around fuzzed sheet XML). Not part of CI or scripts/test.sh.
+# choices), `read_xlsx` (workbooks, raw or built around fuzzed sheet XML) and `reread` (records read again from
+# the file from any record, by the index a scan leaves, must equal the scan's). Not part of CI or scripts/test.sh.
 #
 #   bash scripts/fuzz.sh            # each target for 300 s
 #   bash scripts/fuzz.sh 60         # each target for 60 s
@@ -18,7 +19,7 @@ cd "$(dirname "$0")/.."
 
 seconds="${1:-300}"
 shift || true
-if [ $# -gt 0 ]; then targets=("$@"); else targets=(read_csv read_xlsx read_job); fi
+if [ $# -gt 0 ]; then targets=("$@"); else targets=(read_csv read_xlsx read_job reread); fi
 
 for target in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$target"

@@ -11,7 +11,7 @@ pub mod plain_record;
 pub mod record_stream;
 
 pub use chunk_decoder::ChunkDecoder;
-pub use record_stream::{RecordStream, StreamRecord};
+pub use record_stream::{RecordStream, StreamMark, StreamRecord};
 
 /// A small deterministic random source for the tests that compare the parsers on random text (xorshift64).
 #[cfg(test)]

@@ -10,13 +10,25 @@
 
 use std::ops::Range;
 
-use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
+use encoding_rs::{Encoding, ISO_2022_JP, UTF_16BE, UTF_16LE};
 
 use crate::domain::decode::is_blank;
-use crate::domain::stream::{ChunkDecoder, RecordStream, StreamRecord};
+use crate::domain::stream::{ChunkDecoder, RecordStream, StreamMark, StreamRecord};
 
 /// Bytes read per step: small enough that a step takes a few milliseconds (so Stop and progress are prompt).
 pub const CHUNK_BYTES: u64 = 512 * 1024;
+
+/// A place in the body where reading can start again (`Cursor::resume`) and give the same records from there on:
+/// a step's start that fell between two records, just after a line break.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Checkpoint {
+    /// Bytes of the body before it.
+    pub offset: u64,
+    /// Records given out before it (blank ones are not given).
+    pub given: u64,
+    /// Where the parser stood.
+    pub mark: StreamMark,
+}
 
 pub struct Cursor {
     encoding: &'static Encoding,
@@ -33,23 +45,50 @@ pub struct Cursor {
     /// Whether all the text so far is blank (white space and U+FEFF), which `decode` refuses as an empty file.
     blank: bool,
     text: String,
+    /// Records given out so far.
+    given: u64,
+    /// The next step starts just after a line break (or at the start), where the decoder holds nothing.
+    at_cut: bool,
+    /// The places where reading can start again, in order (`Checkpoint`).
+    checkpoints: Vec<Checkpoint>,
 }
 
 impl Cursor {
     /// A cursor at the start of a body of `size` bytes.
     pub fn new(encoding: &'static Encoding, delimiter: u8, size: u64) -> Cursor {
+        let start = Checkpoint { offset: 0, given: 0, mark: StreamMark::default() };
+        Cursor { blank: true, ..Cursor::resume(encoding, delimiter, size, start) }
+    }
+
+    /// A cursor that starts at `checkpoint` (one that a cursor over the same body in the same encoding and
+    /// delimiter gave): its records are those that cursor gave after it, at the same positions. Whether the text
+    /// before was blank is not known, so `all_blank` says no.
+    pub fn resume(encoding: &'static Encoding, delimiter: u8, size: u64, checkpoint: Checkpoint) -> Cursor {
         Cursor {
             encoding,
             decoder: ChunkDecoder::resume(encoding),
-            stream: RecordStream::new(delimiter),
-            offset: 0,
+            stream: RecordStream::resume(delimiter, checkpoint.mark),
+            offset: checkpoint.offset,
             size,
             chunk: CHUNK_BYTES,
             done: false,
             replaced: false,
-            blank: true,
+            blank: false,
             text: String::new(),
+            given: checkpoint.given,
+            at_cut: true,
+            checkpoints: Vec::new(),
         }
+    }
+
+    /// The places where reading can start again found so far, in order: the start among them.
+    pub fn checkpoints(&self) -> &[Checkpoint] {
+        &self.checkpoints
+    }
+
+    /// Records given out so far (counting those before the checkpoint a resumed cursor started at).
+    pub fn given(&self) -> u64 {
+        self.given
     }
 
     /// Reads `bytes` per step instead of `CHUNK_BYTES` (at least 1).
@@ -91,17 +130,29 @@ impl Cursor {
         if self.done {
             return;
         }
-        let mut bytes = &bytes[..bytes.len().min(self.chunk as usize)];
-        let last = self.offset + bytes.len() as u64 >= self.size;
-        if !last {
-            if let Some(cut) = self.cut(bytes) {
-                bytes = &bytes[..cut];
+        // ISO-2022-JP's decoder keeps its mode across line breaks: only its start is a place to start again.
+        let stateless = self.encoding != ISO_2022_JP || self.offset == 0;
+        if let Some(mark) = self.stream.mark().filter(|_| self.at_cut && stateless) {
+            if self.checkpoints.last().is_none_or(|c| c.offset < self.offset) {
+                self.checkpoints.push(Checkpoint { offset: self.offset, given: self.given, mark });
             }
         }
+        let mut bytes = &bytes[..bytes.len().min(self.chunk as usize)];
+        let last = self.offset + bytes.len() as u64 >= self.size;
+        let cut = if last { None } else { self.cut(bytes) };
+        if let Some(cut) = cut {
+            bytes = &bytes[..cut];
+        }
+        self.at_cut = cut.is_some();
         self.offset += bytes.len() as u64;
         self.text.clear();
         self.replaced |= self.decoder.push(bytes, last, &mut self.text);
         self.blank = self.blank && is_blank(&self.text);
+        let given = &mut self.given;
+        let mut on_record = |record: &StreamRecord<'_>| {
+            *given += 1;
+            on_record(record);
+        };
         // Empty input means "end of file" to csv_core: a chunk that only began a character adds nothing yet.
         if !self.text.is_empty() {
             self.stream.push(self.text.as_bytes(), &mut on_record);
@@ -184,6 +235,79 @@ mod tests {
         assert_eq!(&records[3].cells[1], "line one\nline two, データ");
         assert_eq!(records[3].pos, utf8[3].pos);
         assert_eq!(records[3].pos, Position { row: 5, line: 7 });
+    }
+
+    /// Reads from `cursor` to the end of `bytes` (the body), keeping every record.
+    fn rest(mut cursor: Cursor, bytes: &[u8]) -> Vec<Record> {
+        let mut out = Vec::new();
+        while !cursor.is_done() {
+            let Range { start, end } = cursor.wants();
+            cursor.step(&bytes[start as usize..end as usize], |r| out.push(Record { pos: r.pos, cells: r.to_cells() }));
+        }
+        out
+    }
+
+    #[test]
+    fn reading_again_from_any_checkpoint_gives_the_same_records_from_there_on() {
+        // Records of many lengths, a third of them with a line break inside quotes, so chunks end all over them.
+        let mut text = String::from("Name,Note,City\r\n");
+        for i in 0..1500 {
+            let note = if i % 3 == 0 { "\"line one\nline two, 😀\"" } else { "plain" };
+            text.push_str(&format!("Zoë {},{note},Köln\r\n", "x".repeat(i % 37)));
+        }
+        let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let sjis = SHIFT_JIS.encode(&text.replace('😀', "データ").replace(['ë', 'ö'], "e")).0.into_owned();
+        for (encoding, bytes) in [(UTF_8, text.into_bytes()), (UTF_16LE, utf16), (SHIFT_JIS, sjis)] {
+            for chunk in [5, 333, 4096] {
+                let size = bytes.len() as u64;
+                let mut cursor = Cursor::new(encoding, b',', size).with_chunk(chunk);
+                let mut records = Vec::new();
+                while !cursor.is_done() {
+                    let Range { start, end } = cursor.wants();
+                    cursor.step(&bytes[start as usize..end as usize], |r| {
+                        records.push(Record { pos: r.pos, cells: r.to_cells() })
+                    });
+                }
+                assert_eq!(cursor.given(), records.len() as u64);
+                let checkpoints = cursor.checkpoints();
+                assert_eq!(checkpoints[0], Checkpoint { offset: 0, given: 0, mark: StreamMark::default() });
+                // Each record has a quoted line break: a chunk that ends inside one is not a place to start again,
+                // nor one without a line break (read whole, it may end inside a character).
+                // Chunks that end inside a quoted field are not places to start again, nor chunks without a line
+                // break (read whole, they may end inside a character): still, most chunks here are.
+                let steps = size.div_ceil(chunk.max(100)) as usize;
+                assert!(
+                    checkpoints.len() * 3 > steps,
+                    "{} in chunks of {chunk}: {}",
+                    encoding.name(),
+                    checkpoints.len()
+                );
+                assert!(checkpoints.windows(2).all(|w| w[0].offset < w[1].offset && w[0].given <= w[1].given));
+                for checkpoint in checkpoints.iter().step_by(7).chain(checkpoints.last()) {
+                    let again = rest(Cursor::resume(encoding, b',', size, *checkpoint).with_chunk(chunk), &bytes);
+                    let from = checkpoint.given as usize;
+                    assert_eq!(again, records[from..], "{} in chunks of {chunk} from {checkpoint:?}", encoding.name());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn iso_2022_jp_starts_again_only_at_the_start() {
+        let bytes = ISO_2022_JP.encode("名前,都市\n山田,東京\n佐藤,大阪\n").0.into_owned();
+        let mut cursor = Cursor::new(ISO_2022_JP, b',', bytes.len() as u64).with_chunk(8);
+        let records = rest_keeping(&mut cursor, &bytes);
+        assert_eq!(records, 3);
+        assert_eq!(cursor.checkpoints().len(), 1);
+    }
+
+    fn rest_keeping(cursor: &mut Cursor, bytes: &[u8]) -> usize {
+        let mut n = 0;
+        while !cursor.is_done() {
+            let Range { start, end } = cursor.wants();
+            cursor.step(&bytes[start as usize..end as usize], |_| n += 1);
+        }
+        n
     }
 
     #[test]

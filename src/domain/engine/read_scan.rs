@@ -16,6 +16,7 @@ use chardetng::EncodingDetector;
 use encoding_rs::{Encoding, UTF_8};
 
 use super::cursor::Cursor;
+use super::reread::FileIndex;
 use crate::domain::decode::{first_look, legacy_guess, new_detector, BINARY_SNIFF_BYTES};
 use crate::domain::read::{ReadError, ReadOptions};
 use crate::domain::sniff::sniff_delimiter;
@@ -98,12 +99,15 @@ pub struct ReadScan {
     bom_len: u64,
     chunk: u64,
     stage: Stage,
+    /// Where reading can start again, once every record was given (`index`).
+    index: Option<FileIndex>,
 }
 
 impl ReadScan {
     /// A scan of a file of `size` bytes. Of the options, only the encoding and the delimiter matter here.
     pub fn new(size: u64, options: &ReadOptions) -> ReadScan {
-        ReadScan { size, options: options.clone(), bom_len: 0, chunk: super::CHUNK_BYTES, stage: Stage::Start }
+        let chunk = super::CHUNK_BYTES;
+        ReadScan { size, options: options.clone(), bom_len: 0, chunk, stage: Stage::Start, index: None }
     }
 
     /// Parses `bytes` per step instead of `CHUNK_BYTES` (tests use tiny chunks to cross every boundary).
@@ -122,6 +126,12 @@ impl ReadScan {
             Stage::Parse(p) => body(p.cursor.wants()),
             Stage::Finished => 0..0,
         }
+    }
+
+    /// Where the records given can be read again from the file (`FileIndex::reread`), once the scan gave every
+    /// record of a text file.
+    pub fn index(&self) -> Option<&FileIndex> {
+        self.index.as_ref()
     }
 
     /// How far the scan is.
@@ -195,7 +205,11 @@ impl ReadScan {
                     // Nothing but white space (and byte order marks): as `decode` refuses it.
                     return Err(ReadError::Empty);
                 } else if parse.cursor.is_done() {
-                    return Ok(ScanStep::Done(Ok(Scanned::Text(parse.decided))));
+                    let decided = parse.decided;
+                    let (encoding, delimiter) = (decided.encoding, decided.delimiter);
+                    let body = (self.bom_len, body_len);
+                    self.index = Some(FileIndex::new(encoding, delimiter, body, parse.cursor.checkpoints().to_vec()));
+                    return Ok(ScanStep::Done(Ok(Scanned::Text(decided))));
                 }
                 self.stage = Stage::Parse(parse);
             }

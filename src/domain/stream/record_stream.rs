@@ -54,6 +54,18 @@ impl<'a> StreamRecord<'a> {
     }
 }
 
+/// Where a stream stands between two records, at a line break: enough for another stream to start there
+/// (`RecordStream::resume`) and give the records after it with the same positions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StreamMark {
+    /// Line breaks before the next record's content.
+    pub breaks: u64,
+    /// Line breaks inside quoted fields of the records before.
+    pub inner_breaks: u64,
+    /// Records read before, blank ones included.
+    pub records: u64,
+}
+
 /// Line breaks seen so far and where the current record stands.
 #[derive(Default)]
 struct Lines {
@@ -137,10 +149,18 @@ pub struct RecordStream {
     /// Breaks inside quoted fields of the records so far (row = line − this).
     inner_breaks: u64,
     records: u64,
+    /// The text so far ended with `\n` (or there was none).
+    at_line_end: bool,
 }
 
 impl RecordStream {
     pub fn new(delimiter: u8) -> RecordStream {
+        RecordStream::resume(delimiter, StreamMark::default())
+    }
+
+    /// A stream that starts where another one stood at `mark` (`mark`): given the text after that point, it gives
+    /// the records the other one gave after it, at the same positions.
+    pub fn resume(delimiter: u8, mark: StreamMark) -> RecordStream {
         RecordStream {
             parser: ReaderBuilder::new().delimiter(delimiter).quoting(true).double_quote(true).build(),
             delimiter,
@@ -152,10 +172,25 @@ impl RecordStream {
             out_len: 0,
             ends: vec![0; 64],
             ends_len: 0,
-            lines: Lines::default(),
-            inner_breaks: 0,
-            records: 0,
+            lines: Lines { before: mark.breaks, ..Lines::default() },
+            inner_breaks: mark.inner_breaks,
+            records: mark.records,
+            at_line_end: true,
         }
+    }
+
+    /// Where the stream stands, if it stands between two records just after a line break (so another stream can
+    /// start there: `resume`); `None` inside a record or a quoted field, or after text that did not end with `\n`.
+    /// csv_core takes a `\n` either into a quoted field (as output) or as the end of a record or of a blank line,
+    /// so after one, no output pending means the parser is at the start of a record.
+    pub fn mark(&self) -> Option<StreamMark> {
+        let lines = &self.lines;
+        let inside = lines.started || lines.after_cr || lines.inner > 0 || lines.trailing > 0;
+        (self.at_line_end && self.out_len == 0 && self.ends_len == 0 && !inside).then_some(StreamMark {
+            breaks: lines.before,
+            inner_breaks: self.inner_breaks,
+            records: self.records,
+        })
     }
 
     /// Records read so far, blank ones included.
@@ -165,6 +200,9 @@ impl RecordStream {
 
     /// Parses `text` (the next piece of the file) and calls `on_record` for every complete non-blank record.
     pub fn push(&mut self, text: &[u8], on_record: impl FnMut(&StreamRecord<'_>)) {
+        if let Some(last) = text.last() {
+            self.at_line_end = *last == b'\n';
+        }
         self.run(text, false, on_record);
     }
 
@@ -333,6 +371,44 @@ mod tests {
                 assert_eq!(stream(&text, delimiter, size), expected, "{text:?} in chunks of {size}");
             }
         }
+    }
+
+    /// At every line break of random text: where the stream gives a mark, a stream resumed there on the rest of
+    /// the text gives exactly the records after it; and a line break between two plain records always gives one.
+    #[test]
+    fn a_stream_resumed_at_a_mark_gives_the_same_records_after_it() {
+        let pieces: [&str; 11] = ["a", "bc", ",", ";", "\"", "\"\"", "\n", "\r\n", "\r", " ", "é"];
+        let mut next = crate::domain::stream::xorshift(0x9E37_79B9_7F4A_7C15);
+        let (mut marks, mut breaks) = (0, 0);
+        for _ in 0..1500 {
+            let len = (next() % 40) as usize;
+            let text: String = (0..len).map(|_| pieces[(next() % pieces.len() as u64) as usize]).collect();
+            let delimiter = if next().is_multiple_of(4) { b';' } else { b',' };
+            let expected = whole(&text, delimiter);
+            for (at, _) in text.match_indices('\n') {
+                let (head, tail) = text.split_at(at + 1);
+                let mut first = RecordStream::new(delimiter);
+                let mut given = 0;
+                for chunk in head.as_bytes().chunks(1 + (next() % 5) as usize) {
+                    first.push(chunk, |_| given += 1);
+                }
+                breaks += 1;
+                let Some(mark) = first.mark() else { continue };
+                marks += 1;
+                let mut resumed = RecordStream::resume(delimiter, mark);
+                let mut out = Vec::new();
+                let mut keep = |r: &StreamRecord<'_>| out.push(Record { pos: r.pos, cells: r.to_cells() });
+                resumed.push(tail.as_bytes(), &mut keep);
+                resumed.finish(&mut keep);
+                assert_eq!(out, expected[given..], "{text:?} resumed after byte {at}");
+            }
+        }
+        assert!(marks * 2 > breaks, "only {marks} of {breaks} line breaks were places to start again");
+        let mut plain = RecordStream::new(b',');
+        plain.push(b"Name,City\r\nAda,\"London\nUK\"\r\n\r\n", |_| {});
+        assert_eq!(plain.mark(), Some(StreamMark { breaks: 4, inner_breaks: 1, records: 2 }));
+        plain.push(b"Grace,\"New\n", |_| {});
+        assert_eq!(plain.mark(), None, "inside a quoted field");
     }
 
     #[test]
