@@ -7,6 +7,7 @@ pub mod api_driver;
 pub mod api_state;
 mod app;
 pub mod components;
+pub mod file_rows;
 pub mod file_source;
 pub mod jobs;
 pub mod state;

@@ -15,6 +15,8 @@ pub mod early_check;
 pub mod early_count;
 pub mod export_job;
 pub mod file_window;
+#[cfg(test)]
+mod in_file_passes;
 pub mod read_job;
 pub mod read_scan;
 pub mod rejects_job;
@@ -34,7 +36,7 @@ pub use read_job::{ReadJob, ReadProgress, ReadStage};
 pub use read_scan::{ReadScan, ScanProgress};
 pub use rejects_job::RejectsJob;
 pub use remote_scan::RemoteScan;
-pub use reread::{FileIndex, Reread};
+pub use reread::{FileIndex, Refill, Reread};
 pub use scan_wire::{ScanMessage, ScanRequest, WireError};
 pub use validate_job::ValidateJob;
 pub use work::{Unit, Work};

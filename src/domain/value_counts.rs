@@ -107,6 +107,15 @@ impl ValueCounter {
         self.next
     }
 
+    /// The records of the file to read again (`Rows::fill`) before `step(table, batch)` when the table's blocks are
+    /// in the file.
+    pub fn missing(&self, table: &Table, batch: usize) -> Option<std::ops::Range<usize>> {
+        if self.sources.is_empty() {
+            return None;
+        }
+        table.records.missing_ahead(self.next..self.next + batch.max(1), crate::domain::table::AHEAD_ROWS)
+    }
+
     /// Counts at most `batch` more rows of `table` (the same table at every step); `true` once every row is.
     pub fn step(&mut self, table: &Table, batch: usize) -> bool {
         if self.sources.is_empty() {

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::api_state::{ApiState, ConnStatus, DryRunState};
-use super::jobs::drive;
+use super::jobs::{drive, Refills};
 use super::state::ImportState;
 use crate::domain::api::backoff::{retry_delay, MAX_ATTEMPTS};
 use crate::domain::api::connection::Connection;
@@ -27,6 +27,7 @@ use crate::domain::api::responses::{parse_catalogue, parse_fetch, parse_submit, 
 use crate::domain::api::run::{Action, Phase, Run};
 use crate::domain::api::send_plan::{SendPlan, SendPlanJob};
 use crate::domain::api::{MAX_BATCH, TEST_BATCH};
+use crate::domain::engine::Refill;
 use crate::domain::prepare::Prepared;
 use crate::domain::schema::Entity;
 use crate::web::http::{diagnose, send};
@@ -130,9 +131,21 @@ async fn send_plan(api: ApiState, import: ImportState) -> Option<Arc<SendPlan>> 
     let mut job = SendPlanJob::new(Arc::clone(&prepared), import.schema.get_untracked(), entity);
     let step = |job: &mut SendPlanJob| job.step(PLAN_BATCH);
     let publish = |job: &SendPlanJob| api.preparing.set(Some(job.progress()));
-    let plan = drive(|| current(&prepared), &mut job, step, publish).await;
+    let refills = match import.in_file_source() {
+        Some(source) => Refills::from(source, |job: &SendPlanJob| {
+            job.missing(PLAN_BATCH).and_then(|m| job.records().and_then(|rows| Refill::new(rows, m)))
+        }),
+        None => Refills::none(),
+    };
+    let plan = drive(|| current(&prepared), &mut job, refills, step, publish).await;
     api.preparing.set(None);
-    let plan = Arc::new(plan?);
+    let plan = match plan {
+        Ok(plan) => Arc::new(plan?),
+        Err(e) => {
+            import.file_error.set(Some(e.to_string()));
+            return None;
+        }
+    };
     api.plan.set_value(Some((prepared, Arc::clone(&plan))));
     Some(plan)
 }

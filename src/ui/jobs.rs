@@ -14,8 +14,8 @@ use leptos::task::spawn_local;
 
 use crate::domain::edits::Edits;
 use crate::domain::engine::{
-    EarlyCheck, EarlyCount, ExportJob, ReadJob, ReadStage, RejectsJob, ScanMessage, ScanRequest, Unit, ValidateJob,
-    WireError, Work, Written,
+    EarlyCheck, EarlyCount, ExportJob, ReadJob, ReadStage, Refill, RejectsJob, ScanMessage, ScanRequest, Unit,
+    ValidateJob, WireError, Work, Written,
 };
 use crate::domain::export::{ExportError, ExportFile, Limits};
 use crate::domain::mapping::Mapping;
@@ -25,6 +25,7 @@ use crate::domain::schema::Schema;
 use crate::domain::suggest::{counted_sources, suggest_sources};
 use crate::domain::table::Table;
 use crate::domain::value_counts::{ValueCache, ValueCounter};
+use crate::ui::file_rows;
 use crate::ui::file_source::{FileSource, Window};
 use crate::ui::state::{checks_in_background, ImportState, Validated};
 use crate::web::download::Handed;
@@ -208,12 +209,18 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
         let counting = now_ms();
         let counts = match &result {
             Ok(Ok(outcome)) if checks_in_background(outcome) => {
-                match count_values(state, generation, outcome, early).await {
-                    Some(counts) => {
+                match count_values(state, generation, (outcome, &source), early).await {
+                    Ok(Some(counts)) => {
                         timing::measure("read: counting the values of choice fields", now_ms() - counting);
                         counts
                     }
-                    None => return,
+                    Ok(None) => return,
+                    Err(e) => {
+                        state.reading.set(None);
+                        state.busy.set(None);
+                        state.load_error.set(Some(e.to_string()));
+                        return;
+                    }
                 }
             }
             _ => ValueCache::default(),
@@ -295,12 +302,12 @@ const COUNT_BATCH: usize = 4096;
 async fn count_values(
     state: ImportState,
     generation: u64,
-    outcome: &ReadOutcome,
+    (outcome, source): (&ReadOutcome, &FileSource),
     early: Option<EarlyCount>,
-) -> Option<ValueCache> {
+) -> Result<Option<ValueCache>, WebError> {
     let schema = state.schema.get_untracked();
     // Rows counted while the file was read are not counted again, when the table is as guessed then.
-    let mut counter = match early.and_then(|early| early.resume(outcome, &schema)) {
+    let counter = match early.and_then(|early| early.resume(outcome, &schema)) {
         Some(counter) => counter,
         None => ValueCounter::new(counted_sources(&suggest_sources(&schema, &outcome.table.headers), &schema)),
     };
@@ -317,10 +324,21 @@ async fn count_values(
         now_ms: now_ms(),
     };
     let table = Arc::clone(&outcome.table);
-    let step = move |counter: &mut ValueCounter| counter.step(&table, COUNT_BATCH).then_some(());
-    let publish = |counter: &ValueCounter| state.reading.set(Some(work(counter)));
-    drive(move || state.read_generation.get_value() == generation, &mut counter, step, publish).await?;
-    Some(counter.finish())
+    let step = move |(counter, table): &mut (ValueCounter, Arc<Table>)| counter.step(table, COUNT_BATCH).then_some(());
+    let publish = |(counter, _): &(ValueCounter, Arc<Table>)| state.reading.set(Some(work(counter)));
+    let refills = if table.records.is_in_file() {
+        Refills::from(source.clone(), |(counter, table): &(ValueCounter, Arc<Table>)| {
+            counter.missing(table, COUNT_BATCH).and_then(|m| Refill::new(&table.records, m))
+        })
+    } else {
+        Refills::none()
+    };
+    let mut job = (counter, table);
+    let wanted = move || state.read_generation.get_value() == generation;
+    if drive(wanted, &mut job, refills, step, publish).await?.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(job.0.finish()))
 }
 
 /// Stops reading: the file loaded before (if any) stays, with everything the admin did to it.
@@ -371,14 +389,28 @@ pub fn start_check(state: ImportState, outcome: Arc<ReadOutcome>, inputs: (Schem
     };
     let mut job = ValidateJob::new(Arc::clone(&outcome), schema, mapping, edits);
     state.checking.set(Some(Work { total: rows as f64, ..work(&job) }));
+    let refills = match state.in_file_source() {
+        Some(source) => {
+            Refills::from(source, |job: &ValidateJob| job.missing(CHECK_BATCH).and_then(|m| Refill::new(job.rows(), m)))
+        }
+        None => Refills::none(),
+    };
     spawn_local(async move {
         let step = |job: &mut ValidateJob| job.step(CHECK_BATCH);
         let publish = |job: &ValidateJob| state.checking.set(Some(work(job)));
-        if let Some(prepared) =
-            drive(move || state.check_generation.get_value() == generation, &mut job, step, publish).await
-        {
-            timing::measure("check: every row", now_ms() - started);
-            set_checked(state, outcome, prepared).await;
+        let wanted = move || state.check_generation.get_value() == generation;
+        match drive(wanted, &mut job, refills, step, publish).await {
+            Ok(Some(prepared)) => {
+                timing::measure("check: every row", now_ms() - started);
+                set_checked(state, outcome, prepared).await;
+            }
+            Ok(None) => {}
+            Err(e) => {
+                // The results shown are out of date, as after Stop: "Check again" tries once more.
+                state.checking.set(None);
+                state.check_stopped.set(true);
+                state.file_error.set(Some(e.to_string()));
+            }
         }
     });
 }
@@ -474,7 +506,13 @@ pub fn start_export(
         }
         result
     };
-    write_download(state, generation, job, work, step, |result, (_, handed)| done(result, handed));
+    let refills = match state.in_file_source() {
+        Some(source) => Refills::from(source, |(job, _): &(ExportJob, Handed)| {
+            job.missing(EXPORT_BATCH).and_then(|m| job.rows().and_then(|rows| Refill::new(rows, m)))
+        }),
+        None => Refills::none(),
+    };
+    write_download(state, (generation, refills), job, work, step, |result, (_, handed)| done(result, handed));
 }
 
 /// Writes the rejected-rows download of a big file in slices (shown and stopped like the import file), then hands
@@ -505,7 +543,14 @@ pub fn start_rejects(
             now_ms: now_ms(),
         }
     };
-    write_download(state, generation, job, work, |job| job.step(EXPORT_BATCH), |result, _| done(result));
+    let refills = match state.in_file_source() {
+        Some(source) => {
+            Refills::from(source, |job: &RejectsJob| job.missing(EXPORT_BATCH).and_then(|m| Refill::new(job.rows(), m)))
+        }
+        None => Refills::none(),
+    };
+    let step = |job: &mut RejectsJob| job.step(EXPORT_BATCH);
+    write_download(state, (generation, refills), job, work, step, |result, _| done(result));
 }
 
 /// Runs a job that writes a download (`generation` of the export work) with its progress in `state.exporting`,
@@ -513,7 +558,7 @@ pub fn start_rejects(
 /// saved.
 fn write_download<J: 'static>(
     state: ImportState,
-    generation: u64,
+    (generation, refills): (u64, Refills<J>),
     mut job: J,
     mut work: impl FnMut(&J) -> Work + 'static,
     step: impl FnMut(&mut J) -> Option<Result<ExportFile, ExportError>> + 'static,
@@ -522,11 +567,17 @@ fn write_download<J: 'static>(
     state.exporting.set(Some(work(&job)));
     spawn_local(async move {
         let publish = |job: &J| state.exporting.set(Some(work(job)));
-        if let Some(result) =
-            drive(move || state.export_generation.get_value() == generation, &mut job, step, publish).await
-        {
-            state.exporting.set(None);
-            done(result, job);
+        let wanted = move || state.export_generation.get_value() == generation;
+        match drive(wanted, &mut job, refills, step, publish).await {
+            Ok(Some(result)) => {
+                state.exporting.set(None);
+                done(result, job);
+            }
+            Ok(None) => {}
+            Err(e) => {
+                state.exporting.set(None);
+                state.file_error.set(Some(e.to_string()));
+            }
         }
     });
 }
@@ -537,26 +588,61 @@ pub fn cancel_export(state: ImportState) {
     state.exporting.set(None);
 }
 
+/// What a job reads of a table whose blocks are in the file (`Rows::keep_in_file`) before its next step, and the
+/// file to read it from. `none` for a job whose table is all in memory.
+pub(crate) struct Refills<J> {
+    source: Option<FileSource>,
+    missing: fn(&J) -> Option<Refill>,
+}
+
+impl<J> Refills<J> {
+    pub(crate) fn none() -> Refills<J> {
+        Refills { source: None, missing: |_| None }
+    }
+
+    /// `missing` for a job over the table read from `source`.
+    pub(crate) fn from(source: FileSource, missing: fn(&J) -> Option<Refill>) -> Refills<J> {
+        Refills { source: Some(source), missing }
+    }
+}
+
 /// Runs `step` on `job` for about `SLICE_MS` at a time, giving the browser its turn before each slice, and calls
-/// `publish` at most every `PROGRESS_MS`. The finished value, or `None` as soon as the work is no longer `wanted`
-/// (stopped or superseded; the caller then changes nothing).
+/// `publish` at most every `PROGRESS_MS`. Before a step, what the job will read of a table kept in the file is read
+/// again (`refills`). The finished value, or `None` as soon as the work is no longer `wanted` (stopped or
+/// superseded; the caller then changes nothing), or the file's failure to be read again.
 pub(crate) async fn drive<J, T>(
     wanted: impl Fn() -> bool,
     job: &mut J,
+    refills: Refills<J>,
     mut step: impl FnMut(&mut J) -> Option<T>,
     mut publish: impl FnMut(&J),
-) -> Option<T> {
+) -> Result<Option<T>, WebError> {
     let mut shown = now_ms();
+    let mut window = refills.source.clone().map(Window::new);
     loop {
         // The first turn also lets a burst of changes (typing) end in one run: each starts a new generation.
         yield_now().await;
         if !wanted() {
-            return None;
+            return Ok(None);
         }
-        let slice = now_ms();
+        let mut slice = now_ms();
         loop {
+            if let (Some(window), Some(source)) = (window.as_mut(), refills.source.as_ref()) {
+                let mut last = None;
+                while let Some(refill) = (refills.missing)(job) {
+                    // Filled and still missing: the file no longer gives the rows it gave.
+                    if last.replace(refill.range()) == Some(refill.range()) {
+                        return Err(file_rows::gone(source));
+                    }
+                    file_rows::refill(window, refill).await?;
+                    if !wanted() {
+                        return Ok(None);
+                    }
+                    slice = now_ms();
+                }
+            }
             if let Some(done) = step(job) {
-                return Some(done);
+                return Ok(Some(done));
             }
             if now_ms() - slice >= SLICE_MS {
                 break;

@@ -114,6 +114,8 @@ pub struct ImportState {
     pub loaded: RwSignal<Option<Loaded>>,
     /// A message about the last file that could not be read (the previous file, if any, is kept).
     pub load_error: RwSignal<Option<String>>,
+    /// A message when the loaded big file could not be read again for its rows (it changed or moved on disk).
+    pub file_error: RwSignal<Option<String>>,
     /// Set while a file is being read: the file name.
     pub busy: RwSignal<Option<String>>,
     pub schema: RwSignal<Schema>,
@@ -196,6 +198,7 @@ impl ImportState {
             entity: RwSignal::new(Entity::Customers),
             loaded,
             load_error: RwSignal::new(None),
+            file_error: RwSignal::new(None),
             busy: RwSignal::new(None),
             schema,
             site_schemas: RwSignal::new(None),
@@ -280,6 +283,12 @@ impl ImportState {
     /// The suggested mapping for `schema`, with value counts from the cache.
     fn suggest_for(&self, schema: &Schema, outcome: &ReadOutcome) -> Mapping {
         self.value_cache.try_update_value(|cache| suggest_with(schema, &outcome.table, cache)).unwrap_or_default()
+    }
+
+    /// Where the loaded table's rows are read again from, when it keeps them in the file (`Rows::keep_in_file`).
+    pub fn in_file_source(&self) -> Option<FileSource> {
+        self.loaded
+            .with_untracked(|l| l.as_ref().filter(|l| l.outcome.table.records.is_in_file()).map(|l| l.source.clone()))
     }
 
     /// How often each value of `source` occurs in the loaded table (counted once, then from the cache).

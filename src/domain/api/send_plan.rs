@@ -61,6 +61,18 @@ impl SendPlanJob {
         (self.next, self.prepared.len())
     }
 
+    /// The records of the file to read again (`Rows::fill`) before `step(batch)` when the table's blocks are in the
+    /// file.
+    pub fn missing(&self, batch: usize) -> Option<std::ops::Range<usize>> {
+        let range = self.next..self.next + batch.max(1);
+        self.prepared.records()?.missing_ahead(range, crate::domain::table::AHEAD_ROWS)
+    }
+
+    /// The checked table's records, if the check kept its source (where `missing` ones are filled).
+    pub fn records(&self) -> Option<&crate::domain::table::Rows> {
+        self.prepared.records()
+    }
+
     /// Looks at `batch` more records. `Some` once every record has been looked at.
     pub fn step(&mut self, batch: usize) -> Option<SendPlan> {
         let end = (self.next + batch.max(1)).min(self.prepared.len());

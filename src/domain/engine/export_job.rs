@@ -23,6 +23,7 @@ use crate::domain::export::{
     new_zip, part_name, zip_options, ExportError, ExportFile, FileBytes, Limits, PartsBuilder, CSV_MIME, ZIP_MIME,
 };
 use crate::domain::prepare::Prepared;
+use crate::domain::table::{Rows, AHEAD_ROWS};
 
 use super::rope::Rope;
 
@@ -120,6 +121,19 @@ impl ExportJob {
             None => (self.next, self.prepared.len(), false),
             Some(a) => (a.sizes[..a.copied].iter().sum(), a.sizes.iter().sum(), true),
         }
+    }
+
+    /// The records of the file to read again (`Rows::fill`) before `step(batch)` when the table's blocks are in the
+    /// file: the batch's and those after it, while rows are being written.
+    pub fn missing(&self, batch: usize) -> Option<std::ops::Range<usize>> {
+        let rows = self.prepared.records()?;
+        let writing = self.parts.is_some() && self.next < self.prepared.len();
+        writing.then(|| rows.missing_ahead(self.next..self.next + batch.max(1), AHEAD_ROWS)).flatten()
+    }
+
+    /// The table's records, if the check kept its source (where `missing` ones are filled).
+    pub fn rows(&self) -> Option<&Rows> {
+        self.prepared.records()
     }
 
     /// Does at most `batch` rows (or one slice of compression, or one part put into the .zip). `Some` once

@@ -14,13 +14,16 @@ use std::ops::Range;
 use super::early_check::EarlyCheck;
 use super::early_count::EarlyCount;
 use super::read_scan::{Decided, ReadScan, ScanProgress, ScanStep, Scanned};
+use super::reread::Refill;
 use super::scan_wire::{ScanMessage, WireError};
 use crate::domain::read::{Assembler, ReadError, ReadOptions, ReadOutcome, RowsFrom};
-use crate::domain::table::{CheckedBlock, Rows};
+use crate::domain::table::{CheckedBlock, Rows, AHEAD_ROWS};
 use crate::domain::xlsx::read_workbook;
 
 /// Rows moved or squared per step while the table is put together (each is a few bytes of work).
 const ASSEMBLE_ROWS: usize = 100_000;
+/// The same when the table's blocks are in the file: no more than `missing` asks for at once.
+const ASSEMBLE_IN_FILE_ROWS: usize = AHEAD_ROWS;
 
 /// What the job is doing, for the progress line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,6 +82,38 @@ impl ReadJob {
     pub fn remote(size: u64, options: ReadOptions) -> ReadJob {
         let progress = ScanProgress { guessing: false, done: 0, total: size };
         ReadJob { size, options, stage: Stage::Remote(progress), records: Rows::new(), early: None, check: None }
+    }
+
+    /// Keeps only a few blocks of the table, reading the others again from the file when needed (`Rows::keep_in_file`):
+    /// for a remote scan asked with `ScanRequest::in_file`, whose index arrives before its ending. Whatever reads
+    /// the table then first asks what is `missing` and fills it (`Rows::fill`), this job included.
+    pub fn in_file(mut self) -> ReadJob {
+        self.records.keep_in_file();
+        self
+    }
+
+    /// The records of the file to read again and `fill` into `rows()` before the next `step`.
+    pub fn missing(&self) -> Option<Range<usize>> {
+        match &self.stage {
+            Stage::Assemble(assembler, _) => assembler.missing(self.assemble_rows()),
+            _ => None,
+        }
+    }
+
+    /// The records read so far (where `missing` records are filled).
+    pub fn rows(&self) -> &Rows {
+        match &self.stage {
+            Stage::Assemble(assembler, _) => assembler.records(),
+            _ => &self.records,
+        }
+    }
+
+    fn assemble_rows(&self) -> usize {
+        if self.rows().is_in_file() {
+            ASSEMBLE_IN_FILE_ROWS
+        } else {
+            ASSEMBLE_ROWS
+        }
     }
 
     /// Parses `bytes` per step instead of `CHUNK_BYTES` (tests use tiny chunks to cross every boundary).
@@ -168,6 +203,13 @@ impl ReadJob {
                 self.records.push_packed_seen(block, seen).ok_or(WireError::Garbled)?;
             }
             ScanMessage::Restart => self.restart(),
+            ScanMessage::Index(index) => self.records.set_index(index),
+            ScanMessage::Done(Ok(Scanned::Text(_)))
+                if self.records.is_in_file() && self.records.reread(0).is_none() =>
+            {
+                // The worker was asked for the index and did not send it: the records let go could not be had.
+                return Err(WireError::Garbled);
+            }
             ScanMessage::Done(done) => self.scanned(done),
             ScanMessage::Unreadable(detail) => return Err(WireError::Unreadable(detail)),
         }
@@ -202,6 +244,13 @@ impl ReadJob {
     /// Runs the whole job over a file in memory (tests, and tools).
     pub fn run(mut self, file: &[u8]) -> Result<ReadOutcome, ReadError> {
         loop {
+            let mut last = None;
+            while let Some(missing) = self.missing() {
+                if last.replace(missing.clone()) == Some(missing.clone()) {
+                    break;
+                }
+                Refill::all(self.rows(), missing, file);
+            }
             let Range { start, end } = self.wants();
             let slice = file.get(start as usize..end as usize).unwrap_or_default();
             if let Some(done) = self.step(slice) {
@@ -246,7 +295,8 @@ impl ReadJob {
             Stage::Remote(progress) => self.stage = Stage::Remote(progress),
             Stage::Workbook => return read_workbook(bytes, &self.options).map(Some),
             Stage::Assemble(mut assembler, d) => {
-                let Some(assembled) = assembler.step(ASSEMBLE_ROWS) else {
+                let batch = if assembler.records().is_in_file() { ASSEMBLE_IN_FILE_ROWS } else { ASSEMBLE_ROWS };
+                let Some(assembled) = assembler.step(batch) else {
                     self.stage = Stage::Assemble(assembler, d);
                     return Ok(None);
                 };
@@ -262,7 +312,11 @@ impl ReadJob {
 
     /// The records so far are void: the scan starts again.
     fn restart(&mut self) {
+        let in_file = self.records.is_in_file();
         self.records = Rows::new();
+        if in_file {
+            self.records.keep_in_file();
+        }
         if let Some(early) = self.early.as_mut() {
             early.restart();
         }

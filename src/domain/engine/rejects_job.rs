@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::domain::export::{reason_line, reasons, reasons_header, rejects_name, ExportError, ExportFile, CSV_MIME};
 use crate::domain::prepare::Prepared;
-use crate::domain::table::Table;
+use crate::domain::table::{Rows, Table, AHEAD_ROWS};
 
 /// One rejected-rows download being written. `step` until it returns the file.
 pub struct RejectsJob {
@@ -32,6 +32,19 @@ impl RejectsJob {
     /// Records looked at, and in all.
     pub fn progress(&self) -> (usize, usize) {
         (self.next, self.prepared.len())
+    }
+
+    /// The records of the file to read again (`Rows::fill`) before `step(batch)` when the table's blocks are in the
+    /// file: from the batch's first rejected row, those of the batch and after it.
+    pub fn missing(&self, batch: usize) -> Option<std::ops::Range<usize>> {
+        let end = (self.next + batch.max(1)).min(self.prepared.len());
+        let first = (self.next..end).find(|r| self.prepared.is_rejected(*r))?;
+        self.table.records.missing_ahead(first..end, AHEAD_ROWS)
+    }
+
+    /// The table's records (where `missing` ones are filled).
+    pub fn rows(&self) -> &Rows {
+        &self.table.records
     }
 
     /// Looks at most `batch` more records. `Some` once finished, with what `rejects_file` gives.

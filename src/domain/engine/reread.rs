@@ -11,9 +11,11 @@
 use std::ops::Range;
 
 use encoding_rs::Encoding;
+use serde::{Deserialize, Serialize};
 
 use super::cursor::{Checkpoint, Cursor};
 use crate::domain::stream::{StreamMark, StreamRecord};
+use crate::domain::table::{Record, Rows};
 
 /// Where a scanned text file's records can be read again.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,6 +59,38 @@ impl FileIndex {
         std::mem::size_of::<FileIndex>() + self.checkpoints.capacity() * std::mem::size_of::<Checkpoint>()
     }
 
+    /// The index as the reading worker sends it to the page (`from_wire` reads it back).
+    pub fn to_wire(&self) -> String {
+        let checkpoints = (self.checkpoints.iter())
+            .map(|c| [c.offset, c.given, c.mark.breaks, c.mark.inner_breaks, c.mark.records])
+            .collect();
+        let wire = Wire {
+            encoding: self.encoding.name().to_owned(),
+            delimiter: self.delimiter,
+            bom_len: self.bom_len,
+            body_len: self.body_len,
+            checkpoints,
+        };
+        serde_json::to_string(&wire).unwrap_or_default()
+    }
+
+    /// An index sent by `to_wire`; `None` for anything else.
+    pub fn from_wire(json: &str) -> Option<FileIndex> {
+        let wire: Wire = serde_json::from_str(json).ok()?;
+        let encoding = Encoding::for_label(wire.encoding.as_bytes())?;
+        let checkpoints: Vec<Checkpoint> = (wire.checkpoints.iter())
+            .map(|[offset, given, breaks, inner_breaks, records]| Checkpoint {
+                offset: *offset,
+                given: *given,
+                mark: StreamMark { breaks: *breaks, inner_breaks: *inner_breaks, records: *records },
+            })
+            .collect();
+        let ordered = checkpoints.windows(2).all(|w| w[0].offset < w[1].offset && w[0].given <= w[1].given);
+        let inside = checkpoints.iter().all(|c| c.offset <= wire.body_len);
+        (ordered && inside)
+            .then(|| FileIndex::new(encoding, wire.delimiter, (wire.bom_len, wire.body_len), checkpoints))
+    }
+
     /// A reading of the records from the `record`-th one on (counted from 0 over the records the scan gave).
     pub fn reread(&self, record: u64) -> Reread {
         let at = self.checkpoints.partition_point(|c| c.given <= record).saturating_sub(1);
@@ -71,6 +105,16 @@ impl FileIndex {
             first: record,
         }
     }
+}
+
+/// `FileIndex` as JSON: checkpoints as `[offset, given, breaks, inner_breaks, records]`.
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    encoding: String,
+    delimiter: u8,
+    bom_len: u64,
+    body_len: u64,
+    checkpoints: Vec<[u64; 5]>,
 }
 
 /// Records read again from the file, from one record on. Ask `wants`, hand those bytes of the file to `step`,
@@ -113,6 +157,69 @@ impl Reread {
             }
             at += 1;
         });
+    }
+}
+
+/// Reading back the records a table asked for (`Rows::missing`) and handing them to it (`Rows::fill`): ask `wants`,
+/// hand those bytes of the file to `step` until it says done, then `finish`. It holds a copy of the table's store,
+/// which shares what is loaded with every other copy.
+pub struct Refill {
+    reread: Reread,
+    rows: Rows,
+    range: std::ops::Range<usize>,
+    records: Vec<Record>,
+}
+
+impl Refill {
+    /// A reading of the file's records in `range` (as `missing` gives it) for `rows`; `None` when its records are
+    /// not in a file.
+    pub fn new(rows: &Rows, range: std::ops::Range<usize>) -> Option<Refill> {
+        let reread = rows.reread(range.start)?;
+        Some(Refill { reread, rows: rows.clone(), records: Vec::with_capacity(range.len()), range })
+    }
+
+    /// What `missing` asked for.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.range.clone()
+    }
+
+    /// The bytes of the file the next `step` reads.
+    pub fn wants(&self) -> Range<u64> {
+        self.reread.wants()
+    }
+
+    /// Reads the file's bytes in `wants()`. Whether every record asked for is read (or the file ended).
+    pub fn step(&mut self, bytes: &[u8]) -> bool {
+        let (records, want) = (&mut self.records, self.range.len());
+        self.reread.step(bytes, |r| {
+            if records.len() < want {
+                records.push(Record { pos: r.pos, cells: r.to_cells() });
+            }
+        });
+        self.records.len() >= want || self.reread.is_done()
+    }
+
+    /// Hands the records read to the table.
+    pub fn finish(self) {
+        self.rows.fill(self.range.start, self.records);
+    }
+
+    /// Reads back everything `rows` is `missing` in `range` from the file's bytes in memory (tests and tools).
+    pub fn all(rows: &Rows, range: std::ops::Range<usize>, file: &[u8]) {
+        let mut last = None;
+        while let Some(missing) = rows.missing(range.clone()) {
+            // Filling a range always removes it from what is missing: the same one twice would be a loop.
+            assert_ne!(last.replace(missing.clone()), Some(missing.clone()), "filled and still missing");
+            let Some(mut refill) = Refill::new(rows, missing) else { return };
+            loop {
+                let Range { start, end } = refill.wants();
+                let bytes = file.get(start as usize..end as usize).unwrap_or_default();
+                if refill.step(bytes) {
+                    break;
+                }
+            }
+            refill.finish();
+        }
     }
 }
 
@@ -196,5 +303,7 @@ mod tests {
         assert!(index.memory() * 1000 < records.len() * 20, "{} bytes", index.memory());
         let tail = reread(&index, text.as_bytes(), 99_990, crate::domain::engine::CHUNK_BYTES);
         assert_eq!(tail, records[99_990..]);
+        assert_eq!(FileIndex::from_wire(&index.to_wire()), Some(index));
+        assert_eq!(FileIndex::from_wire("{}"), None);
     }
 }

@@ -10,6 +10,7 @@ use encoding_rs::Encoding;
 use serde::{Deserialize, Serialize};
 
 use super::read_scan::{Decided, ScanProgress, Scanned};
+use super::reread::FileIndex;
 use crate::domain::read::{ReadError, ReadOptions};
 use crate::domain::stream::StreamRecord;
 use crate::domain::table::{pack_block, CheckedBlock, RowBlock};
@@ -37,11 +38,24 @@ pub struct ScanRequest {
     /// The chosen encoding's name, if the admin chose one.
     pub encoding: Option<String>,
     pub delimiter: Option<u8>,
+    /// The page keeps only a few blocks of the table and reads the others again from the file: the worker then
+    /// never packs blocks (they are not kept) and sends the file's index (`ScanMessage::Index`).
+    #[serde(default)]
+    pub in_file: bool,
 }
 
 impl ScanRequest {
     pub fn of(options: &ReadOptions) -> ScanRequest {
-        ScanRequest { encoding: options.encoding.map(|e| e.name().to_owned()), delimiter: options.delimiter }
+        ScanRequest {
+            encoding: options.encoding.map(|e| e.name().to_owned()),
+            delimiter: options.delimiter,
+            in_file: false,
+        }
+    }
+
+    /// The same request, for a page that keeps the table's blocks in the file (`in_file`).
+    pub fn in_file(self) -> ScanRequest {
+        ScanRequest { in_file: true, ..self }
     }
 
     /// The options the scan needs (the others only matter to the table, put together on the page).
@@ -122,6 +136,9 @@ pub enum ScanMessage<'a> {
     Packed { progress: ScanProgress, block: &'a [u8] },
     /// The records sent so far are void: the scan starts again (the file is not UTF-8 after all).
     Restart,
+    /// Where the records can be read again from the file (`FileIndex`), sent before `Done` when the page asked
+    /// (`ScanRequest::in_file`) and the file was text.
+    Index(FileIndex),
     /// The scan ended.
     Done(Result<Scanned, ReadError>),
     /// The browser could not read the file (it was moved, or changed meanwhile): its words.
@@ -133,6 +150,7 @@ const RESTART: u8 = 2;
 const DONE: u8 = 3;
 const UNREADABLE: u8 = 4;
 const PACKED: u8 = 5;
+const INDEX: u8 = 6;
 
 /// How a scan ended, as JSON.
 #[derive(Serialize, Deserialize)]
@@ -159,6 +177,11 @@ impl<'a> ScanMessage<'a> {
                 });
                 let mut out = vec![DONE];
                 out.extend_from_slice(&serde_json::to_vec(&ending).unwrap_or_default());
+                out
+            }
+            ScanMessage::Index(index) => {
+                let mut out = vec![INDEX];
+                out.extend_from_slice(index.to_wire().as_bytes());
                 out
             }
             ScanMessage::Unreadable(detail) => {
@@ -193,6 +216,10 @@ impl<'a> ScanMessage<'a> {
                     Err(e) => Err(e),
                 };
                 Ok(ScanMessage::Done(done))
+            }
+            INDEX => {
+                let json = std::str::from_utf8(input.0).map_err(|_| WireError::Garbled)?;
+                Ok(ScanMessage::Index(FileIndex::from_wire(json).ok_or(WireError::Garbled)?))
             }
             UNREADABLE => Ok(ScanMessage::Unreadable(String::from_utf8_lossy(input.0).into_owned())),
             _ => Err(WireError::Garbled),

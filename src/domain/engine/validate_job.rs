@@ -16,6 +16,7 @@ use crate::domain::prepare::{raw_value, DateQuestion, Prepared, RowChecker};
 use crate::domain::read::ReadOutcome;
 use crate::domain::report::Issue;
 use crate::domain::schema::{Entity, Field, FieldType, Schema};
+use crate::domain::table::AHEAD_ROWS;
 
 enum Stage {
     /// Counting what the raw values of every one of `fields` look like (each in its tally), up to row `row`: one
@@ -85,6 +86,22 @@ impl ValidateJob {
             Stage::Finished => self.outcome.table.records.len(),
             Stage::Dates { .. } => 0,
         }
+    }
+
+    /// The records of the file to read again into `rows()` (`Rows::fill`) before `step(batch)`, when the table's
+    /// blocks are in the file: the batch's, and those after it (`AHEAD_ROWS`).
+    pub fn missing(&self, batch: usize) -> Option<std::ops::Range<usize>> {
+        let next = match &self.stage {
+            Stage::Dates { fields, row, .. } if !fields.is_empty() => *row,
+            Stage::Rows(r) => r.next,
+            Stage::Dates { .. } | Stage::Finished => return None,
+        };
+        self.rows().missing_ahead(next..next + batch.max(1), AHEAD_ROWS)
+    }
+
+    /// The table's records (where `missing` ones are filled).
+    pub fn rows(&self) -> &crate::domain::table::Rows {
+        &self.outcome.table.records
     }
 
     /// Does at most `batch` rows of work. `Some` once finished, with exactly what `prepare` returns.

@@ -99,6 +99,11 @@ impl Prepared {
     }
 
     /// The row number a spreadsheet shows for record `r`.
+    /// The checked table's records, when the check kept its source (`rows`, `row` read them).
+    pub fn records(&self) -> Option<&crate::domain::table::Rows> {
+        self.source.as_ref().map(|s| &s.table.records)
+    }
+
     pub fn row_number(&self, r: usize) -> Option<u64> {
         self.source.as_ref().and_then(|s| s.table.records.get(r)).map(|record| record.pos.row)
     }

@@ -90,6 +90,18 @@ impl Assembler {
         self.records.len()
     }
 
+    /// The records, whose blocks in the file `missing` asks to be filled.
+    pub(crate) fn records(&self) -> &Rows {
+        &self.records
+    }
+
+    /// The records of the file to read again (`Rows::fill`) before the next `step(batch)`: the ragged ones it looks
+    /// at are not kept (`Rows::missing_uneven`).
+    pub(crate) fn missing(&self, batch: usize) -> Option<std::ops::Range<usize>> {
+        let end = self.next.saturating_add(batch);
+        self.records.missing_uneven(self.next..end, self.headers.len())
+    }
+
     /// Looks at most `batch` rows for raggedness. `Some` once finished, with what `assemble` gives.
     pub(crate) fn step(&mut self, batch: usize) -> Option<Result<Assembled, ReadError>> {
         let width = self.headers.len();

@@ -231,6 +231,11 @@ impl<'a> CheckedBlock<'a> {
     }
 }
 
+/// The spreadsheet row of a block's first record, from its layout (one this module built or checked).
+pub(super) fn first_row(layout: &[u8], text: &[u8]) -> Option<u64> {
+    read_layout(layout, text).and_then(|(_, positions, _)| positions.first().map(|p| p.row))
+}
+
 /// The records of a block from its layout and text, sharing one copy of the text. The layout and text are ones
 /// this module built or checked (`check`): reading them cannot fail.
 pub(super) fn records(layout: &[u8], text: Text) -> Vec<Record> {

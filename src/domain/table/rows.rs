@@ -14,17 +14,28 @@
 //! every record that comes out of a squared store has exactly the width's cells; every block but the open one
 //! holds exactly `BLOCK_ROWS` records.
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::ops::Range;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::block_text::Text;
-use super::row_block::{le_number, records, CheckedBlock, RowBlock};
+use super::row_block::{first_row, le_number, records, CheckedBlock, RowBlock};
 use super::{Cells, Position, Record};
+use crate::domain::engine::{FileIndex, Reread};
 
 /// Rows per packed block: about 220 KB of text in a contacts export, so unpacking one for a single row (a page
 /// of the review grid) costs well under a millisecond, and LZ4 still finds the repeats between rows.
 pub const BLOCK_ROWS: usize = 1024;
+
+/// Blocks read back from the file kept at once (`Rows::fill`): about 20 MB of a contacts export, so a pass that
+/// reads ahead a few batches of blocks never loses one it is about to use.
+pub const LOADED_BLOCKS: usize = 64;
+/// The most blocks `missing` asks for at once: half of what is kept loaded, so filling them never lets go of
+/// those a step is about to read.
+pub const MISSING_BLOCKS: usize = LOADED_BLOCKS / 2;
+/// Records a pass in small batches asks to be read again at once (`Rows::missing_ahead`).
+pub const AHEAD_ROWS: usize = MISSING_BLOCKS / 2 * BLOCK_ROWS;
 
 /// The records of a table, packed.
 #[derive(Default)]
@@ -43,18 +54,40 @@ pub struct Rows {
     /// Where blocks are compressed before being copied out at their size: one buffer for every block, so reading
     /// makes no block-sized allocation that is freed at once (wasm memory never shrinks; such churn grows it).
     scratch: Vec<u8>,
+    /// Full blocks are not kept but read again from the file when needed (`in_file`).
+    in_file: bool,
+    /// Blocks not kept, read back from the file (`fill`), the most recently used last. Shared by clones: they
+    /// hold the same records.
+    loaded: Arc<Mutex<Loaded>>,
+    /// Where the records not kept are in the file, once known (`set_index`).
+    index: Option<Arc<FileIndex>>,
 }
 
-/// `BLOCK_ROWS` records packed.
+/// Blocks read back from the file: each block's number and records, the most recently used last.
+type Loaded = VecDeque<(usize, Arc<[Record]>)>;
+
+/// `BLOCK_ROWS` records, kept one way or another.
 #[derive(Clone)]
 struct Block {
-    packed: Arc<[u8]>,
-    /// Bytes once unpacked: the layout first, then the text.
-    unpacked: usize,
-    /// Bytes of the layout.
-    layout: usize,
+    kept: Kept,
     /// The fewest and the most cells of a record in the block.
     cells: (usize, usize),
+}
+
+#[derive(Clone)]
+enum Kept {
+    Packed {
+        packed: Arc<[u8]>,
+        /// Bytes once unpacked: the layout first, then the text.
+        unpacked: usize,
+        /// Bytes of the layout.
+        layout: usize,
+    },
+    /// Laid out, not compressed: the first two blocks and the latest one of a store whose blocks are in the file
+    /// (the header, the examples and the footer are found there).
+    Plain { bytes: Arc<[u8]>, layout: usize },
+    /// Not kept: read again from the file (`Rows::fill`). The spreadsheet row of its first record, to find a row.
+    InFile { first_row: u64 },
 }
 
 impl Rows {
@@ -88,7 +121,7 @@ impl Rows {
     pub fn push_checked(&mut self, block: CheckedBlock<'_>) {
         if self.open.is_empty() && block.rows() == BLOCK_ROWS {
             let (bytes, layout) = block.bytes();
-            self.blocks.push(Block::pack(bytes, layout, block.cells(), &mut self.scratch));
+            self.push_full(bytes, layout, block.cells());
             self.pushed();
         } else {
             for record in block.records() {
@@ -124,8 +157,9 @@ impl Rows {
             seen(block);
         }
         let added = match checked {
-            Some(block) if self.open.is_empty() && block.rows() == BLOCK_ROWS => {
-                self.blocks.push(Block { packed: packed.into(), unpacked, layout, cells: block.cells() });
+            Some(block) if self.open.is_empty() && block.rows() == BLOCK_ROWS && !self.in_file => {
+                let kept = Kept::Packed { packed: packed.into(), unpacked, layout };
+                self.blocks.push(Block { kept, cells: block.cells() });
                 self.pushed();
                 Some(())
             }
@@ -145,13 +179,132 @@ impl Rows {
             let full = std::mem::take(&mut self.open);
             let cells = full.cells();
             let (bytes, layout) = full.into_bytes();
-            self.blocks.push(Block::pack(&bytes, layout, cells, &mut self.scratch));
+            self.push_full(&bytes, layout, cells);
         }
         let recent = self.recent.get_mut().unwrap_or_else(PoisonError::into_inner);
         if recent.as_ref().is_some_and(|(b, _)| *b >= self.blocks.len().saturating_sub(1)) {
             *recent = None;
         }
         self.len = self.stored() - self.skip;
+    }
+
+    /// Adds a full block (its layout and text, the text from `layout` on): packed; or, in a store whose blocks are
+    /// in the file, kept plain until the next one comes (the block before is then let go, but for the first).
+    fn push_full(&mut self, bytes: &[u8], layout: usize, cells: (usize, usize)) {
+        if !self.in_file {
+            self.blocks.push(Block::pack(bytes, layout, cells, &mut self.scratch));
+            return;
+        }
+        // The first two blocks stay: the header, the title rows and the first rows shown as examples are there.
+        if self.blocks.len() >= 3 {
+            if let Some(latest) = self.blocks.last_mut() {
+                latest.let_go();
+            }
+        }
+        self.blocks.push(Block { kept: Kept::Plain { bytes: bytes.into(), layout }, cells });
+    }
+
+    /// From now on, full blocks are not kept (but the first two and the latest): their records are read again from
+    /// the file when needed, through `missing` and `fill`. Only for a store whose records all come from one text
+    /// file, in order, so a block's stored records are the file's records at the same numbers (`FileIndex`).
+    pub fn keep_in_file(&mut self) {
+        self.in_file = true;
+    }
+
+    /// Whether some records are not kept but read again from the file when needed.
+    pub fn is_in_file(&self) -> bool {
+        self.in_file
+    }
+
+    /// Where the file's records can be read again (the scan's index, once it ended).
+    pub fn set_index(&mut self, index: FileIndex) {
+        self.index = Some(Arc::new(index));
+    }
+
+    /// A reading of the file's records from number `first` on (counted from the file's first record, as `missing`
+    /// gives them), to `fill` with. `None` when the records are not in a file or its index is not known.
+    pub fn reread(&self, first: usize) -> Option<Reread> {
+        self.index.as_ref().filter(|_| self.in_file).map(|index| index.reread(first as u64))
+    }
+
+    /// `missing` for `range`, or, when something is, for `ahead` records from its start: a pass in small batches
+    /// then reads the file again in long runs (each costs a part of a step before its first record).
+    pub fn missing_ahead(&self, range: Range<usize>, ahead: usize) -> Option<Range<usize>> {
+        self.missing(range.clone())?;
+        self.missing(range.start..range.start.saturating_add(ahead.max(range.len())))
+    }
+
+    /// `missing` for the records of `range` whose number of cells is not `width` (`uneven` reads only those): from
+    /// the first such block to the last (at most `MISSING_BLOCKS`).
+    pub fn missing_uneven(&self, range: Range<usize>, width: usize) -> Option<Range<usize>> {
+        let end = range.end.min(self.len);
+        let mut next = range.start.min(end);
+        let mut found: Option<Range<usize>> = None;
+        while next < end {
+            let block = (self.skip + next) / BLOCK_ROWS;
+            let block_end = ((block + 1) * BLOCK_ROWS - self.skip).min(end);
+            let cells = self.blocks.get(block).map_or(self.open.cells(), |b| b.cells);
+            if cells != (width, width) {
+                if let Some(missing) = self.missing(next..block_end) {
+                    match &mut found {
+                        Some(f) if missing.end - f.start <= MISSING_BLOCKS * BLOCK_ROWS => f.end = missing.end,
+                        Some(_) => break,
+                        None => found = Some(missing),
+                    }
+                }
+            }
+            next = block_end;
+        }
+        found
+    }
+
+    /// The records of the file (counted from its first, at 0) to read again before the records in view at `range`
+    /// can be had (`fill` them): every block of `range` that is neither kept nor loaded, and those between. `None`
+    /// when all of them can be had now.
+    pub fn missing(&self, range: Range<usize>) -> Option<Range<usize>> {
+        let end = range.end.min(self.len);
+        if range.start >= end {
+            return None;
+        }
+        let (first, last) = ((self.skip + range.start) / BLOCK_ROWS, (self.skip + end - 1) / BLOCK_ROWS);
+        let loaded = self.loaded.lock().unwrap_or_else(PoisonError::into_inner);
+        let absent = |b: &usize| {
+            self.blocks.get(*b).is_some_and(|block| matches!(block.kept, Kept::InFile { .. }))
+                && !loaded.iter().any(|(l, _)| l == b)
+        };
+        let from = (first..=last).find(absent)?;
+        let last = last.min(from + MISSING_BLOCKS - 1);
+        let to = (from..=last).rev().find(absent).unwrap_or(from);
+        Some(from * BLOCK_ROWS..(to + 1) * BLOCK_ROWS)
+    }
+
+    /// Takes records read again from the file: `records` are the file's records from number `first` on (as a
+    /// `FileIndex::reread` gives them). Every block they hold whole that is not kept is loaded; the least recently
+    /// used loaded ones are let go beyond `LOADED_BLOCKS`.
+    pub fn fill(&self, first: usize, records: Vec<Record>) {
+        let mut loaded = self.loaded.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut records = records.into_iter();
+        let mut at = first;
+        if !at.is_multiple_of(BLOCK_ROWS) {
+            let skip = BLOCK_ROWS - at % BLOCK_ROWS;
+            records.by_ref().take(skip).for_each(drop);
+            at += skip;
+        }
+        loop {
+            let block: Vec<Record> = records.by_ref().take(BLOCK_ROWS).collect();
+            if block.len() < BLOCK_ROWS {
+                return;
+            }
+            let b = at / BLOCK_ROWS;
+            at += BLOCK_ROWS;
+            let wanted = self.blocks.get(b).is_some_and(|block| matches!(block.kept, Kept::InFile { .. }));
+            if wanted && !loaded.iter().any(|(l, _)| *l == b) {
+                if loaded.len() >= LOADED_BLOCKS {
+                    loaded.pop_front();
+                }
+                loaded.push_back((b, block.into()));
+            }
+        }
     }
 
     /// The record at `index` in view.
@@ -182,7 +335,7 @@ impl Rows {
 
     /// The index in view of the record at spreadsheet row `row`, if there is one (records are in row order).
     pub fn binary_search_by_row(&self, row: u64) -> Option<usize> {
-        let (mut low, mut high) = (0, self.len);
+        let (mut low, mut high) = self.rows_around(row);
         while low < high {
             let middle = low + (high - low) / 2;
             match self.get(middle).map(|r| r.pos.row.cmp(&row))? {
@@ -192,6 +345,22 @@ impl Rows {
             }
         }
         None
+    }
+
+    /// The records in view where spreadsheet row `row` can be: all of them, or, in a store whose blocks are in the
+    /// file, those of the block where it would be (found by the blocks' first rows, without reading the file).
+    pub fn rows_around(&self, row: u64) -> (usize, usize) {
+        let first_rows: Vec<(usize, u64)> = (self.blocks.iter().enumerate())
+            .filter_map(|(b, block)| match block.kept {
+                Kept::InFile { first_row } => Some((b, first_row)),
+                _ => None,
+            })
+            .collect();
+        let in_view = |stored: usize| stored.saturating_sub(self.skip).min(self.len);
+        let after = first_rows.partition_point(|(_, first)| *first <= row);
+        let low = after.checked_sub(1).map_or(0, |i| in_view(first_rows[i].0 * BLOCK_ROWS));
+        let high = first_rows.get(after).map_or(self.len, |(b, _)| in_view(b * BLOCK_ROWS));
+        (low, high)
     }
 
     /// Every record in view as a plain list.
@@ -228,6 +397,10 @@ impl Rows {
             let block = (self.skip + next) / BLOCK_ROWS;
             let block_end = ((block + 1) * BLOCK_ROWS - self.skip).min(end);
             let cells = self.blocks.get(block).map_or(self.open.cells(), |b| b.cells);
+            if cells != (width, width) && self.missing(next..block_end).is_some() {
+                // Not in memory: a caller that reads uneven records first has them `fill`ed (`missing`).
+                debug_assert!(false, "block {block} read before it was filled");
+            }
             found = if cells == (width, width) {
                 Vec::new().into_iter()
             } else {
@@ -246,8 +419,8 @@ impl Rows {
 
     /// Bytes the records take: the packed blocks and the open one.
     pub fn bytes(&self) -> usize {
-        let packed: usize = self.blocks.iter().map(|b| b.packed.len()).sum();
-        packed + self.open.size()
+        let kept: usize = self.blocks.iter().map(Block::bytes).sum();
+        kept + self.open.size()
     }
 
     fn stored(&self) -> usize {
@@ -270,7 +443,20 @@ impl Rows {
             }
         }
         let records: Arc<[Record]> = match self.blocks.get(block) {
-            Some(packed) => packed.unpack().into(),
+            Some(Block { kept: Kept::InFile { .. }, .. }) => {
+                let mut loaded = self.loaded.lock().unwrap_or_else(PoisonError::into_inner);
+                let Some(at) = loaded.iter().position(|(b, _)| *b == block) else {
+                    // A caller reads records it did not have `fill`ed (`missing`): none come out, which is a bug.
+                    debug_assert!(false, "block {block} read before it was filled");
+                    return Arc::from(Vec::new());
+                };
+                // The most recently used last.
+                let entry = loaded.remove(at).unwrap_or_else(|| (block, Arc::from(Vec::new())));
+                let records = Arc::clone(&entry.1);
+                loaded.push_back(entry);
+                records
+            }
+            Some(kept) => kept.unpack().into(),
             None if block == self.blocks.len() => self.open.records().into(),
             None => Arc::from(Vec::new()),
         };
@@ -312,16 +498,44 @@ impl Block {
     fn pack(bytes: &[u8], layout: usize, cells: (usize, usize), scratch: &mut Vec<u8>) -> Block {
         scratch.clear();
         compress_onto(bytes, scratch);
-        Block { packed: scratch.as_slice().into(), unpacked: bytes.len(), layout, cells }
+        Block { kept: Kept::Packed { packed: scratch.as_slice().into(), unpacked: bytes.len(), layout }, cells }
     }
 
-    /// The records back, exactly as packed.
+    /// The records back, exactly as kept (none for a block in the file: `Rows::unpacked` loads those).
     fn unpack(&self) -> Vec<Record> {
-        // The bytes were packed here from a checked block and never left memory: failing to unpack them is a
-        // broken invariant, not a file problem, so it is not turned into a finding.
-        let bytes = lz4_flex::block::decompress(&self.packed, self.unpacked).expect("a block unpacks as packed");
-        let (layout, text) = bytes.split_at(self.layout.min(bytes.len()));
-        records(layout, Text::of(text))
+        match &self.kept {
+            Kept::Packed { packed, unpacked, layout } => {
+                // The bytes were packed here from a checked block and never left memory: failing to unpack them
+                // is a broken invariant, not a file problem, so it is not turned into a finding.
+                let bytes = lz4_flex::block::decompress(packed, *unpacked).expect("a block unpacks as packed");
+                let (layout, text) = bytes.split_at((*layout).min(bytes.len()));
+                records(layout, Text::of(text))
+            }
+            Kept::Plain { bytes, layout } => {
+                let (layout, text) = bytes.split_at((*layout).min(bytes.len()));
+                records(layout, Text::of(text))
+            }
+            Kept::InFile { .. } => Vec::new(),
+        }
+    }
+
+    /// Lets a plain block go: from now on it is read again from the file.
+    fn let_go(&mut self) {
+        if let Kept::Plain { bytes, layout } = &self.kept {
+            let (layout, text) = bytes.split_at((*layout).min(bytes.len()));
+            // A block laid out here always has a first record.
+            let first_row = first_row(layout, text).unwrap_or(0);
+            self.kept = Kept::InFile { first_row };
+        }
+    }
+
+    /// Bytes kept in memory.
+    fn bytes(&self) -> usize {
+        match &self.kept {
+            Kept::Packed { packed, .. } => packed.len(),
+            Kept::Plain { bytes, .. } => bytes.len(),
+            Kept::InFile { .. } => 0,
+        }
     }
 }
 
@@ -371,6 +585,9 @@ impl Clone for Rows {
             width: self.width,
             recent: Mutex::new(None),
             scratch: Vec::new(),
+            in_file: self.in_file,
+            loaded: Arc::clone(&self.loaded),
+            index: self.index.clone(),
         }
     }
 }
