@@ -25,6 +25,11 @@ pub fn is_person_cells(cells: &Cells, column: usize) -> bool {
     check_boolean(cells.get(column).unwrap_or("")) == Checked::Valid("true".into())
 }
 
+/// How many rows are person accounts, from the counts of the marker column's values.
+pub fn count_in(counts: &crate::domain::value_counts::ValueCounts) -> usize {
+    counts.rows_where(|value| check_boolean(value) == Checked::Valid("true".into()))
+}
+
 /// How many rows are person accounts (0 when the file has no marker column).
 pub fn count(table: &Table) -> usize {
     column(table).map_or(0, |c| table.records.iter().filter(|r| is_person_cells(&r.cells, c)).count())
@@ -54,6 +59,8 @@ mod tests {
         let t = accounts(&["true", "false", "1", ""]);
         assert_eq!(column(&t), Some(1));
         assert_eq!(count(&t), 2);
+        let counts = crate::domain::value_counts::ValueCounts::of(&t, &crate::domain::mapping::Source::Column(1));
+        assert_eq!(count_in(&counts), 2);
         assert!(is_person(&t, 2, 1) && !is_person(&t, 3, 1));
     }
 

@@ -145,7 +145,8 @@ pub fn counted_sources(mapping: &Mapping, schema: &Schema) -> Vec<Source> {
 }
 
 /// (Re)builds the value maps of select fields whose source changed, keeping the admin's choices for values
-/// that are still present. Call after any change of source. Counts come from `cache` (counted now if missing).
+/// that are still present. Call after any change of source. Counts come from `cache` (counted now if missing, but
+/// for a table kept in the file: `ValueCache::try_of`).
 pub fn refresh_value_maps(mapping: &mut Mapping, schema: &Schema, table: &Table, cache: &mut ValueCache) {
     for f in schema.fields.iter().filter(|f| f.kind.has_options()) {
         let source = mapping.source(&f.name).clone();
@@ -153,8 +154,11 @@ pub fn refresh_value_maps(mapping: &mut Mapping, schema: &Schema, table: &Table,
             mapping.values.remove(&f.name);
             continue;
         }
+        // A table kept in the file counts a new source in slices (`ValueCache::take_wanted`): until then, the map
+        // stays as it is.
+        let Some(counts) = cache.try_of(table, &source) else { continue };
         let previous = mapping.values.get(&f.name).cloned();
-        let fresh = initial_value_map(&cache.of(table, &source), f, previous.as_ref());
+        let fresh = initial_value_map(&counts, f, previous.as_ref());
         mapping.values.insert(f.name.clone(), fresh);
     }
 }

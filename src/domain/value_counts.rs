@@ -34,6 +34,11 @@ impl ValueCounts {
         counts
     }
 
+    /// Rows whose value `holds`.
+    pub fn rows_where(&self, holds: impl Fn(&str) -> bool) -> usize {
+        self.counts.iter().filter(|(value, _)| holds(value)).map(|(_, n)| n).sum()
+    }
+
     fn add(&mut self, value: &str) {
         // A value is copied only the first time it is seen.
         match self.counts.get_mut(value) {
@@ -162,7 +167,8 @@ impl ValueCounter {
 
     /// The counts, each with its source.
     pub fn finish(self) -> ValueCache {
-        ValueCache { counts: self.sources.into_iter().zip(self.counts.into_iter().map(Arc::new)).collect() }
+        let counts = self.sources.into_iter().zip(self.counts.into_iter().map(Arc::new)).collect();
+        ValueCache { counts, wanted: Vec::new() }
     }
 }
 
@@ -170,12 +176,46 @@ impl ValueCounter {
 #[derive(Clone, Debug, Default)]
 pub struct ValueCache {
     counts: HashMap<Source, Arc<ValueCounts>>,
+    /// Sources asked for that a table kept in the file could not count at once (`try_of`), for a pass in slices.
+    wanted: Vec<Source>,
 }
 
 impl ValueCache {
     /// The counts of `source`, counted over `table` now unless they already are.
     pub fn of(&mut self, table: &Table, source: &Source) -> Arc<ValueCounts> {
-        Arc::clone(self.counts.entry(source.clone()).or_insert_with(|| Arc::new(ValueCounts::of(table, source))))
+        self.try_of(table, source).unwrap_or_default()
+    }
+
+    /// `of`, but `None` for a table whose blocks are in the file (`Rows::keep_in_file`) and a source not counted
+    /// yet: counting it reads the whole file, so it is only noted (`take_wanted`) for a pass in slices.
+    pub fn try_of(&mut self, table: &Table, source: &Source) -> Option<Arc<ValueCounts>> {
+        if let Some(counts) = self.counts.get(source) {
+            return Some(Arc::clone(counts));
+        }
+        if table.records.is_in_file() {
+            if !self.wanted.contains(source) {
+                self.wanted.push(source.clone());
+            }
+            return None;
+        }
+        let counts = Arc::new(ValueCounts::of(table, source));
+        self.counts.insert(source.clone(), Arc::clone(&counts));
+        Some(counts)
+    }
+
+    /// The counts of `source`, if counted.
+    pub fn get(&self, source: &Source) -> Option<Arc<ValueCounts>> {
+        self.counts.get(source).cloned()
+    }
+
+    /// The sources `try_of` could not count, each once.
+    pub fn take_wanted(&mut self) -> Vec<Source> {
+        std::mem::take(&mut self.wanted)
+    }
+
+    /// Adds the counts of `other` (a pass over the same table).
+    pub fn extend(&mut self, other: ValueCache) {
+        self.counts.extend(other.counts);
     }
 }
 

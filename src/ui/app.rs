@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::api_driver::test_connection;
 use super::api_state::ApiState;
+use super::components::notice::{Notice, Tone};
 use super::components::resume_hint::ResumeHint;
 use super::components::step_nav::{StepIndicator, StepNav};
 use super::components::step_section::StepSection;
@@ -59,9 +60,27 @@ pub fn App() -> impl IntoView {
         <main id="main" class="app-main" tabindex="-1">
             <ResumeHint/>
             <WorkStatus/>
+            <FileError/>
             {current}
         </main>
         <StepNav/>
+    }
+}
+
+/// When a big file kept on disk could not be read again for its rows: what happened and what to do.
+#[component]
+fn FileError() -> impl IntoView {
+    let state = expect_context::<ImportState>();
+    move || {
+        state.file_error.get().map(|e| {
+            view! {
+                <Notice tone=Tone::Error title="Your file could not be read again">
+                    <p>{e}</p>
+                    <p>"Only a few thousand rows of a big file are kept in this tab; the others are read from the file on your computer when they are needed. Your choices are kept: choose the same file again on the first step, then carry on."</p>
+                    <button type="button" class="button button--secondary" data-testid="file-error-dismiss" on:click=move |_| state.file_error.set(None)>"Dismiss"</button>
+                </Notice>
+            }
+        })
     }
 }
 

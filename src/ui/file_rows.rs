@@ -16,6 +16,8 @@ use crate::web::WebError;
 
 /// Work done between two turns of the browser.
 const SLICE_MS: f64 = 12.0;
+/// Bytes read from disk at once for a few rows (a page of the grid): a step's worth.
+const FEW_ROWS_BYTES: u64 = 1 << 20;
 
 /// Reads what `refill` asks for through `window` and hands it to the table.
 pub async fn refill(window: &mut Window, mut refill: Refill) -> Result<(), WebError> {
@@ -40,7 +42,7 @@ pub async fn refill(window: &mut Window, mut refill: Refill) -> Result<(), WebEr
 
 /// Fills the records of `rows` in view at `range` that are not in memory, if any.
 pub async fn fill(source: &FileSource, rows: &Rows, range: Range<usize>) -> Result<(), WebError> {
-    let mut window = Window::new(source.clone());
+    let mut window = Window::sized(source.clone(), FEW_ROWS_BYTES);
     let mut last = None;
     while let Some(missing) = rows.missing(range.clone()) {
         if last.replace(missing.clone()) == Some(missing.clone()) {

@@ -89,11 +89,18 @@ impl Kept {
 pub struct Window {
     source: FileSource,
     window: FileWindow,
+    /// Bytes read from disk at once.
+    bytes: u64,
 }
 
 impl Window {
     pub fn new(source: FileSource) -> Window {
-        Window { source, window: FileWindow::default() }
+        Window::sized(source, WINDOW_BYTES)
+    }
+
+    /// A window that reads `bytes` at once (a page of the grid needs a few hundred KB, not `WINDOW_BYTES`).
+    pub fn sized(source: FileSource, bytes: u64) -> Window {
+        Window { source, window: FileWindow::default(), bytes }
     }
 
     /// Whether `range` can be had at once (`get`).
@@ -109,7 +116,7 @@ impl Window {
         if self.covers(&range) {
             return Ok(());
         }
-        let span = FileWindow::span(&range, WINDOW_BYTES, self.source.size());
+        let span = FileWindow::span(&range, self.bytes, self.source.size());
         self.window.clear();
         let bytes = self.source.read(span.clone()).await?;
         self.window.fill(span.start, bytes);

@@ -18,7 +18,7 @@ use crate::domain::engine::{
     ValidateJob, WireError, Work, Written,
 };
 use crate::domain::export::{ExportError, ExportFile, Limits};
-use crate::domain::mapping::Mapping;
+use crate::domain::mapping::{Mapping, Source};
 use crate::domain::prepare::Prepared;
 use crate::domain::read::{ReadOptions, ReadOutcome};
 use crate::domain::schema::Schema;
@@ -36,6 +36,11 @@ use crate::web::WebError;
 
 /// Files bigger than this are read in slices with progress and Stop; smaller ones at once.
 pub const BACKGROUND_READ_BYTES: usize = 4 << 20;
+/// Files on disk bigger than this keep their table there (`Rows::keep_in_file`): only a few blocks of rows stay
+/// in the tab, the others are read again from the file when a pass, the grid or an import needs them. About
+/// 110,000 rows of a contacts export; smaller tables are kept packed in memory (a few MB), as reading them again is
+/// not worth it.
+pub const IN_FILE_BYTES: u64 = 32 << 20;
 /// Work done between two turns of the browser: short enough that the page stays smooth.
 const SLICE_MS: f64 = 12.0;
 /// How often the progress line changes (more often only costs rendering).
@@ -86,8 +91,13 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
     spawn_local(async move {
         let current = move || state.read_generation.get_value() == generation;
         // Decoding and parsing go to the reading worker when it starts; otherwise (or if it fails) on this page.
+        let in_file = matches!(source, FileSource::Disk(_)) && size > IN_FILE_BYTES;
         let mut worker = match &source {
-            FileSource::Disk(file) => ReadWorker::start(file, &ScanRequest::of(&options)).await.ok(),
+            FileSource::Disk(file) => {
+                let request = ScanRequest::of(&options);
+                let request = if in_file { request.in_file() } else { request };
+                ReadWorker::start(file, &request).await.ok()
+            }
             FileSource::Memory(_) => None,
         };
         timing::measure("read: starting the worker", now_ms() - started);
@@ -101,7 +111,13 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
             let early = EarlyCount::new(schema.clone(), &options);
             let check = EarlyCheck::new(schema, &options);
             job = ReadJob::remote(size, options.clone()).with_early_count(early).with_early_check(check);
+            if in_file {
+                job = job.in_file();
+            }
         }
+        // Rows the table did not keep that putting it together looks at (ragged ones), read back from the file.
+        let mut refill_window = Window::new(source.clone());
+        let mut last_missing = None;
         let mut phase = (job.progress().stage, started);
         let mut shown = now_ms();
         let mut window = Window::new(source.clone());
@@ -168,6 +184,18 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
                             job = ReadJob::new(size, options.clone());
                         }
                     }
+                } else if let Some(missing) = job.missing() {
+                    // Filled and still missing: the file no longer gives the rows it gave.
+                    let again = last_missing.replace(missing.clone()) == Some(missing.clone());
+                    let Some(refill) = Refill::new(job.rows(), missing).filter(|_| !again) else {
+                        break 'read Err(file_rows::gone(&source).to_string());
+                    };
+                    if let Err(e) = file_rows::refill(&mut refill_window, refill).await {
+                        break 'read Err(e.to_string());
+                    }
+                    if !current() {
+                        return;
+                    }
                 } else {
                     let range = job.wants();
                     if !window.covers(&range) {
@@ -203,6 +231,7 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
         let early_check = job.take_early_check();
         drop(worker);
         drop(window);
+        drop(refill_window);
         // A big table's select-field columns were counted as its blocks came (`EarlyCount`); what is left (all of
         // them when that guess did not hold) is counted in slices now, so suggesting a mapping and showing the
         // value choices need no pass over every row at once.
@@ -339,6 +368,37 @@ async fn count_values(
         return Ok(None);
     }
     Ok(Some(job.0.finish()))
+}
+
+/// Counts the values of `sources` in the loaded table, kept in the file, in slices (reading the file again), for
+/// a column chosen after reading; the value choices are refreshed when done (`ImportState::add_counts`). No
+/// progress bar: the value choices say they are being counted.
+pub fn count_sources(state: ImportState, sources: Vec<Source>) {
+    let forget = move |sources: &[Source]| state.counting.update_value(|c| c.retain(|s| !sources.contains(s)));
+    let (Some(file), Some(table)) =
+        (state.in_file_source(), state.loaded.with_untracked(|l| l.as_ref().map(|l| Arc::clone(&l.outcome.table))))
+    else {
+        return forget(&sources);
+    };
+    spawn_local(async move {
+        let mut job = (ValueCounter::new(sources.clone()), Arc::clone(&table));
+        let refills = Refills::from(file, |(counter, table): &(ValueCounter, Arc<Table>)| {
+            counter.missing(table, COUNT_BATCH).and_then(|m| Refill::new(&table.records, m))
+        });
+        let counted = Arc::clone(&table);
+        let current = move || {
+            state.loaded.with_untracked(|l| l.as_ref().is_some_and(|l| Arc::ptr_eq(&l.outcome.table, &counted)))
+        };
+        let step = |(counter, table): &mut (ValueCounter, Arc<Table>)| counter.step(table, COUNT_BATCH).then_some(());
+        match drive(current, &mut job, refills, step, |_| {}).await {
+            Ok(Some(())) => state.add_counts(&table, job.0.finish(), &sources),
+            Ok(None) => forget(&sources),
+            Err(e) => {
+                forget(&sources);
+                state.file_error.set(Some(e.to_string()));
+            }
+        }
+    });
 }
 
 /// Stops reading: the file loaded before (if any) stays, with everything the admin did to it.

@@ -16,6 +16,7 @@ use crate::domain::read::{read, ReadError, ReadOptions, ReadOutcome};
 use crate::domain::report::Group;
 use crate::domain::schema::{Entity, Field, Schema};
 use crate::domain::suggest::{refresh_value_maps, suggest_with};
+use crate::domain::table::Table;
 use crate::domain::value_counts::{ValueCache, ValueCounts};
 use crate::ui::file_source::{FileSource, Kept};
 use crate::ui::jobs;
@@ -150,6 +151,10 @@ pub struct ImportState {
     pub export_generation: StoredValue<u64>,
     /// How often each value of a column occurs in the loaded table, counted once per column (value choices).
     pub value_cache: StoredValue<ValueCache>,
+    /// Bumped when counts were added to `value_cache` by a pass in slices (a table kept in the file).
+    pub counts_version: RwSignal<u64>,
+    /// Sources being counted in slices now (`jobs::count_sources`).
+    pub counting: StoredValue<Vec<Source>>,
     pub prepared: Memo<Validated>,
     /// Problems with the mapping itself (required field unmapped, column used twice), for the map step and Next.
     pub mapping_problems: Memo<Vec<MappingProblem>>,
@@ -212,6 +217,8 @@ impl ImportState {
             exporting: RwSignal::new(None),
             export_generation: StoredValue::new(0),
             value_cache: StoredValue::new(ValueCache::default()),
+            counts_version: RwSignal::new(0),
+            counting: StoredValue::new(Vec::new()),
             checking: RwSignal::new(None),
             check_stopped: RwSignal::new(false),
             recheck: RwSignal::new(0),
@@ -282,7 +289,21 @@ impl ImportState {
 
     /// The suggested mapping for `schema`, with value counts from the cache.
     fn suggest_for(&self, schema: &Schema, outcome: &ReadOutcome) -> Mapping {
-        self.value_cache.try_update_value(|cache| suggest_with(schema, &outcome.table, cache)).unwrap_or_default()
+        let mapping =
+            self.value_cache.try_update_value(|cache| suggest_with(schema, &outcome.table, cache)).unwrap_or_default();
+        self.count_wanted();
+        mapping
+    }
+
+    /// Counts, in slices, the sources a table kept in the file could not count at once (`ValueCache::take_wanted`);
+    /// the value choices are refreshed when they are counted.
+    fn count_wanted(&self) {
+        let wanted = self.value_cache.try_update_value(ValueCache::take_wanted).unwrap_or_default();
+        let fresh: Vec<Source> = wanted.into_iter().filter(|s| !self.counting.with_value(|c| c.contains(s))).collect();
+        if !fresh.is_empty() {
+            self.counting.update_value(|c| c.extend(fresh.iter().cloned()));
+            jobs::count_sources(*self, fresh);
+        }
     }
 
     /// Where the loaded table's rows are read again from, when it keeps them in the file (`Rows::keep_in_file`).
@@ -291,14 +312,18 @@ impl ImportState {
             .with_untracked(|l| l.as_ref().filter(|l| l.outcome.table.records.is_in_file()).map(|l| l.source.clone()))
     }
 
-    /// How often each value of `source` occurs in the loaded table (counted once, then from the cache).
-    pub fn value_counts(&self, source: &Source) -> Arc<ValueCounts> {
-        self.loaded
-            .with_untracked(|l| {
-                let table = &l.as_ref()?.outcome.table;
-                self.value_cache.try_update_value(|cache| cache.of(table, source))
-            })
-            .unwrap_or_default()
+    /// How often each value of `source` occurs in the loaded table (counted once, then from the cache). `None`
+    /// while a table kept in the file counts it in slices (`counts_version` changes when it is counted).
+    pub fn value_counts(&self, source: &Source) -> Option<Arc<ValueCounts>> {
+        self.counts_version.track();
+        let counts = self.loaded.with_untracked(|l| {
+            let table = &l.as_ref()?.outcome.table;
+            self.value_cache.try_update_value(|cache| cache.try_of(table, source)).flatten()
+        });
+        if counts.is_none() {
+            self.count_wanted();
+        }
+        counts
     }
 
     /// Re-reads the current file with a different encoding or delimiter.
@@ -376,6 +401,19 @@ impl ImportState {
             self.value_cache.update_value(|cache| {
                 self.mapping.update(|m| refresh_value_maps(m, &schema, &l.outcome.table, cache));
             });
+            self.count_wanted();
+        }
+    }
+
+    /// Takes counts made in slices for the loaded table `table` (`jobs::count_sources`): the value choices are
+    /// refreshed with them.
+    pub fn add_counts(&self, table: &Arc<Table>, counts: ValueCache, sources: &[Source]) {
+        self.counting.update_value(|c| c.retain(|s| !sources.contains(s)));
+        let current = self.loaded.with_untracked(|l| l.as_ref().is_some_and(|l| Arc::ptr_eq(&l.outcome.table, table)));
+        if current {
+            self.value_cache.update_value(|cache| cache.extend(counts));
+            self.refresh_values();
+            self.counts_version.update(|v| *v += 1);
         }
     }
 

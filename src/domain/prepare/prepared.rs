@@ -98,12 +98,12 @@ impl Prepared {
         self.flags.get(r).is_some_and(|f| *f != 0)
     }
 
-    /// The row number a spreadsheet shows for record `r`.
     /// The checked table's records, when the check kept its source (`rows`, `row` read them).
     pub fn records(&self) -> Option<&crate::domain::table::Rows> {
         self.source.as_ref().map(|s| &s.table.records)
     }
 
+    /// The row number a spreadsheet shows for record `r`.
     pub fn row_number(&self, r: usize) -> Option<u64> {
         self.source.as_ref().and_then(|s| s.table.records.get(r)).map(|record| record.pos.row)
     }
@@ -140,6 +140,13 @@ impl Prepared {
     /// The rows that will be imported, in file order.
     pub fn valid_rows(&self) -> impl Iterator<Item = OutRow> + '_ {
         (0..self.len()).filter(|r| !self.is_rejected(*r)).filter_map(|r| self.row(r))
+    }
+
+    /// `valid_rows` up to the first record not in memory (a table kept in the file keeps its first blocks): the
+    /// first rows to show at once, never a read of the file.
+    pub fn valid_rows_at_hand(&self) -> impl Iterator<Item = OutRow> + '_ {
+        let at_hand = |r: &usize| self.records().is_none_or(|rows| rows.has(*r));
+        (0..self.len()).take_while(at_hand).filter(|r| !self.is_rejected(*r)).filter_map(|r| self.row(r))
     }
 
     /// How many rows will be imported.

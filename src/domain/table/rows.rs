@@ -363,6 +363,25 @@ impl Rows {
         (low, high)
     }
 
+    /// The index in view of the first record at spreadsheet row `row` or after it (`len()` when none is): by the
+    /// rows around it (`rows_around`), which a caller of a store whose blocks are in the file fills first.
+    pub fn first_at_or_after_row(&self, row: u64) -> usize {
+        let (mut low, mut high) = self.rows_around(row);
+        while low < high {
+            let middle = low + (high - low) / 2;
+            match self.get(middle) {
+                Some(r) if r.pos.row < row => low = middle + 1,
+                _ => high = middle,
+            }
+        }
+        low
+    }
+
+    /// Whether the record at `index` in view can be had now (kept, or loaded from the file).
+    pub fn has(&self, index: usize) -> bool {
+        index < self.len && self.missing(index..index + 1).is_none()
+    }
+
     /// Every record in view as a plain list.
     pub fn to_vec(&self) -> Vec<Record> {
         self.iter().collect()

@@ -9,9 +9,13 @@
 //! view before it is focused. The spacer heights are set through the CSSOM (`style:height`), which the page's CSP
 //! allows; a `style="…"` attribute would be blocked by `style-src 'self'`.
 
+use std::ops::Range;
+
 use leptos::html::Div;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
+use crate::ui::file_rows;
 use crate::ui::state::{count, plural, ImportState};
 
 /// Height of one row in CSS pixels (`.grid--virtual tr` in style/main.css must match).
@@ -81,6 +85,9 @@ pub fn Grid() -> impl IntoView {
     let jump_error = RwSignal::new(None::<String>);
     let jump_value = RwSignal::new(String::new());
     let viewport: NodeRef<Div> = NodeRef::new();
+    // A big table kept in the file (`Rows::keep_in_file`): rows not in memory are read back, then shown (bumped).
+    let filled = RwSignal::new(0u64);
+    let loading = StoredValue::new(None::<Range<usize>>);
     let visible = Memo::new(move |_| {
         let only = only_problems.get();
         state.prepared.with(|p| {
@@ -99,23 +106,43 @@ pub fn Grid() -> impl IntoView {
         }
         scroll_top.set(top);
     };
-    // A finding asked to show a cell: show every row, scroll it into view, then focus the cell's input.
+    // A finding asked to show a cell: show every row, scroll it into view, then focus the cell's input (its row
+    // read back from the file first, in a table kept there).
     Effect::new(move |_| {
         let Some((record, field)) = state.grid_focus.get() else { return };
         state.grid_focus.set(None);
-        let target = state.prepared.with_untracked(|p| {
-            let field = if p.columns.iter().any(|c| c.field == field) {
+        let field = state.prepared.with_untracked(|p| {
+            if p.columns.iter().any(|c| c.field == field) {
                 Some(field)
             } else {
                 p.columns.first().map(|c| c.field.clone())
-            };
-            p.row_number(record).zip(field).map(|(row, f)| format!("{f}, row {row}"))
+            }
         });
-        let Some(label) = target else { return };
+        let Some(field) = field else { return };
         only_problems.set(false);
         let index = visible.with_untracked(|v| v.binary_search(&record).unwrap_or_else(|i| i));
         scroll_to(index.saturating_sub(2));
-        set_timeout(move || focus_input(&label), std::time::Duration::from_millis(0));
+        let focus = move || {
+            let label =
+                state.prepared.with_untracked(|p| p.row_number(record)).map(|row| format!("{field}, row {row}"));
+            if let Some(label) = label {
+                set_timeout(move || focus_input(&label), std::time::Duration::from_millis(0));
+            }
+        };
+        match state.in_file_source() {
+            Some(source) => spawn_local(async move {
+                let rows = state.prepared.with_untracked(|p| p.records().cloned());
+                if let Some(rows) = rows {
+                    if let Err(e) = file_rows::fill(&source, &rows, record..record + 1).await {
+                        state.file_error.set(Some(e.to_string()));
+                        return;
+                    }
+                }
+                filled.update(|n| *n += 1);
+                focus();
+            }),
+            None => focus(),
+        }
     });
     // A memo, so scrolling within the same rows changes nothing downstream.
     let window = Memo::new(move |_| window_for(visible.with(Vec::len), scroll_top.get()));
@@ -125,8 +152,14 @@ pub fn Grid() -> impl IntoView {
             return "No rows to show".to_owned();
         }
         let w = window.get();
+        filled.track();
         state.prepared.with(|p| {
-            let row_of = |i: usize| visible.with(|v| v.get(i).and_then(|r| p.row_number(*r)).unwrap_or(0));
+            // "…" for a row still being read back from the file.
+            let row_of = |i: usize| {
+                let record = visible.with(|v| v.get(i).copied());
+                let has = |r: usize| p.records().is_none_or(|rows| rows.has(r));
+                record.filter(|r| has(*r)).and_then(|r| p.row_number(r)).map_or("…".to_owned(), |n| n.to_string())
+            };
             format!(
                 "Showing rows {}–{} · {} row{} in all",
                 row_of(w.first_in_view),
@@ -143,17 +176,29 @@ pub fn Grid() -> impl IntoView {
             jump_error.set(Some("Enter a row number, such as 1250.".into()));
             return;
         };
-        // The first shown row at or after the wanted spreadsheet row.
-        let index = state.prepared.with_untracked(|p| {
-            visible.with_untracked(|v| v.partition_point(|r| p.row_number(*r).is_some_and(|row| row < wanted)))
-        });
-        let total = visible.with_untracked(Vec::len);
-        if index >= total {
-            jump_error.set(Some(format!("There is no row {wanted} among the rows shown.")));
-            return;
+        // The first shown row at or after the wanted spreadsheet row: records are in row order, so it is the first
+        // shown record at or after the table's first record at that row (read back first, in a table kept in the file).
+        let land = move |at: usize| {
+            let index = visible.with_untracked(|v| v.partition_point(|r| *r < at));
+            if index >= visible.with_untracked(Vec::len) {
+                jump_error.set(Some(format!("There is no row {wanted} among the rows shown.")));
+                return;
+            }
+            jump_error.set(None);
+            scroll_to(index);
+        };
+        let Some(rows) = state.prepared.with_untracked(|p| p.records().cloned()) else { return };
+        match state.in_file_source() {
+            Some(source) => spawn_local(async move {
+                let (low, high) = rows.rows_around(wanted);
+                if let Err(e) = file_rows::fill(&source, &rows, low..high).await {
+                    state.file_error.set(Some(e.to_string()));
+                    return;
+                }
+                land(rows.first_at_or_after_row(wanted));
+            }),
+            None => land(rows.first_at_or_after_row(wanted)),
         }
-        jump_error.set(None);
-        scroll_to(index);
     };
     let head = move || {
         state.prepared.with(|p| {
@@ -171,11 +216,21 @@ pub fn Grid() -> impl IntoView {
         previous.map_or(0, |v| v + 1)
     });
     // The rows in the window: (position among shown rows, the row), keyed by record, version and filter.
+    // In a table kept in the file, rows not in memory are left out and read back; they show once read (`filled`).
     let rows_in_view = move || {
+        filled.track();
         let Window { start, count, .. } = window.get();
         let indexes: Vec<usize> = visible.with(|v| v.iter().skip(start).take(count).copied().collect());
         state.prepared.with(|p| {
-            indexes.into_iter().enumerate().filter_map(|(k, i)| p.row(i).map(|r| (start + k, r))).collect::<Vec<_>>()
+            let rows = p.records();
+            if let (Some(first), Some(last), Some(rows)) = (indexes.first(), indexes.last(), rows) {
+                read_back(state, rows, *first..*last + 1, (filled, loading));
+            }
+            let has = |i: usize| rows.is_none_or(|r| r.has(i));
+            (indexes.into_iter().enumerate())
+                .filter(|(_, i)| has(*i))
+                .filter_map(|(k, i)| p.row(i).map(|r| (start + k, r)))
+                .collect::<Vec<_>>()
         })
     };
     let row_view = move |(position, row): (usize, crate::domain::prepare::OutRow)| {
@@ -255,6 +310,30 @@ pub fn Grid() -> impl IntoView {
             </div>
         </section>
     }
+}
+
+/// Reads the rows of `range` (records of `rows`, the table of the check shown) back from the file when some are not
+/// in memory, unless that very range is being read; bumps `filled` once they are.
+fn read_back(
+    state: ImportState,
+    rows: &crate::domain::table::Rows,
+    range: Range<usize>,
+    (filled, loading): (RwSignal<u64>, StoredValue<Option<Range<usize>>>),
+) {
+    if rows.missing(range.clone()).is_none() || loading.with_value(|l| l.as_ref() == Some(&range)) {
+        return;
+    }
+    let Some(source) = state.in_file_source() else { return };
+    loading.set_value(Some(range.clone()));
+    let rows = rows.clone();
+    spawn_local(async move {
+        let result = file_rows::fill(&source, &rows, range).await;
+        loading.set_value(None);
+        match result {
+            Ok(()) => filled.update(|n| *n += 1),
+            Err(e) => state.file_error.set(Some(e.to_string())),
+        }
+    });
 }
 
 /// Focuses the grid input with this accessible name, if it is on the page.

@@ -3,15 +3,24 @@
 
 use leptos::prelude::*;
 
-use crate::domain::person_accounts::count as person_account_count;
+use crate::domain::mapping::Source;
+use crate::domain::person_accounts;
 use crate::domain::schema::Entity;
 use crate::ui::state::{count, plural, ImportState};
 
 #[component]
 pub fn PersonAccounts() -> impl IntoView {
     let state = expect_context::<ImportState>();
-    let people =
-        Memo::new(move |_| state.loaded.with(|l| l.as_ref().map_or(0, |l| person_account_count(&l.outcome.table))));
+    // A big file kept on disk counts the marker column's values in slices (0 until counted).
+    let people = Memo::new(move |_| {
+        state.loaded.with(|l| match l {
+            Some(l) if l.outcome.table.records.is_in_file() => person_accounts::column(&l.outcome.table)
+                .and_then(|c| state.value_counts(&Source::Column(c)))
+                .map_or(0, |counts| person_accounts::count_in(&counts)),
+            Some(l) => person_accounts::count(&l.outcome.table),
+            None => 0,
+        })
+    });
     let leave_out = move || state.mapping.with(|m| m.leave_out_person_accounts);
     let set = move |value: bool| state.set_leave_out_person_accounts(value);
     move || {

@@ -31,11 +31,12 @@ fn FieldValues(field: Field) -> impl IntoView {
             let source = state.mapping.with(|m| m.source(&name).clone());
             let map = state.mapping.with(|m| m.values.get(&name).cloned().unwrap_or_default());
             // Tracked, so a new file gives new values; the counts come from the cache (one pass per column).
+            // `None` also while a big file kept on disk counts a newly chosen column (`counting` below).
             state.loaded.with(|l| {
-                l.as_ref().map(|_| {
-                    let counts = state.value_counts(&source);
+                l.as_ref().and_then(|_| {
+                    let counts = state.value_counts(&source)?;
                     let split_offer = if map.split.is_none() { counts.split_offer(&field) } else { None };
-                    (counts.distinct(&field, map.split), map, split_offer)
+                    Some((counts.distinct(&field, map.split), map, split_offer))
                 })
             })
         })
@@ -122,6 +123,13 @@ fn FieldValues(field: Field) -> impl IntoView {
             .collect_view()
             .into_any()
     };
+    let counting = move || {
+        (state.loaded.with(Option::is_some) && data.with(Option::is_none)).then(|| {
+            view! {
+                <p class="notice notice--info" role="status">"Counting the values in this column (reading your file again, on this computer)…"</p>
+            }
+        })
+    };
     let kind = if field.kind == FieldType::Multiselect { "several options" } else { "one option" };
     view! {
         <section class="panel" aria-labelledby=format!("values-{}", field.name.replace(' ', "-"))>
@@ -129,6 +137,7 @@ fn FieldValues(field: Field) -> impl IntoView {
                 {format!("Values of “{}”", field.name)}
             </h3>
             <p>{format!("CSM accepts {kind} from its list here. Choose what each value in your file becomes.")}</p>
+            {counting}
             {split_prompt}
             {too_many}
             <table class="grid grid--values">

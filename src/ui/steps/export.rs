@@ -146,7 +146,7 @@ pub fn ExportStep() -> impl IntoView {
         state.prepared.with(|p| {
             let head = p.columns.iter().map(|c| view! { <th scope="col">{c.field.clone()}</th> }).collect_view();
             let rows = p
-                .valid_rows()
+                .valid_rows_at_hand()
                 .take(PREVIEW_ROWS)
                 .map(|r| view! { <tr>{r.cells.iter().map(|c| view! { <td>{c.output.clone()}</td> }).collect_view()}</tr> })
                 .collect_view();
