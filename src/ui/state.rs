@@ -16,7 +16,7 @@ use crate::domain::read::{read, ReadError, ReadOptions, ReadOutcome};
 use crate::domain::report::Group;
 use crate::domain::schema::{Entity, Field, Schema};
 use crate::domain::suggest::{refresh_value_maps, suggest_with};
-use crate::domain::table::Table;
+use crate::domain::table::{Rows, Table};
 use crate::domain::value_counts::{ValueCache, ValueCounts};
 use crate::ui::file_source::{FileSource, Kept};
 use crate::ui::jobs;
@@ -87,7 +87,7 @@ impl Validated {
 
 impl PartialEq for Validated {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0) || (self.0.len() <= BACKGROUND_ROWS && self.0 == other.0)
+        Arc::ptr_eq(&self.0, &other.0) || (!writes_in_background(&self.0) && self.0 == other.0)
     }
 }
 
@@ -102,9 +102,16 @@ impl Deref for Validated {
 /// Stop button; smaller ones are checked at once, as the admin changes something.
 pub const BACKGROUND_ROWS: usize = 20_000;
 
-/// Whether `outcome` is checked in the background.
+/// Whether `outcome` is checked in the background: a big table, or one kept in the file (`Rows::keep_in_file`,
+/// decided by the file's size before its rows were counted), whose rows only jobs read (they read them back first).
 pub fn checks_in_background(outcome: &ReadOutcome) -> bool {
-    outcome.table.records.len() > BACKGROUND_ROWS
+    outcome.table.records.len() > BACKGROUND_ROWS || outcome.table.records.is_in_file()
+}
+
+/// Whether the result of a check (`prepared`) is written by a job in slices rather than at once (see
+/// `checks_in_background`).
+pub fn writes_in_background(prepared: &Prepared) -> bool {
+    prepared.len() > BACKGROUND_ROWS || prepared.records().is_some_and(Rows::is_in_file)
 }
 
 /// All signals of the app. `Copy`, so closures can capture it freely.

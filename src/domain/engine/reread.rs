@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cursor::{Checkpoint, Cursor};
 use crate::domain::stream::{StreamMark, StreamRecord};
-use crate::domain::table::{Record, Rows};
+use crate::domain::table::{Record, RowBlock, Rows, BLOCK_ROWS};
 
 /// Where a scanned text file's records can be read again.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -167,7 +167,11 @@ pub struct Refill {
     reread: Reread,
     rows: Rows,
     range: std::ops::Range<usize>,
+    /// Records read, a block at a time: each block's records share one copy of its text.
     records: Vec<Record>,
+    /// The records of the block being read, laid out (`RowBlock`), and how many were read in all.
+    block: RowBlock,
+    read: usize,
 }
 
 impl Refill {
@@ -175,7 +179,8 @@ impl Refill {
     /// not in a file.
     pub fn new(rows: &Rows, range: std::ops::Range<usize>) -> Option<Refill> {
         let reread = rows.reread(range.start)?;
-        Some(Refill { reread, rows: rows.clone(), records: Vec::with_capacity(range.len()), range })
+        let records = Vec::with_capacity(range.len());
+        Some(Refill { reread, rows: rows.clone(), records, block: RowBlock::new(), read: 0, range })
     }
 
     /// What `missing` asked for.
@@ -190,17 +195,23 @@ impl Refill {
 
     /// Reads the file's bytes in `wants()`. Whether every record asked for is read (or the file ended).
     pub fn step(&mut self, bytes: &[u8]) -> bool {
-        let (records, want) = (&mut self.records, self.range.len());
+        let (records, block, read, want) = (&mut self.records, &mut self.block, &mut self.read, self.range.len());
         self.reread.step(bytes, |r| {
-            if records.len() < want {
-                records.push(Record { pos: r.pos, cells: r.to_cells() });
+            if *read < want {
+                let (text, ends) = r.text_and_ends();
+                block.push_bytes(r.pos, text, ends, || r.to_cells());
+                *read += 1;
+                if block.rows() == BLOCK_ROWS {
+                    records.extend(std::mem::take(block).records());
+                }
             }
         });
-        self.records.len() >= want || self.reread.is_done()
+        self.read >= want || self.reread.is_done()
     }
 
     /// Hands the records read to the table.
-    pub fn finish(self) {
+    pub fn finish(mut self) {
+        self.records.extend(self.block.records());
         self.rows.fill(self.range.start, self.records);
     }
 

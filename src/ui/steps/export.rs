@@ -12,7 +12,7 @@ use crate::domain::limits::{LEGACY_MAX_ROWS_PER_FILE, MAX_ROWS_PER_FILE};
 use crate::ui::components::notice::{Notice, Tone};
 use crate::ui::components::step_section::StepSection;
 use crate::ui::jobs;
-use crate::ui::state::{count, plural, ImportState, BACKGROUND_ROWS};
+use crate::ui::state::{count, plural, writes_in_background, ImportState};
 use crate::web::download::{save, save_in_slices, Handed};
 
 /// Rows of the import file shown before downloading.
@@ -75,7 +75,7 @@ pub fn ExportStep() -> impl IntoView {
     // A big file's download is written in slices, with progress and Stop; a small one at once.
     let download_import = move |_| {
         let limits = Limits::for_site(state.legacy.get_untracked());
-        if state.prepared.with_untracked(|p| p.len()) > BACKGROUND_ROWS {
+        if state.prepared.with_untracked(|p| writes_in_background(p)) {
             jobs::start_export(state, limits, stem(), saved);
         } else {
             saved(state.prepared.with_untracked(|p| import_file(p, limits, &stem())), Handed::default());
@@ -95,7 +95,7 @@ pub fn ExportStep() -> impl IntoView {
         let Some(table) = state.loaded.with_untracked(|l| l.as_ref().map(|l| Arc::clone(&l.outcome.table))) else {
             return;
         };
-        if state.prepared.with_untracked(|p| p.len()) > BACKGROUND_ROWS {
+        if state.prepared.with_untracked(|p| writes_in_background(p)) {
             jobs::start_rejects(state, table, stem(), saved_rejects);
         } else {
             saved_rejects(state.prepared.with_untracked(|p| rejects_file(p, &table, &stem())));
