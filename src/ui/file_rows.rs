@@ -6,8 +6,6 @@
 //! to those the first read gave. A file changed or moved since it was chosen cannot be read (the browser refuses)
 //! and the failure is said in words (`gone`).
 
-use std::ops::Range;
-
 use crate::domain::engine::Refill;
 use crate::domain::table::Rows;
 use crate::ui::file_source::{FileSource, Window};
@@ -40,16 +38,17 @@ pub async fn refill(window: &mut Window, mut refill: Refill) -> Result<(), WebEr
     Ok(())
 }
 
-/// Fills the records of `rows` in view at `range` that are not in memory, if any.
-pub async fn fill(source: &FileSource, rows: &Rows, range: Range<usize>) -> Result<(), WebError> {
+/// Fills the records of `rows` in view at `needed` (in order; at most `LOADED_BLOCKS` blocks of them) that are
+/// not in memory, if any: only their blocks are loaded.
+pub async fn fill(source: &FileSource, rows: &Rows, needed: &[usize]) -> Result<(), WebError> {
     let mut window = Window::sized(source.clone(), FEW_ROWS_BYTES);
     let mut last = None;
-    while let Some(missing) = rows.missing(range.clone()) {
+    while let Some(missing) = rows.missing_of(needed) {
         if last.replace(missing.clone()) == Some(missing.clone()) {
             return Err(gone(source));
         }
         let Some(asked) = Refill::new(rows, missing) else { return Err(gone(source)) };
-        refill(&mut window, asked).await?;
+        refill(&mut window, asked.only(needed)).await?;
     }
     Ok(())
 }

@@ -1,11 +1,14 @@
 //! Tests: every pass over a table whose blocks are kept in the file (`Rows::keep_in_file`), asking what is
-//! `missing` and filling it before each step, gives exactly what the same pass gives over the table in memory. The
+//! `missing` and filling it before each step, gives exactly what the same pass gives over the table in memory: the
+//! check, the import file, the rejected rows, the import plan and the value counts. The
 //! table has more blocks than are ever loaded at once (`LOADED_BLOCKS`), so blocks are let go and read again.
 
 use std::ops::Range;
 use std::sync::Arc;
 
 use super::{ExportJob, ReadJob, Refill, RejectsJob, RemoteScan, ScanMessage, ScanRequest, ValidateJob};
+use crate::domain::api::payload::Operation;
+use crate::domain::api::send_plan::SendPlanJob;
 use crate::domain::edits::Edits;
 use crate::domain::export::{import_file, rejects_file, ExportFile, Limits};
 use crate::domain::prepare::prepare;
@@ -120,6 +123,24 @@ fn passes_over_a_table_kept_in_the_file_equal_those_in_memory() {
     };
     assert_eq!(rejected.bytes, rejects_file(&expected, &whole.table, "customers").expect("writes").bytes);
 
+    let mut plan = SendPlanJob::new(Arc::clone(&checked), schema.clone(), Entity::Customers);
+    let planned = loop {
+        if let Some(rows) = plan.records() {
+            fill(rows, plan.missing(128), &bytes);
+        }
+        if let Some(p) = plan.step(128) {
+            break p;
+        }
+    };
+    let mut fresh = SendPlanJob::new(Arc::clone(&expected), schema.clone(), Entity::Customers);
+    let expected_plan = loop {
+        if let Some(p) = fresh.step(100_000) {
+            break p;
+        }
+    };
+    assert_eq!(planned.rows, expected_plan.rows);
+    assert_eq!(planned.fingerprint(Operation::Create), expected_plan.fingerprint(Operation::Create));
+
     let sources = counted_sources(&suggest_sources(&schema, &whole.table.headers), &schema);
     assert!(!sources.is_empty());
     let mut counter = ValueCounter::new(sources.clone());
@@ -133,4 +154,34 @@ fn passes_over_a_table_kept_in_the_file_equal_those_in_memory() {
     for source in &sources {
         assert_eq!(counted.of(&kept.table, source), fresh.of(&whole.table, source), "{source:?}");
     }
+}
+
+#[test]
+fn scattered_rows_read_back_load_only_their_blocks() {
+    let bytes = file_of((LOADED_BLOCKS + 20) * BLOCK_ROWS);
+    let kept = in_file(&bytes);
+    let rows = &kept.table.records;
+    // One row in every second block: 42 blocks, more than one reading asks for at once, fewer than are loaded.
+    let needed: Vec<usize> = (0..rows.len()).step_by(2 * BLOCK_ROWS).map(|i| i + 17).collect();
+    let mut readings = 0;
+    while let Some(range) = rows.missing_of(&needed) {
+        readings += 1;
+        assert!(readings <= needed.len(), "no progress");
+        let mut refill = Refill::new(rows, range).expect("in the file").only(&needed);
+        loop {
+            let Range { start, end } = refill.wants();
+            if refill.step(&bytes[start as usize..end as usize]) {
+                break;
+            }
+        }
+        refill.finish();
+    }
+    assert!(readings >= 2, "{readings}");
+    assert!(needed.iter().all(|i| rows.has(*i)));
+    let whole = read(&bytes, &ReadOptions::default()).expect("reads");
+    for i in &needed {
+        assert_eq!(rows.get(*i), whole.table.records.get(*i), "row {i}");
+    }
+    // The blocks in between were read on the way, not kept.
+    assert!(!rows.has(needed[10] + BLOCK_ROWS));
 }

@@ -160,6 +160,10 @@ impl Reread {
     }
 }
 
+/// Bytes of the file a `Refill` parses per step: a quarter of a scan's step, so a step on the page's thread stays a
+/// few milliseconds (a step is the unit between two looks at the clock).
+pub const REFILL_CHUNK_BYTES: u64 = 128 << 10;
+
 /// Reading back the records a table asked for (`Rows::missing`) and handing them to it (`Rows::fill`): ask `wants`,
 /// hand those bytes of the file to `step` until it says done, then `finish`. It holds a copy of the table's store,
 /// which shares what is loaded with every other copy.
@@ -172,15 +176,23 @@ pub struct Refill {
     /// The records of the block being read, laid out (`RowBlock`), and how many were read in all.
     block: RowBlock,
     read: usize,
+    /// The blocks to load (`Rows::block_of`), when not all of them (`only`).
+    only: Option<Vec<usize>>,
 }
 
 impl Refill {
     /// A reading of the file's records in `range` (as `missing` gives it) for `rows`; `None` when its records are
     /// not in a file.
     pub fn new(rows: &Rows, range: std::ops::Range<usize>) -> Option<Refill> {
-        let reread = rows.reread(range.start)?;
+        let reread = rows.reread(range.start)?.with_chunk(REFILL_CHUNK_BYTES);
         let records = Vec::with_capacity(range.len());
-        Some(Refill { reread, rows: rows.clone(), records, block: RowBlock::new(), read: 0, range })
+        Some(Refill { reread, rows: rows.clone(), records, block: RowBlock::new(), read: 0, range, only: None })
+    }
+
+    /// Loads only the blocks of the records in view at `needed` (the others are read on the way and let go).
+    pub fn only(self, needed: &[usize]) -> Refill {
+        let blocks = needed.iter().map(|i| self.rows.block_of(*i)).collect();
+        Refill { only: Some(blocks), ..self }
     }
 
     /// What `missing` asked for.
@@ -212,7 +224,10 @@ impl Refill {
     /// Hands the records read to the table.
     pub fn finish(mut self) {
         self.records.extend(self.block.records());
-        self.rows.fill(self.range.start, self.records);
+        match &self.only {
+            Some(blocks) => self.rows.fill_blocks(self.range.start, self.records, |b| blocks.contains(&b)),
+            None => self.rows.fill(self.range.start, self.records),
+        }
     }
 
     /// Reads back everything `rows` is `missing` in `range` from the file's bytes in memory (tests and tools).

@@ -227,6 +227,23 @@ impl Rows {
         self.index.as_ref().filter(|_| self.in_file).map(|index| index.reread(first as u64))
     }
 
+    /// `missing` for the records in view at `needed` (in order): the blocks of those that are neither kept nor
+    /// loaded, from the first such block to the last one within `MISSING_BLOCKS` of it. Filling what it gives
+    /// until it gives nothing reads each needed block once, however far apart they are, as long as they are at
+    /// most `LOADED_BLOCKS` (a page of the grid filtered to rows with problems).
+    pub fn missing_of(&self, needed: &[usize]) -> Option<Range<usize>> {
+        let mut found: Option<Range<usize>> = None;
+        for &index in needed {
+            let Some(missing) = self.missing(index..index + 1) else { continue };
+            match &mut found {
+                None => found = Some(missing),
+                Some(f) if missing.end - f.start <= MISSING_BLOCKS * BLOCK_ROWS => f.end = f.end.max(missing.end),
+                Some(_) => break,
+            }
+        }
+        found
+    }
+
     /// `missing` for `range`, or, when something is, for `ahead` records from its start: a pass in small batches
     /// then reads the file again in long runs (each costs a part of a step before its first record).
     pub fn missing_ahead(&self, range: Range<usize>, ahead: usize) -> Option<Range<usize>> {
@@ -282,6 +299,17 @@ impl Rows {
     /// `FileIndex::reread` gives them). Every block they hold whole that is not kept is loaded; the least recently
     /// used loaded ones are let go beyond `LOADED_BLOCKS`.
     pub fn fill(&self, first: usize, records: Vec<Record>) {
+        self.fill_blocks(first, records, |_| true);
+    }
+
+    /// The block (as `fill_blocks` numbers them) of the record at `index` in view.
+    pub fn block_of(&self, index: usize) -> usize {
+        (self.skip + index) / BLOCK_ROWS
+    }
+
+    /// `fill`, loading only the blocks `keep` says (by number, `block_of`): the blocks read on the way to them are
+    /// not kept, so they never push out one that is wanted.
+    pub fn fill_blocks(&self, first: usize, records: Vec<Record>, keep: impl Fn(usize) -> bool) {
         let mut loaded = self.loaded.lock().unwrap_or_else(PoisonError::into_inner);
         let mut records = records.into_iter();
         let mut at = first;
@@ -297,7 +325,7 @@ impl Rows {
             }
             let b = at / BLOCK_ROWS;
             at += BLOCK_ROWS;
-            let wanted = self.blocks.get(b).is_some_and(|block| matches!(block.kept, Kept::InFile { .. }));
+            let wanted = keep(b) && self.blocks.get(b).is_some_and(|block| matches!(block.kept, Kept::InFile { .. }));
             if wanted && !loaded.iter().any(|(l, _)| *l == b) {
                 if loaded.len() >= LOADED_BLOCKS {
                     loaded.pop_front();

@@ -9,8 +9,6 @@
 //! view before it is focused. The spacer heights are set through the CSSOM (`style:height`), which the page's CSP
 //! allows; a `style="…"` attribute would be blocked by `style-src 'self'`.
 
-use std::ops::Range;
-
 use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -87,7 +85,7 @@ pub fn Grid() -> impl IntoView {
     let viewport: NodeRef<Div> = NodeRef::new();
     // A big table kept in the file (`Rows::keep_in_file`): rows not in memory are read back, then shown (bumped).
     let filled = RwSignal::new(0u64);
-    let loading = StoredValue::new(None::<Range<usize>>);
+    let loading = StoredValue::new(None::<Vec<usize>>);
     let visible = Memo::new(move |_| {
         let only = only_problems.get();
         state.prepared.with(|p| {
@@ -133,7 +131,7 @@ pub fn Grid() -> impl IntoView {
             Some(source) => spawn_local(async move {
                 let rows = state.prepared.with_untracked(|p| p.records().cloned());
                 if let Some(rows) = rows {
-                    if let Err(e) = file_rows::fill(&source, &rows, record..record + 1).await {
+                    if let Err(e) = file_rows::fill(&source, &rows, &[record]).await {
                         state.file_error.set(Some(e.to_string()));
                         return;
                     }
@@ -191,7 +189,8 @@ pub fn Grid() -> impl IntoView {
         match state.in_file_source() {
             Some(source) => spawn_local(async move {
                 let (low, high) = rows.rows_around(wanted);
-                if let Err(e) = file_rows::fill(&source, &rows, low..high).await {
+                let around: Vec<usize> = [low, high.saturating_sub(1)].into_iter().filter(|i| *i < high).collect();
+                if let Err(e) = file_rows::fill(&source, &rows, &around).await {
                     state.file_error.set(Some(e.to_string()));
                     return;
                 }
@@ -223,8 +222,8 @@ pub fn Grid() -> impl IntoView {
         let indexes: Vec<usize> = visible.with(|v| v.iter().skip(start).take(count).copied().collect());
         state.prepared.with(|p| {
             let rows = p.records();
-            if let (Some(first), Some(last), Some(rows)) = (indexes.first(), indexes.last(), rows) {
-                read_back(state, rows, *first..*last + 1, (filled, loading));
+            if let Some(rows) = rows {
+                read_back(state, rows, &indexes, (filled, loading));
             }
             let has = |i: usize| rows.is_none_or(|r| r.has(i));
             (indexes.into_iter().enumerate())
@@ -312,22 +311,22 @@ pub fn Grid() -> impl IntoView {
     }
 }
 
-/// Reads the rows of `range` (records of `rows`, the table of the check shown) back from the file when some are not
-/// in memory, unless that very range is being read; bumps `filled` once they are.
+/// Reads the records of `rows` (the table of the check shown) at `needed` back from the file when some are not in
+/// memory, unless those very records are being read; bumps `filled` once they are.
 fn read_back(
     state: ImportState,
     rows: &crate::domain::table::Rows,
-    range: Range<usize>,
-    (filled, loading): (RwSignal<u64>, StoredValue<Option<Range<usize>>>),
+    needed: &[usize],
+    (filled, loading): (RwSignal<u64>, StoredValue<Option<Vec<usize>>>),
 ) {
-    if rows.missing(range.clone()).is_none() || loading.with_value(|l| l.as_ref() == Some(&range)) {
+    if rows.missing_of(needed).is_none() || loading.with_value(|l| l.as_deref() == Some(needed)) {
         return;
     }
     let Some(source) = state.in_file_source() else { return };
-    loading.set_value(Some(range.clone()));
-    let rows = rows.clone();
+    loading.set_value(Some(needed.to_vec()));
+    let (rows, needed) = (rows.clone(), needed.to_vec());
     spawn_local(async move {
-        let result = file_rows::fill(&source, &rows, range).await;
+        let result = file_rows::fill(&source, &rows, &needed).await;
         loading.set_value(None);
         match result {
             Ok(()) => filled.update(|n| *n += 1),

@@ -1,16 +1,51 @@
 //! Results for every row sent: counts, a paged table (optionally failed rows only) with CSM's reason for each
 //! failure, and the failed rows as a file in the admin's own columns, ready to fix and import again.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use crate::domain::api::results::{failed_rows, RowResult};
-use crate::domain::export::rows_with_reasons;
+use crate::domain::export::{reason_line, reasons_header, rows_with_reasons, ExportFile, CSV_MIME};
+use crate::domain::table::{Table, AHEAD_ROWS};
 use crate::ui::api_state::ApiState;
 use crate::ui::components::notice::{Notice, Tone};
+use crate::ui::file_rows;
+use crate::ui::file_source::FileSource;
 use crate::ui::state::{count, plural, ImportState};
 use crate::web::download::save;
 
 const PAGE: usize = 50;
+
+/// The failed rows file of a table kept in the file (`rows_with_reasons`): the rows are read back from the file a
+/// run at a time (at most `AHEAD_ROWS` records apart), so only a few blocks are loaded at once.
+async fn failed_from_file(
+    source: &FileSource,
+    table: &Table,
+    mut failed: Vec<(usize, String)>,
+    name: &str,
+) -> Result<ExportFile, String> {
+    failed.sort_by_key(|(record, _)| *record);
+    let mut out = reasons_header(table).map_err(|e| e.to_string())?;
+    let mut rows = 0;
+    let mut rest = failed.as_slice();
+    while let Some((first, _)) = rest.first() {
+        // A run of rows within `AHEAD_ROWS` of its first: a few blocks, read back together.
+        let end = rest.iter().position(|(record, _)| *record >= first + AHEAD_ROWS).unwrap_or(rest.len());
+        let (run, after) = rest.split_at(end.max(1));
+        rest = after;
+        let needed: Vec<usize> = run.iter().map(|(record, _)| *record).collect();
+        file_rows::fill(source, &table.records, &needed).await.map_err(|e| e.to_string())?;
+        for (record, reason) in run {
+            if let Some(line) = reason_line(table, *record, reason).map_err(|e| e.to_string())? {
+                out.extend(line);
+                rows += 1;
+            }
+        }
+    }
+    Ok(ExportFile { name: name.to_owned(), mime: CSV_MIME, bytes: out.into(), rows, parts: 1 })
+}
 
 #[component]
 pub fn RunResults() -> impl IntoView {
@@ -84,22 +119,24 @@ pub fn RunResults() -> impl IntoView {
     };
     let download_failed = move |_| {
         let stem = format!("{}-import", import.entity.get_untracked().noun());
-        let file = import.loaded.with_untracked(|l| {
-            l.as_ref().map(|l| {
-                api.rows.with_untracked(|rows| {
-                    api.results.with_untracked(|r| {
-                        rows_with_reasons(&l.outcome.table, failed_rows(rows, r), &format!("{stem}-failed.csv"))
-                    })
-                })
-            })
-        });
-        match file {
-            Some(Ok(f)) => match save(&f.name, f.mime, &f.bytes.to_vec()) {
+        let name = format!("{stem}-failed.csv");
+        let failed: Vec<(usize, String)> =
+            api.rows.with_untracked(|rows| api.results.with_untracked(|r| failed_rows(rows, r).collect()));
+        let Some(table) = import.loaded.with_untracked(|l| l.as_ref().map(|l| Arc::clone(&l.outcome.table))) else {
+            error.set(Some("Load the file again to download its failed rows.".into()));
+            return;
+        };
+        let saved = move |file: Result<ExportFile, String>| match file {
+            Ok(f) => match save(&f.name, f.mime, &f.bytes.to_vec()) {
                 Ok(()) => error.set(None),
                 Err(e) => error.set(Some(e.to_string())),
             },
-            Some(Err(e)) => error.set(Some(e.to_string())),
-            None => error.set(Some("Load the file again to download its failed rows.".into())),
+            Err(e) => error.set(Some(e)),
+        };
+        match import.in_file_source() {
+            // A big file's rows are read back from it first, a run of them at a time.
+            Some(source) => spawn_local(async move { saved(failed_from_file(&source, &table, failed, &name).await) }),
+            None => saved(rows_with_reasons(&table, failed, &name).map_err(|e| e.to_string())),
         }
     };
     let failed = move || api.results.with(|r| r.failed);
