@@ -23,6 +23,8 @@ use wasm_bindgen::JsCast;
 pub enum WebError {
     #[error("The browser could not read “{name}” ({detail}). Check that the file is not open in another program, then choose it again.")]
     FileRead { name: String, detail: String },
+    #[error("“{name}” changed on your computer after it was read, so its rows can no longer be read back as they were checked. Choose it again on the first step to read it as it is now.")]
+    FileChanged { name: String },
     #[error("The sample file could not be loaded ({0}). Reload the page and try again.")]
     Sample(String),
     #[error("The browser refused to save the file ({0}). Allow downloads for this page and try again.")]

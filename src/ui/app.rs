@@ -76,7 +76,7 @@ fn FileError() -> impl IntoView {
             view! {
                 <Notice tone=Tone::Error title="Your file could not be read again">
                     <p>{e}</p>
-                    <p>"Only a few thousand rows of a big file are kept in this tab; the others are read from the file on your computer when they are needed. Your choices are kept: choose the same file again on the first step, then carry on."</p>
+                    <p>"Only a few thousand rows of a big file are kept in this tab; the others are read from the file on your computer when they are needed. Until you choose the file again, everything else stays as it is. Choosing it again reads it as it is now: the columns are matched afresh, and edits made in the grid start over."</p>
                     <button type="button" class="button button--secondary" data-testid="file-error-dismiss" on:click=move |_| state.file_error.set(None)>"Dismiss"</button>
                 </Notice>
             }

@@ -34,8 +34,7 @@ pub async fn refill(window: &mut Window, mut refill: Refill) -> Result<(), WebEr
             slice = now_ms();
         }
     }
-    refill.finish();
-    Ok(())
+    refill.finish().map_err(|_| gone(window.source()))
 }
 
 /// Fills the records of `rows` in view at `needed` (in order; at most `LOADED_BLOCKS` blocks of them) that are
@@ -53,11 +52,11 @@ pub async fn fill(source: &FileSource, rows: &Rows, needed: &[usize]) -> Result<
     Ok(())
 }
 
-/// The file could not give the rows it gave before.
+/// The file could not give the rows it gave before: it changed (or moved) since it was read.
 pub fn gone(source: &FileSource) -> WebError {
     let name = match source {
         FileSource::Disk(file) => file.name(),
         FileSource::Memory(_) => String::new(),
     };
-    WebError::FileRead { name, detail: "its rows could not be read again; it may have changed".to_owned() }
+    WebError::FileChanged { name }
 }

@@ -103,6 +103,11 @@ impl Window {
         Window { source, window: FileWindow::default(), bytes }
     }
 
+    /// The file this window reads.
+    pub fn source(&self) -> &FileSource {
+        &self.source
+    }
+
     /// Whether `range` can be had at once (`get`).
     pub fn covers(&self, range: &Range<u64>) -> bool {
         match &self.source {

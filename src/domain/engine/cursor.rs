@@ -51,6 +51,12 @@ pub struct Cursor {
     at_cut: bool,
     /// The places where reading can start again, in order (`Checkpoint`).
     checkpoints: Vec<Checkpoint>,
+    /// For each place, the hash (xxh3) of the bytes from it to the next one (or to the end): the last one's once
+    /// done. A reading from a place checks the bytes it reads against them (`Reread`), so a file changed since is
+    /// never read as if it were the same.
+    hashes: Vec<u64>,
+    /// The hash of the bytes since the last place.
+    hasher: xxhash_rust::xxh3::Xxh3,
 }
 
 impl Cursor {
@@ -78,7 +84,14 @@ impl Cursor {
             given: checkpoint.given,
             at_cut: true,
             checkpoints: Vec::new(),
+            hashes: Vec::new(),
+            hasher: xxhash_rust::xxh3::Xxh3::new(),
         }
+    }
+
+    /// The hash of the bytes from each checkpoint to the next (`checkpoints`), the last one's to the end once done.
+    pub fn hashes(&self) -> &[u64] {
+        &self.hashes
     }
 
     /// The places where reading can start again found so far, in order: the start among them.
@@ -134,6 +147,10 @@ impl Cursor {
         let stateless = self.encoding != ISO_2022_JP || self.offset == 0;
         if let Some(mark) = self.stream.mark().filter(|_| self.at_cut && stateless) {
             if self.checkpoints.last().is_none_or(|c| c.offset < self.offset) {
+                if !self.checkpoints.is_empty() {
+                    self.hashes.push(self.hasher.digest());
+                    self.hasher.reset();
+                }
                 self.checkpoints.push(Checkpoint { offset: self.offset, given: self.given, mark });
             }
         }
@@ -145,6 +162,10 @@ impl Cursor {
         }
         self.at_cut = cut.is_some();
         self.offset += bytes.len() as u64;
+        self.hasher.update(bytes);
+        if last && !self.checkpoints.is_empty() {
+            self.hashes.push(self.hasher.digest());
+        }
         self.text.clear();
         self.replaced |= self.decoder.push(bytes, last, &mut self.text);
         self.blank = self.blank && is_blank(&self.text);

@@ -174,7 +174,7 @@ fn scattered_rows_read_back_load_only_their_blocks() {
                 break;
             }
         }
-        refill.finish();
+        refill.finish().expect("the same file");
     }
     assert!(readings >= 2, "{readings}");
     assert!(needed.iter().all(|i| rows.has(*i)));

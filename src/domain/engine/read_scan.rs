@@ -208,7 +208,8 @@ impl ReadScan {
                     let decided = parse.decided;
                     let (encoding, delimiter) = (decided.encoding, decided.delimiter);
                     let body = (self.bom_len, body_len);
-                    self.index = Some(FileIndex::new(encoding, delimiter, body, parse.cursor.checkpoints().to_vec()));
+                    let (checkpoints, hashes) = (parse.cursor.checkpoints().to_vec(), parse.cursor.hashes().to_vec());
+                    self.index = FileIndex::new((encoding, delimiter), body, checkpoints, hashes);
                     return Ok(ScanStep::Done(Ok(Scanned::Text(decided))));
                 }
                 self.stage = Stage::Parse(parse);

@@ -28,21 +28,32 @@ pub struct FileIndex {
     body_len: u64,
     /// In order; the first is the body's start.
     checkpoints: Vec<Checkpoint>,
+    /// For each checkpoint, the hash (xxh3) of the bytes from it to the next one (the last one's to the end).
+    hashes: Vec<u64>,
 }
 
 impl FileIndex {
     /// The index of a scan of a body of `body.1` bytes after a BOM of `body.0` bytes, in `encoding` and with
-    /// `delimiter`, that found `checkpoints` (body offsets, in order).
+    /// `delimiter`, that found `checkpoints` (body offsets, in order, the first at the start) and the `hashes` of the
+    /// bytes from each to the next (`Cursor::hashes`). `None` for anything else.
     pub fn new(
-        encoding: &'static Encoding,
-        delimiter: u8,
+        (encoding, delimiter): (&'static Encoding, u8),
         body: (u64, u64),
         checkpoints: Vec<Checkpoint>,
-    ) -> FileIndex {
+        hashes: Vec<u64>,
+    ) -> Option<FileIndex> {
         let start = Checkpoint { offset: 0, given: 0, mark: StreamMark::default() };
-        let checkpoints =
-            if checkpoints.first() == Some(&start) { checkpoints } else { [vec![start], checkpoints].concat() };
-        FileIndex { encoding, delimiter, bom_len: body.0, body_len: body.1, checkpoints }
+        let ordered = checkpoints.windows(2).all(|w| w[0].offset < w[1].offset && w[0].given <= w[1].given);
+        let inside = checkpoints.iter().all(|c| c.offset <= body.1);
+        let whole = checkpoints.first() == Some(&start) && hashes.len() == checkpoints.len();
+        (ordered && inside && whole).then_some(FileIndex {
+            encoding,
+            delimiter,
+            bom_len: body.0,
+            body_len: body.1,
+            checkpoints,
+            hashes,
+        })
     }
 
     /// Places where reading can start again.
@@ -56,13 +67,14 @@ impl FileIndex {
 
     /// Bytes the index takes in memory.
     pub fn memory(&self) -> usize {
-        std::mem::size_of::<FileIndex>() + self.checkpoints.capacity() * std::mem::size_of::<Checkpoint>()
+        let each = std::mem::size_of::<Checkpoint>() + std::mem::size_of::<u64>();
+        std::mem::size_of::<FileIndex>() + self.checkpoints.len() * each
     }
 
     /// The index as the reading worker sends it to the page (`from_wire` reads it back).
     pub fn to_wire(&self) -> String {
-        let checkpoints = (self.checkpoints.iter())
-            .map(|c| [c.offset, c.given, c.mark.breaks, c.mark.inner_breaks, c.mark.records])
+        let checkpoints = (self.checkpoints.iter().zip(&self.hashes))
+            .map(|(c, hash)| [c.offset, c.given, c.mark.breaks, c.mark.inner_breaks, c.mark.records, *hash])
             .collect();
         let wire = Wire {
             encoding: self.encoding.name().to_owned(),
@@ -79,51 +91,59 @@ impl FileIndex {
         let wire: Wire = serde_json::from_str(json).ok()?;
         let encoding = Encoding::for_label(wire.encoding.as_bytes())?;
         let checkpoints: Vec<Checkpoint> = (wire.checkpoints.iter())
-            .map(|[offset, given, breaks, inner_breaks, records]| Checkpoint {
+            .map(|[offset, given, breaks, inner_breaks, records, _]| Checkpoint {
                 offset: *offset,
                 given: *given,
                 mark: StreamMark { breaks: *breaks, inner_breaks: *inner_breaks, records: *records },
             })
             .collect();
-        let ordered = checkpoints.windows(2).all(|w| w[0].offset < w[1].offset && w[0].given <= w[1].given);
-        let inside = checkpoints.iter().all(|c| c.offset <= wire.body_len);
-        (ordered && inside)
-            .then(|| FileIndex::new(encoding, wire.delimiter, (wire.bom_len, wire.body_len), checkpoints))
+        let hashes = wire.checkpoints.iter().map(|c| c[5]).collect();
+        FileIndex::new((encoding, wire.delimiter), (wire.bom_len, wire.body_len), checkpoints, hashes)
     }
 
     /// A reading of the records from the `record`-th one on (counted from 0 over the records the scan gave).
     pub fn reread(&self, record: u64) -> Reread {
         let at = self.checkpoints.partition_point(|c| c.given <= record).saturating_sub(1);
-        let start = self.checkpoints.get(at).copied().unwrap_or(Checkpoint {
-            offset: 0,
-            given: 0,
-            mark: StreamMark::default(),
-        });
+        let start = self.checkpoints[at];
+        // Each part of the file from there on: where it ends, and the hash of its bytes.
+        let ends = self.checkpoints.iter().skip(at + 1).map(|c| c.offset).chain([self.body_len]);
+        let parts = ends.zip(self.hashes.iter().skip(at).copied()).collect();
         Reread {
             cursor: Cursor::resume(self.encoding, self.delimiter, self.body_len, start),
             bom_len: self.bom_len,
             first: record,
+            parts,
+            part: 0,
+            hasher: xxhash_rust::xxh3::Xxh3::new(),
+            changed: false,
         }
     }
 }
 
-/// `FileIndex` as JSON: checkpoints as `[offset, given, breaks, inner_breaks, records]`.
+/// `FileIndex` as JSON: checkpoints as `[offset, given, breaks, inner_breaks, records, hash]`.
 #[derive(Serialize, Deserialize)]
 struct Wire {
     encoding: String,
     delimiter: u8,
     bom_len: u64,
     body_len: u64,
-    checkpoints: Vec<[u64; 5]>,
+    checkpoints: Vec<[u64; 6]>,
 }
 
 /// Records read again from the file, from one record on. Ask `wants`, hand those bytes of the file to `step`,
-/// until `is_done`.
+/// until `is_done`. The bytes read are checked against the scan's (a hash of each part between two places where
+/// reading can start again): a file changed since it was scanned is `changed`, never read as if it were the same.
 pub struct Reread {
     cursor: Cursor,
     bom_len: u64,
     /// The first record given out; those before it are parsed and passed over.
     first: u64,
+    /// The parts of the body from the start on: where each ends, and the hash of its bytes.
+    parts: Vec<(u64, u64)>,
+    /// The part being read, and the hash of its bytes so far.
+    part: usize,
+    hasher: xxhash_rust::xxh3::Xxh3,
+    changed: bool,
 }
 
 impl Reread {
@@ -138,8 +158,19 @@ impl Reread {
         self.bom_len + start..self.bom_len + end
     }
 
+    /// Done: every record read, or the file found changed (nothing more is read then).
     pub fn is_done(&self) -> bool {
-        self.cursor.is_done()
+        self.cursor.is_done() || self.changed
+    }
+
+    /// Whether bytes read differ from those the scan read: the file changed since (its records read are void).
+    pub fn changed(&self) -> bool {
+        self.changed
+    }
+
+    /// The parts of the file wholly read and checked so far.
+    pub fn parts_checked(&self) -> usize {
+        self.part
     }
 
     /// The number (from 0) of the record the next `on_record` call gives.
@@ -149,14 +180,38 @@ impl Reread {
 
     /// Reads the file's bytes in `wants()`, calling `on_record` for each record from the first one asked for on.
     pub fn step(&mut self, bytes: &[u8], mut on_record: impl FnMut(&StreamRecord<'_>)) {
+        let wanted = self.cursor.wants();
+        if (bytes.len() as u64) < wanted.end - wanted.start {
+            // Fewer bytes than the scan read there: the file is shorter now.
+            self.changed = true;
+            return;
+        }
         let first = self.first;
         let mut at = self.cursor.given();
+        let before = self.cursor.offset();
         self.cursor.step(bytes, |record| {
             if at >= first {
                 on_record(record);
             }
             at += 1;
         });
+        let read = bytes.get(..(self.cursor.offset() - before) as usize).unwrap_or(bytes);
+        self.check(before, read);
+    }
+
+    /// Hashes `read` (the body's bytes from `offset`), comparing each part as it ends with the scan's hash of it.
+    fn check(&mut self, mut offset: u64, mut read: &[u8]) {
+        while let Some(&(end, hash)) = self.parts.get(self.part) {
+            let take = (end.saturating_sub(offset) as usize).min(read.len());
+            self.hasher.update(&read[..take]);
+            (offset, read) = (offset + take as u64, &read[take..]);
+            if offset < end {
+                return;
+            }
+            self.changed |= self.hasher.digest() != hash;
+            self.hasher.reset();
+            self.part += 1;
+        }
     }
 }
 
@@ -178,6 +233,8 @@ pub struct Refill {
     read: usize,
     /// The blocks to load (`Rows::block_of`), when not all of them (`only`).
     only: Option<Vec<usize>>,
+    /// Once every record asked for is read: the parts that must be checked before they are handed over.
+    parts: Option<usize>,
 }
 
 impl Refill {
@@ -186,7 +243,8 @@ impl Refill {
     pub fn new(rows: &Rows, range: std::ops::Range<usize>) -> Option<Refill> {
         let reread = rows.reread(range.start)?.with_chunk(REFILL_CHUNK_BYTES);
         let records = Vec::with_capacity(range.len());
-        Some(Refill { reread, rows: rows.clone(), records, block: RowBlock::new(), read: 0, range, only: None })
+        let block = RowBlock::new();
+        Some(Refill { reread, rows: rows.clone(), records, block, read: 0, range, only: None, parts: None })
     }
 
     /// Loads only the blocks of the records in view at `needed` (the others are read on the way and let go).
@@ -218,16 +276,25 @@ impl Refill {
                 }
             }
         });
-        self.read >= want || self.reread.is_done()
+        if self.read >= want && self.parts.is_none() {
+            // The part the last record ends in is read to its end, so its bytes are checked too.
+            self.parts = Some(self.reread.parts_checked() + 1);
+        }
+        let checked = self.parts.is_some_and(|parts| self.reread.parts_checked() >= parts);
+        checked || self.reread.is_done() || self.reread.changed()
     }
 
-    /// Hands the records read to the table.
-    pub fn finish(mut self) {
+    /// Hands the records read to the table; `Err` (and nothing handed) when the file changed since it was scanned.
+    pub fn finish(mut self) -> Result<(), FileChanged> {
+        if self.reread.changed() {
+            return Err(FileChanged);
+        }
         self.records.extend(self.block.records());
         match &self.only {
             Some(blocks) => self.rows.fill_blocks(self.range.start, self.records, |b| blocks.contains(&b)),
             None => self.rows.fill(self.range.start, self.records),
         }
+        Ok(())
     }
 
     /// Reads back everything `rows` is `missing` in `range` from the file's bytes in memory (tests and tools).
@@ -244,10 +311,17 @@ impl Refill {
                     break;
                 }
             }
-            refill.finish();
+            if refill.finish().is_err() {
+                return;
+            }
         }
     }
 }
+
+/// The file's bytes differ from those its index was made from: it changed since it was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the file changed since it was read")]
+pub struct FileChanged;
 
 #[cfg(test)]
 mod tests {
@@ -315,6 +389,66 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Reads from record `record` to the end of `bytes`: whether the reading found the file changed.
+    fn changed_from(index: &FileIndex, bytes: &[u8], record: u64) -> bool {
+        let mut reread = index.reread(record).with_chunk(1000);
+        while !reread.is_done() && !reread.changed() {
+            let Range { start, end } = reread.wants();
+            reread.step(bytes.get(start as usize..end as usize).unwrap_or_default(), |_| {});
+        }
+        reread.changed()
+    }
+
+    #[test]
+    fn a_file_changed_since_it_was_scanned_is_found_changed() {
+        let mut text = String::from("Email,Name\n");
+        for i in 0..50_000 {
+            text.push_str(&format!("person{i}@example.com,Person {i}\n"));
+        }
+        let bytes = text.into_bytes();
+        let (records, index) = scan(&bytes, &ReadOptions::default(), 64 << 10).expect("reads");
+        assert!(index.len() > 10);
+        let n = records.len() as u64;
+        for record in [0, n / 2, n - 1] {
+            assert!(!changed_from(&index, &bytes, record), "unchanged, from {record}");
+        }
+        // One letter, the same length: only readings through that part find it.
+        let at = bytes.len() * 3 / 4;
+        let mut edited = bytes.clone();
+        edited[at] = if edited[at] == b'x' { b'y' } else { b'x' };
+        assert!(changed_from(&index, &edited, n / 2));
+        assert!(!changed_from(&index, &edited, n - 1));
+        let shorter = &bytes[..bytes.len() - 5];
+        assert!(changed_from(&index, shorter, n - 1));
+        // Bytes added at the end are not read: the rows read back are still those scanned.
+        let longer = [bytes.as_slice(), b"more,rows\n"].concat();
+        assert!(!changed_from(&index, &longer, n - 1));
+
+        // A refill from a changed file hands nothing over.
+        let kept: Rows = records.iter().cloned().collect();
+        let refill_changed = |file: &[u8]| {
+            let mut refill = Refill {
+                reread: index.reread(n / 2),
+                rows: kept.clone(),
+                range: (n / 2) as usize..n as usize,
+                records: Vec::new(),
+                block: RowBlock::new(),
+                read: 0,
+                only: None,
+                parts: None,
+            };
+            loop {
+                let Range { start, end } = refill.wants();
+                if refill.step(file.get(start as usize..end as usize).unwrap_or_default()) {
+                    break;
+                }
+            }
+            refill.finish()
+        };
+        assert_eq!(refill_changed(&edited), Err(FileChanged));
+        assert_eq!(refill_changed(&bytes), Ok(()));
     }
 
     #[test]
