@@ -215,9 +215,9 @@ impl Reread {
     }
 }
 
-/// Bytes of the file a `Refill` parses per step: a quarter of a scan's step, so a step on the page's thread stays a
-/// few milliseconds (a step is the unit between two looks at the clock).
-pub const REFILL_CHUNK_BYTES: u64 = 128 << 10;
+/// Bytes of the file a `Refill` parses per step: half a scan's step, so a step on the page's thread stays a few
+/// milliseconds (a step is the unit between two looks at the clock).
+pub const REFILL_CHUNK_BYTES: u64 = 256 << 10;
 
 /// Reading back the records a table asked for (`Rows::missing`) and handing them to it (`Rows::fill`): ask `wants`,
 /// hand those bytes of the file to `step` until it says done, then `finish`. It holds a copy of the table's store,

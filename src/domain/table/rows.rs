@@ -34,8 +34,10 @@ pub const LOADED_BLOCKS: usize = 64;
 /// The most blocks `missing` asks for at once: half of what is kept loaded, so filling them never lets go of
 /// those a step is about to read.
 pub const MISSING_BLOCKS: usize = LOADED_BLOCKS / 2;
-/// Records a pass in small batches asks to be read again at once (`Rows::missing_ahead`).
-pub const AHEAD_ROWS: usize = MISSING_BLOCKS / 2 * BLOCK_ROWS;
+/// Records a pass in small batches asks to be read again at once (`Rows::missing_ahead`): as many as `missing`
+/// gives, so each reading's start (up to a step before its first record) and end (the rest of the step its last
+/// record ends in, read to check it) cost as little as they can.
+pub const AHEAD_ROWS: usize = MISSING_BLOCKS * BLOCK_ROWS;
 
 /// The records of a table, packed.
 #[derive(Default)]
