@@ -13,6 +13,12 @@
 //! together never rewrites the rows. Invariants: `get(i)` and the `i`-th item of `iter` are the same record;
 //! every record that comes out of a squared store has exactly the width's cells; every block but the open one
 //! holds exactly `BLOCK_ROWS` records.
+//! A store can also keep its blocks in the file (`keep_in_file`, for a big file on disk): the first two blocks and
+//! the latest stay laid out (the header, the examples and the footer are there), the others are let go and only
+//! the spreadsheet row of their first record is kept. A caller asks what is `missing` before reading records and
+//! has it read back from the file (`engine::Refill`, by the scan's `FileIndex`) into at most `LOADED_BLOCKS`
+//! loaded blocks, shared by every copy of the store (`fill`). Reading a block that was not filled gives no records:
+//! a bug, caught by a debug assertion.
 
 use std::collections::VecDeque;
 use std::fmt;
