@@ -292,7 +292,7 @@ fn deflate_slice<W: Write + Seek>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::domain::edits::Edits;
     use crate::domain::export::import_file;
@@ -319,7 +319,7 @@ mod tests {
     }
 
     /// The files inside a download: its own name and bytes for a CSV, each part's for a .zip.
-    fn contents(file: &ExportFile) -> Vec<(String, Vec<u8>)> {
+    pub(crate) fn contents(file: &ExportFile) -> Vec<(String, Vec<u8>)> {
         if file.parts == 1 {
             return vec![(file.name.clone(), file.bytes.to_vec())];
         }

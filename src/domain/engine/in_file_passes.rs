@@ -6,6 +6,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
+use super::export_job::tests::contents;
 use super::{ExportJob, ReadJob, Refill, RejectsJob, RemoteScan, ScanMessage, ScanRequest, ValidateJob};
 use crate::domain::api::payload::Operation;
 use crate::domain::api::send_plan::SendPlanJob;
@@ -53,19 +54,6 @@ fn file_of(rows: usize) -> Vec<u8> {
         text.push_str(&format!("{email},Zoë,\"Müller\n{i}\",{:02}/03/2024,{kind}{ragged}\n", 1 + i % 28));
     }
     text.into_bytes()
-}
-
-/// The files inside a .zip download, each with its name.
-fn contents(file: &ExportFile) -> Vec<(String, Vec<u8>)> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(file.bytes.to_vec())).expect("a zip");
-    (0..zip.len())
-        .map(|i| {
-            let mut part = zip.by_index(i).expect("a part");
-            let mut bytes = Vec::new();
-            std::io::Read::read_to_end(&mut part, &mut bytes).expect("inflates");
-            (part.name().expect("a name").to_string(), bytes)
-        })
-        .collect()
 }
 
 #[test]
