@@ -135,7 +135,12 @@ impl RowBlock {
 
     /// The block as bytes for a message: records, layout length, layout, text.
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(16 + self.layout.len() + self.text.len());
+        self.encode_after(Vec::new())
+    }
+
+    /// `encode`'s bytes appended to `out` (a message's head, so the text is copied once, straight into the message).
+    pub fn encode_after(&self, mut out: Vec<u8>) -> Vec<u8> {
+        out.reserve_exact(16 + self.layout.len() + self.text.len());
         out.extend_from_slice(&(self.rows as u64).to_le_bytes());
         out.extend_from_slice(&(self.layout.len() as u64).to_le_bytes());
         out.extend_from_slice(&self.layout);
@@ -231,9 +236,10 @@ impl<'a> CheckedBlock<'a> {
     }
 }
 
-/// The spreadsheet row of a block's first record, from its layout (one this module built or checked).
-pub(super) fn first_row(layout: &[u8], text: &[u8]) -> Option<u64> {
-    read_layout(layout, text).and_then(|(_, positions, _)| positions.first().map(|p| p.row))
+/// The spreadsheet row of a block's first record, from its layout (one this module built or checked): the layout's
+/// first number, the first record's row as a step from row 0. Only that number is read, not the whole layout.
+pub(super) fn first_row(layout: &[u8]) -> Option<u64> {
+    varint::read(layout, &mut 0)
 }
 
 /// The records of a block from its layout and text, sharing one copy of the text. The layout and text are ones

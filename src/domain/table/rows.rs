@@ -577,9 +577,9 @@ impl Block {
     /// Lets a plain block go: from now on it is read again from the file.
     fn let_go(&mut self) {
         if let Kept::Plain { bytes, layout } = &self.kept {
-            let (layout, text) = bytes.split_at((*layout).min(bytes.len()));
+            let layout = bytes.get(..*layout).unwrap_or_default();
             // A block laid out here always has a first record.
-            let first_row = first_row(layout, text).unwrap_or(0);
+            let first_row = first_row(layout).unwrap_or(0);
             self.kept = Kept::InFile { first_row };
         }
     }

@@ -14,9 +14,20 @@ pub(super) fn write(out: &mut Vec<u8>, mut value: u64) {
     out.push(value as u8);
 }
 
-/// The number at `*at` in `bytes`, moving `*at` past it.
+/// The number at `*at` in `bytes`, moving `*at` past it. Most of a layout's numbers take one byte: read at once.
 #[inline]
 pub(super) fn read(bytes: &[u8], at: &mut usize) -> Option<u64> {
+    let byte = *bytes.get(*at)?;
+    if byte < 0x80 {
+        *at += 1;
+        return Some(u64::from(byte));
+    }
+    read_long(bytes, at)
+}
+
+/// `read` for a number of two bytes or more.
+#[cold]
+fn read_long(bytes: &[u8], at: &mut usize) -> Option<u64> {
     let mut value = 0u64;
     for shift in (0..64).step_by(7) {
         let byte = *bytes.get(*at)?;
