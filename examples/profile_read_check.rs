@@ -56,7 +56,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let scan_packing = std::env::args().nth(2).as_deref() == Some("--scan-packing");
     if scan_only || scan_packing {
         let started = Instant::now();
-        let mut scan = RemoteScan::new(bytes.len() as u64, &ScanRequest::default())?.with_chunk(1 << 20);
+        // A big file's scan as the worker runs it: the table's blocks are kept in the file (its index is made).
+        let mut scan = RemoteScan::new(bytes.len() as u64, &ScanRequest::default().in_file())?.with_chunk(1 << 20);
         scan.set_packing(scan_packing);
         let mut sent = 0;
         while !scan.is_finished() {

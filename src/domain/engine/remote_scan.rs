@@ -8,7 +8,7 @@
 use std::ops::Range;
 
 use super::read_scan::{ReadScan, ScanStep};
-use super::scan_wire::{Batch, RecordBatch, ScanMessage, ScanRequest, WireError};
+use super::scan_wire::{RecordBatch, ScanMessage, ScanRequest, WireError};
 use crate::domain::table::BLOCK_ROWS;
 
 /// One file being scanned for the page.
@@ -61,32 +61,33 @@ impl RemoteScan {
         if self.finished {
             return Vec::new();
         }
-        // Each block's bytes, and whether they are packed.
+        // Each block's message (its progress set below), or its packed bytes (`true`).
         let mut full: Vec<(Vec<u8>, bool)> = Vec::new();
         let (pending, packing) = (&mut self.batch, self.packing);
         let step = self.scan.step(bytes, |record| {
             pending.push(record);
             if pending.len() == BLOCK_ROWS {
                 let block = std::mem::take(pending);
-                full.push(if packing { (block.into_packed(), true) } else { (block.to_bytes(), false) });
+                full.push(if packing { (block.into_packed(), true) } else { (block.into_message(), false) });
             }
         });
         if !matches!(step, ScanStep::Going) {
             // The records so far go out before a restart voids them or the ending closes the table.
-            full.push((std::mem::take(&mut self.batch).to_bytes(), false));
+            full.push((std::mem::take(&mut self.batch).into_message(), false));
         } else if full.is_empty() {
             // No block filled: the progress goes out alone (a part of a block would leave the page's blocks cut
             // where the worker's are not).
-            full.push((RecordBatch::default().to_bytes(), false));
+            full.push((RecordBatch::default().into_message(), false));
         }
         let progress = self.scan.progress();
         let mut messages: Vec<Vec<u8>> = full
-            .iter()
-            .map(|(bytes, packed)| {
-                if *packed {
-                    ScanMessage::Packed { progress, block: bytes }.encode()
+            .into_iter()
+            .map(|(mut bytes, packed)| {
+                if packed {
+                    ScanMessage::Packed { progress, block: &bytes }.encode()
                 } else {
-                    ScanMessage::Records { progress, batch: Batch::of(bytes) }.encode()
+                    ScanMessage::set_progress(&mut bytes, &progress);
+                    bytes
                 }
             })
             .collect();

@@ -102,6 +102,14 @@ impl RecordBatch {
         self.block.encode()
     }
 
+    /// The records as a whole `Records` message, but for its progress, set once known (`ScanMessage::set_progress`):
+    /// the block is written once, after room for the message's head, not written and then copied into a message.
+    pub fn into_message(self) -> Vec<u8> {
+        let mut head = vec![0; MESSAGE_HEAD];
+        head[0] = RECORDS;
+        self.block.encode_after(head)
+    }
+
     /// The records packed as the table keeps them (`table::pack_block`), for a `Packed` message.
     pub fn into_packed(self) -> Vec<u8> {
         pack_block(self.block)
@@ -160,6 +168,11 @@ enum Ending {
 }
 
 impl<'a> ScanMessage<'a> {
+    /// Sets the progress of a `Records` message made by `RecordBatch::into_message`.
+    pub fn set_progress(message: &mut [u8], progress: &ScanProgress) {
+        write_progress(message, progress);
+    }
+
     pub fn encode(&self) -> Vec<u8> {
         match self {
             ScanMessage::Records { progress, batch } => with_progress(RECORDS, progress, batch.bytes),
@@ -228,14 +241,24 @@ impl<'a> ScanMessage<'a> {
 }
 
 /// A message of `kind` carrying records: the progress after them, then their bytes.
+/// Bytes before the records or block of a `Records` or `Packed` message: its kind and the progress.
+const MESSAGE_HEAD: usize = 18;
+
 fn with_progress(kind: u8, progress: &ScanProgress, bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(18 + bytes.len());
-    out.push(kind);
-    out.push(u8::from(progress.guessing));
-    out.extend_from_slice(&progress.done.to_le_bytes());
-    out.extend_from_slice(&progress.total.to_le_bytes());
+    let mut out = vec![0; MESSAGE_HEAD];
+    out[0] = kind;
+    write_progress(&mut out, progress);
     out.extend_from_slice(bytes);
     out
+}
+
+/// Writes `progress` into the head of a `Records` or `Packed` message (`MESSAGE_HEAD` bytes, its kind first).
+fn write_progress(message: &mut [u8], progress: &ScanProgress) {
+    if let Some(head) = message.get_mut(1..MESSAGE_HEAD) {
+        head[0] = u8::from(progress.guessing);
+        head[1..9].copy_from_slice(&progress.done.to_le_bytes());
+        head[9..17].copy_from_slice(&progress.total.to_le_bytes());
+    }
 }
 
 /// Little-endian numbers and byte runs from the front of a message.
