@@ -5,8 +5,8 @@
 //! hands it the `File` (a handle: the bytes stay on disk) and the admin's encoding and delimiter, then takes its
 //! messages one by one, acknowledging each. The worker side (`serve`, run by `src/bin/worker.rs`) reads the file
 //! with `FileReaderSync` `READ_BYTES` at a time (each read is a request to the browser, so few big ones), runs a
-//! `RemoteScan` and posts each message's buffer (transferred, not copied); it keeps at most `IN_FLIGHT_BYTES` of
-//! messages unacknowledged, so a slow page never piles up the file in messages, and while the page has messages
+//! `RemoteScan` and posts each step's messages together (one post, an array of buffers transferred, not copied;
+//! acknowledged once); it keeps at most `IN_FLIGHT_BYTES` of messages unacknowledged, so a slow page never piles up the file in messages, and while the page has messages
 //! waiting it packs the next full blocks itself (LZ4, as the table keeps them), taking that work off the page.
 //! Stopping is `Worker.terminate` (dropping the `ReadWorker`). A worker is started ahead of need, when the app
 //! starts (`ReadWorker::prepare`), so the first file's reading does not wait for the worker's script and WebAssembly
@@ -69,6 +69,8 @@ thread_local! {
 pub struct ReadWorker {
     worker: Worker,
     incoming: UnboundedReceiver<Incoming>,
+    /// Messages of a step that came together (in one post) and are not taken yet.
+    waiting: VecDeque<JsValue>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
 }
@@ -124,7 +126,8 @@ impl ReadWorker {
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        let mut started = ReadWorker { worker, incoming, _on_message: on_message, _on_error: on_error };
+        let waiting = VecDeque::new();
+        let mut started = ReadWorker { worker, incoming, waiting, _on_message: on_message, _on_error: on_error };
         let ready = started.incoming.next();
         let timeout = gloo_timers::future::TimeoutFuture::new(READY_MS);
         match select(ready, timeout).await {
@@ -141,7 +144,10 @@ impl ReadWorker {
     /// shrinks, and such churn grows it).
     pub async fn next(&mut self, message: &mut Vec<u8>) -> Result<(), WorkerError> {
         loop {
-            let incoming = self.incoming.next().await;
+            let incoming = match self.waiting.pop_front() {
+                Some(waiting) => Some(Incoming::Message(waiting)),
+                None => self.incoming.next().await,
+            };
             if let Some(taken) = self.take(incoming, message) {
                 return taken;
             }
@@ -151,6 +157,9 @@ impl ReadWorker {
     /// `next` when a message has arrived already; `None`, at once, when none has.
     pub fn try_next(&mut self, message: &mut Vec<u8>) -> Option<Result<(), WorkerError>> {
         loop {
+            if let Some(waiting) = self.waiting.pop_front() {
+                return self.take(Some(Incoming::Message(waiting)), message);
+            }
             let incoming = match self.incoming.try_recv() {
                 Ok(incoming) => Some(incoming),
                 Err(TryRecvError::Closed) => None,
@@ -171,8 +180,13 @@ impl ReadWorker {
                 WorkerSpent::measure_text(&data.as_string().unwrap_or_default());
                 None
             }
-            Some(Incoming::Message(data)) => {
+            Some(Incoming::Message(data)) if Array::is_array(&data) => {
+                // A step's messages: acknowledged at once, taken one at a time.
                 let _ = self.worker.post_message(&JsValue::TRUE);
+                self.waiting.extend(Array::from(&data).iter());
+                None
+            }
+            Some(Incoming::Message(data)) => {
                 // The worker sends a Uint8Array: `new Uint8Array(it)` would copy it first.
                 let data = data.dyn_into::<Uint8Array>().unwrap_or_else(|other| Uint8Array::new(&other));
                 message.resize(data.length() as usize, 0);
@@ -268,11 +282,18 @@ async fn scan_file(scope: DedicatedWorkerGlobalScope, mut incoming: UnboundedRec
             // Before the last message: the page stops this worker once it has that one.
             let _ = scope.post_message(&JsValue::from_str(&spent.to_text()));
         }
+        // A step's messages go in one post (an array of them, each transferred), acknowledged once: a message
+        // per block cost both threads a task, an event and an acknowledgement each.
         let sending = now_ms();
-        for message in messages {
-            in_flight.push_back(message.len());
-            send(message);
+        let arrays = Array::new();
+        let buffers = Array::new();
+        for message in &messages {
+            let array = Uint8Array::from(message.as_slice());
+            buffers.push(&array.buffer());
+            arrays.push(&array);
         }
+        in_flight.push_back(messages.iter().map(Vec::len).sum());
+        let _ = scope.post_message_with_transfer(&arrays, &buffers);
         spent.sending += now_ms() - sending;
         // The page's acknowledgements arrive as events: this worker's turn ends here so they are counted now.
         let yielding = now_ms();
