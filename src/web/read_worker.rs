@@ -3,11 +3,12 @@
 //!
 //! Two halves of one protocol. The page side (`ReadWorker`) starts the worker, waits until it says it is ready,
 //! hands it the `File` (a handle: the bytes stay on disk) and the admin's encoding and delimiter, then takes its
-//! messages one by one, acknowledging each. The worker side (`serve`, run by `src/bin/worker.rs`) reads the file
-//! with `FileReaderSync` `READ_BYTES` at a time (each read is a request to the browser, so few big ones), runs a
-//! `RemoteScan` and posts each step's messages together (one post, an array of buffers transferred, not copied;
-//! acknowledged once); it keeps at most `IN_FLIGHT_BYTES` of messages unacknowledged, so a slow page never piles up the file in messages, and while the page has messages
-//! waiting it packs the next full blocks itself (LZ4, as the table keeps them), taking that work off the page.
+//! messages one by one. The worker side (`serve`, run by `src/bin/worker.rs`) reads the file with `FileReaderSync`
+//! `READ_BYTES` at a time (each read is a request to the browser, so few big ones), runs a `RemoteScan` and posts
+//! each step's messages together (one post: an array of buffers, transferred, not copied), which the page
+//! acknowledges once; it keeps at most `IN_FLIGHT_BYTES` of messages unacknowledged, so a slow page never piles up
+//! the file in messages, and while the page has messages waiting it packs the next full blocks itself (LZ4, as the
+//! table keeps them), taking that work off the page.
 //! Stopping is `Worker.terminate` (dropping the `ReadWorker`). A worker is started ahead of need, when the app
 //! starts (`ReadWorker::prepare`), so the first file's reading does not wait for the worker's script and WebAssembly
 //! to load; one not ready yet is not waited for (it stays, ready, for the next file). Once the spare is used, a
