@@ -240,10 +240,10 @@ impl<'a> ScanMessage<'a> {
     }
 }
 
-/// A message of `kind` carrying records: the progress after them, then their bytes.
 /// Bytes before the records or block of a `Records` or `Packed` message: its kind and the progress.
 const MESSAGE_HEAD: usize = 18;
 
+/// A message of `kind` carrying records: the progress after them, then their bytes.
 fn with_progress(kind: u8, progress: &ScanProgress, bytes: &[u8]) -> Vec<u8> {
     let mut out = vec![0; MESSAGE_HEAD];
     out[0] = kind;
@@ -329,6 +329,10 @@ mod tests {
             });
             assert_eq!(refused, Err(WireError::Garbled), "cut at {cut}");
         }
+        // Written straight into a message, its progress set after: the same message.
+        let mut direct = batch_of("a,\"b\nc\",Zoë\n\n,,x\n\"\",ünï,\"q\"\"q\"\nlast").0.into_message();
+        ScanMessage::set_progress(&mut direct, &progress);
+        assert_eq!(direct, message);
     }
 
     #[test]
