@@ -2,7 +2,7 @@
 // running as a real HTTP server on 127.0.0.1. After each run the test reads the stand-in's state and checks that
 // exactly the expected profiles exist — no duplicates, the right details — and prints the request counts.
 import { expect } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as app from '../pages/app';
 import { connect, customersFile, toApiStep, waitFinished } from '../pages/api';
 import { test, type Sandbox } from '../pages/sandbox';
@@ -165,4 +165,55 @@ test.describe('a token without the Administer Jira permission', () => {
     await expect(page.getByTestId('api-resume')).toBeVisible();
     expect((await sandbox.state()).customers).toHaveLength(0);
   });
+});
+
+test('a 38 MB file kept on disk: the rows CSM refuses are read back from the file for the failed-rows file', async ({ page, sandbox }) => {
+  test.setTimeout(300_000);
+  // 6,000 customers with a 6 KB note each: over 32 MB, so the tab keeps only a few blocks of 1,024 rows and reads
+  // the others back from disk. Three of them already exist in CSM, far apart in the file (blocks not kept).
+  const notes = 'met at the spring conference, renewal due in the autumn; '.repeat(110);
+  const lines = ['Email,First Name,Last Name,Title,Phone,Type,Notes'];
+  for (let i = 1; i <= 6000; i++) {
+    lines.push(`person${i}@example.com,Person,Number ${i},Engineer ${i},+1 415 555 ${String(i).padStart(4, '0')},${i % 3 === 0 ? 'Partner' : 'Customer'},"${notes}"`);
+  }
+  const file = test.info().outputPath('customers-long.csv');
+  writeFileSync(file, lines.join('\r\n') + '\r\n');
+  expect(statSync(file).size).toBeGreaterThan(36_000_000);
+  const existing = [10, 3000, 5500];
+  await sandbox.api('POST', '/customer/profile/bulk', {
+    customerProfiles: existing.map((i) => ({ operationType: 'CREATE', payload: { email: `person${i}@example.com` } })),
+  });
+  await expect.poll(async () => (await sandbox.state()).customers.length, { timeout: 10_000 }).toBe(3);
+
+  await app.open(page);
+  await page.getByTestId('entity-customers').check();
+  await app.upload(page, file);
+  await expect(page.getByText('“customers-long.csv”: 6,000 rows')).toBeVisible({ timeout: 60_000 });
+  await app.next(page);
+  await app.next(page);
+  await expect(page.getByTestId('summary-rows')).toHaveText('6,000', { timeout: 60_000 });
+  await app.next(page);
+  await app.next(page);
+  await connect(page, sandbox);
+  await expect(page.getByTestId('api-connection-status')).toContainText("Using your site's fields");
+  await page.getByTestId('api-dry-run').click();
+  await expect(page.getByTestId('api-dry-run-summary')).toContainText('5,997 new customers would be created. 3 already exist', { timeout: 60_000 });
+  await page.getByTestId('api-import-all').click();
+  await waitFinished(page, 240_000);
+  await expect(page.getByTestId('api-results-created')).toHaveText('5,997');
+  await expect(page.getByTestId('api-results-failed')).toHaveText('3');
+
+  const failed = readFileSync(await app.download(page, 'download-failed'), 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  expect(failed).toHaveLength(4);
+  for (const [n, i] of existing.entries()) {
+    expect(failed[n + 1]).toMatch(new RegExp(`^person${i}@example\\.com,Person,Number ${i},Engineer ${i},.*,${i + 1},CSM: A customer with this email already exists\\.$`));
+  }
+  const s = await report('a file kept on disk', sandbox, page);
+  expectExactlyOnce(s, 6000);
+  // A row of a block the tab let go, and the last row.
+  const p4097 = s.customers.find((c) => c.email === 'person4097@example.com');
+  expect(p4097?.displayName).toBe('Person Number 4097');
+  expect(p4097?.details['Title']).toEqual(['Engineer 4097']);
+  expect(p4097?.details['Type']).toEqual(['Customer']);
+  expect(s.customers.find((c) => c.email === 'person6000@example.com')?.details['Type']).toEqual(['Partner']);
 });
