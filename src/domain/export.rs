@@ -298,33 +298,50 @@ pub fn rows_with_reasons(
     rows: impl IntoIterator<Item = (usize, String)>,
     name: &str,
 ) -> Result<ExportFile, ExportError> {
-    let mut out = reasons_header(table)?;
-    let mut count = 0;
+    let mut file = ReasonsFile::new(table)?;
     for (record, reason) in rows {
-        if let Some(line) = reason_line(table, record, &reason)? {
-            out.extend(line);
-            count += 1;
-        }
+        file.push(table, record, &reason)?;
     }
-    Ok(ExportFile { name: name.to_owned(), mime: CSV_MIME, bytes: out.into(), rows: count, parts: 1 })
+    Ok(file.finish(name.to_owned()))
 }
 
-/// The start of a file of rows with reasons: the BOM and the header line.
-pub fn reasons_header(table: &Table) -> Result<Vec<u8>, ExportError> {
-    let mut out = "\u{feff}".as_bytes().to_vec();
-    let mut header: Vec<&str> = table.headers.iter().map(String::as_str).collect();
-    header.extend(["Row in original file", "Reason"]);
-    out.extend(csv_line(header.iter().map(|h| neutralise(h).into_owned()))?);
-    Ok(out)
+/// A file of rows with reasons (`rows_with_reasons`) written a row at a time, for those that write it in slices
+/// (`engine::RejectsJob`) or read its rows back from the file in runs first (the API's failed rows of a big file).
+pub struct ReasonsFile {
+    out: Vec<u8>,
+    rows: usize,
 }
 
-/// One line of a file of rows with reasons, for source record `record` (`None` when there is no such record).
-pub fn reason_line(table: &Table, record: usize, reason: &str) -> Result<Option<Vec<u8>>, ExportError> {
-    let Some(source) = table.records.get(record) else { return Ok(None) };
-    let mut cells: Vec<String> = source.cells.iter().map(|c| neutralise(c).into_owned()).collect();
-    cells.push(source.pos.row.to_string());
-    cells.push(neutralise(reason).into_owned());
-    csv_line(&cells).map(Some)
+impl ReasonsFile {
+    /// The file's start: the BOM and the header line, `table`'s columns then "Row in original file" and "Reason".
+    pub fn new(table: &Table) -> Result<ReasonsFile, ExportError> {
+        let mut out = "\u{feff}".as_bytes().to_vec();
+        let mut header: Vec<&str> = table.headers.iter().map(String::as_str).collect();
+        header.extend(["Row in original file", "Reason"]);
+        out.extend(csv_line(header.iter().map(|h| neutralise(h).into_owned()))?);
+        Ok(ReasonsFile { out, rows: 0 })
+    }
+
+    /// Adds the line of source record `record` of `table` with `reason` (nothing when there is no such record).
+    pub fn push(&mut self, table: &Table, record: usize, reason: &str) -> Result<(), ExportError> {
+        let Some(source) = table.records.get(record) else { return Ok(()) };
+        let mut cells: Vec<String> = source.cells.iter().map(|c| neutralise(c).into_owned()).collect();
+        cells.push(source.pos.row.to_string());
+        cells.push(neutralise(reason).into_owned());
+        self.out.extend(csv_line(&cells)?);
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Rows written so far.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// The file, named `name`.
+    pub fn finish(self, name: String) -> ExportFile {
+        ExportFile { name, mime: CSV_MIME, bytes: self.out.into(), rows: self.rows, parts: 1 }
+    }
 }
 
 #[cfg(test)]

@@ -2,12 +2,12 @@
 //! rows at a time, so a big file with many rejected rows never blocks the page while it is written.
 //!
 //! Owns only the order (the header, then the rejected records in file order, each with its reasons). The lines and
-//! the reasons are `export`'s own (`reasons_header`, `reason_line`, `reasons`). It shares the validation result and
-//! the table (never copies them) and holds the file being written.
+//! the reasons are `export`'s own (`ReasonsFile`, `reasons`). It shares the validation result and the table (never
+//! copies them) and holds the file being written.
 
 use std::sync::Arc;
 
-use crate::domain::export::{reason_line, reasons, reasons_header, rejects_name, ExportError, ExportFile, CSV_MIME};
+use crate::domain::export::{reasons, rejects_name, ExportError, ExportFile, ReasonsFile};
 use crate::domain::prepare::Prepared;
 use crate::domain::table::{Rows, Table, AHEAD_ROWS};
 
@@ -16,17 +16,17 @@ pub struct RejectsJob {
     prepared: Arc<Prepared>,
     table: Arc<Table>,
     name: String,
-    out: Vec<u8>,
-    /// The next record to look at, and the rows written so far.
+    /// The file being written (taken once finished).
+    file: Option<ReasonsFile>,
+    /// The next record to look at.
     next: usize,
-    rows: usize,
     finished: bool,
 }
 
 impl RejectsJob {
     pub fn new(prepared: Arc<Prepared>, table: Arc<Table>, stem: &str) -> Result<RejectsJob, ExportError> {
-        let out = reasons_header(&table)?;
-        Ok(RejectsJob { prepared, table, name: rejects_name(stem), out, next: 0, rows: 0, finished: false })
+        let file = Some(ReasonsFile::new(&table)?);
+        Ok(RejectsJob { prepared, table, name: rejects_name(stem), file, next: 0, finished: false })
     }
 
     /// Records looked at, and in all.
@@ -60,22 +60,19 @@ impl RejectsJob {
     }
 
     fn advance(&mut self, batch: usize) -> Result<Option<ExportFile>, ExportError> {
+        let Some(file) = self.file.as_mut() else { return Ok(None) };
         let end = (self.next + batch).min(self.prepared.len());
         for record in (self.next..end).filter(|r| self.prepared.is_rejected(*r)) {
-            if let Some(line) = reason_line(&self.table, record, &reasons(&self.prepared, record))? {
-                self.out.extend(line);
-                self.rows += 1;
-            }
+            file.push(&self.table, record, &reasons(&self.prepared, record))?;
         }
         self.next = end;
         if end < self.prepared.len() {
             return Ok(None);
         }
-        if self.rows == 0 {
+        if file.rows() == 0 {
             return Err(ExportError::NoRejectedRows);
         }
-        let bytes = std::mem::take(&mut self.out).into();
-        Ok(Some(ExportFile { name: std::mem::take(&mut self.name), mime: CSV_MIME, bytes, rows: self.rows, parts: 1 }))
+        Ok(self.file.take().map(|file| file.finish(std::mem::take(&mut self.name))))
     }
 }
 

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::domain::api::results::{failed_rows, RowResult};
-use crate::domain::export::{reason_line, reasons_header, rows_with_reasons, ExportFile, CSV_MIME};
+use crate::domain::export::{rows_with_reasons, ExportFile, ReasonsFile};
 use crate::domain::table::{Table, AHEAD_ROWS};
 use crate::ui::api_state::ApiState;
 use crate::ui::components::notice::{Notice, Tone};
@@ -27,8 +27,7 @@ async fn failed_from_file(
     name: &str,
 ) -> Result<ExportFile, String> {
     failed.sort_by_key(|(record, _)| *record);
-    let mut out = reasons_header(table).map_err(|e| e.to_string())?;
-    let mut rows = 0;
+    let mut file = ReasonsFile::new(table).map_err(|e| e.to_string())?;
     let mut rest = failed.as_slice();
     while let Some((first, _)) = rest.first() {
         // A run of rows within `AHEAD_ROWS` of its first: a few blocks, read back together.
@@ -38,13 +37,10 @@ async fn failed_from_file(
         let needed: Vec<usize> = run.iter().map(|(record, _)| *record).collect();
         file_rows::fill(source, &table.records, &needed).await.map_err(|e| e.to_string())?;
         for (record, reason) in run {
-            if let Some(line) = reason_line(table, *record, reason).map_err(|e| e.to_string())? {
-                out.extend(line);
-                rows += 1;
-            }
+            file.push(table, *record, reason).map_err(|e| e.to_string())?;
         }
     }
-    Ok(ExportFile { name: name.to_owned(), mime: CSV_MIME, bytes: out.into(), rows, parts: 1 })
+    Ok(file.finish(name.to_owned()))
 }
 
 #[component]
