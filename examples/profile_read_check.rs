@@ -11,7 +11,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use csm_import::domain::edits::Edits;
-use csm_import::domain::engine::{EarlyCheck, EarlyCount, ExportJob, ReadJob, RemoteScan, ScanRequest, ValidateJob};
+use csm_import::domain::engine::{
+    CheckedWhileReading, ExportJob, Found, ReadJob, RemoteScan, ScanMessage, ScanRequest, TableFacts, ValidateJob,
+};
 use csm_import::domain::export::Limits;
 use csm_import::domain::read::ReadOptions;
 use csm_import::domain::schema::{Entity, Schema};
@@ -84,13 +86,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // `--check-only`: straight from reading to checking (for profiling the check alone with `perf record -D`).
     let check_only = std::env::args().nth(2).as_deref() == Some("--check-only");
-    // `--early`: the page counts and checks the records as it takes them (`EarlyCount`, `EarlyCheck`).
+    // `--early`: the worker's scan counts and checks the records as it parses them (`ScanChecks`).
     let early = std::env::args().nth(2).as_deref() == Some("--early");
     // The same read split as in the browser: the worker's scan into messages, then the page taking them; then the
     // same with every full block packed by the worker (what it does while the page is behind).
     for packing in [false, true] {
         let started = Instant::now();
-        let mut scan = RemoteScan::new(bytes.len() as u64, &ScanRequest::default())?.with_chunk(1 << 20);
+        let schema = Schema::defaults(Entity::Customers);
+        let request = if early { ScanRequest::default().checked_for(schema.clone()) } else { ScanRequest::default() };
+        let mut scan = RemoteScan::new(bytes.len() as u64, &request)?.with_chunk(1 << 20);
         scan.set_packing(packing);
         let mut messages = Vec::new();
         while !scan.is_finished() && !check_only {
@@ -100,19 +104,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         report(if packing { "scan, packing" } else { "scan (worker)" }, started, mb, rows);
         let started = Instant::now();
         let mut job = ReadJob::remote(bytes.len() as u64, ReadOptions::default());
-        if early {
-            let schema = Schema::defaults(Entity::Customers);
-            job = job
-                .with_early_count(EarlyCount::new(schema.clone(), &ReadOptions::default()))
-                .with_early_check(EarlyCheck::new(schema, &ReadOptions::default()));
-        }
         let mut longest = (0.0f64, 0);
         for (i, message) in messages.iter().enumerate() {
             let took = Instant::now();
             job.receive(message)?;
-            while job.checks_waiting() {
-                job.check_waiting(256);
-            }
             if took.elapsed().as_secs_f64() > longest.0 {
                 longest = (took.elapsed().as_secs_f64(), i);
             }
@@ -126,12 +121,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         report(if packing { "take packed" } else { "take (page)" }, started, mb, rows);
         drop(messages);
         let started = Instant::now();
-        let check = job.take_early_check();
         if !check_only {
             let outcome = job.run(&[])?;
-            if let Some(checked) = check.and_then(|c| c.complete(&outcome)) {
-                let prepared = checked.into_prepared();
-                println!("  checked while taken: {} rows, {} valid", prepared.len(), prepared.report.valid);
+            let message = scan.complete(&TableFacts::of(&outcome, &schema));
+            let found = match ScanMessage::decode(&message) {
+                Ok(ScanMessage::Found(json)) => Found::from_json(json),
+                _ => None,
+            };
+            if let Some(check) = found.and_then(|found| found.check) {
+                let prepared = CheckedWhileReading::new(check, &outcome, schema).into_prepared();
+                println!("  checked while scanned: {} rows, {} valid", prepared.len(), prepared.report.valid);
             }
         }
         report("assemble", started, mb, rows);

@@ -7,13 +7,15 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 use super::dates::DateFormat;
 use super::schema::{FieldRole, Schema};
 use super::suggest::Confidence;
 use super::table::{Cells, Table};
 
 /// Where a field's value comes from.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Source {
     Unmapped,
     Column(usize),
@@ -79,7 +81,7 @@ impl Source {
 }
 
 /// How the raw values of a select field become CSM options.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValueMap {
     /// The separator between several values in one cell, once the admin confirmed it (multi-select only).
     pub split: Option<char>,

@@ -262,6 +262,19 @@ impl RowChecker {
         }
     }
 
+    /// Per field, the options the rows checked so far use (for a check made elsewhere: `with_options_used`).
+    pub(crate) fn options_used(&self) -> Vec<Vec<String>> {
+        self.options_used.iter().map(|o| o.iter().cloned().collect()).collect()
+    }
+
+    /// This checker, as if it had checked the rows whose options `options_used` gives (`options_used`).
+    pub(crate) fn with_options_used(mut self, options_used: Vec<Vec<String>>) -> RowChecker {
+        for (used, given) in self.options_used.iter_mut().zip(options_used) {
+            used.extend(given);
+        }
+        self
+    }
+
     /// The mapping the rows are checked with.
     pub(crate) fn mapping(&self) -> &Mapping {
         self.normaliser.mapping()

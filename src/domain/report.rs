@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 use super::table::Position;
 
 /// Errors reject the row (it goes to the rejects file); warnings are shown but the row is still imported.
@@ -15,7 +17,7 @@ pub enum Severity {
 }
 
 /// What is wrong. Each variant has a message an admin can act on.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Problem {
     /// The row has more values than the header has columns (usually a stray delimiter or quote).
     TooManyValues {
@@ -190,7 +192,7 @@ pub enum ProblemKind {
 }
 
 /// One finding: where, which source column and target field, what, and a suggested replacement value.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Issue {
     /// Index of the record in the table (0-based), for the grid and edits.
     pub record: usize,

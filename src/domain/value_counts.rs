@@ -11,6 +11,7 @@ use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
 use rustc_hash::FxHasher;
+use serde::{Deserialize, Serialize};
 
 use super::mapping::Source;
 use super::schema::{Field, FieldType};
@@ -18,7 +19,7 @@ use super::table::Table;
 use super::values::{split_cell, suggest_option, DistinctValue, SPLIT_CANDIDATES};
 
 /// Each raw value of one source (as read: untrimmed, empty included) and how many rows hold it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValueCounts {
     /// Fx hashing: a look per row, with keys from the admin's own file.
     counts: HashMap<String, usize, BuildHasherDefault<FxHasher>>,
@@ -95,6 +96,7 @@ impl ValueCounts {
 }
 
 /// Counts of several sources over one table, a batch of rows at a time (all sources in the same pass).
+#[derive(Serialize, Deserialize)]
 pub struct ValueCounter {
     sources: Vec<Source>,
     counts: Vec<ValueCounts>,

@@ -14,7 +14,7 @@ use leptos::task::spawn_local;
 
 use crate::domain::edits::Edits;
 use crate::domain::engine::{
-    EarlyCheck, EarlyCount, ExportJob, ReadJob, ReadStage, Refill, RejectsJob, ScanMessage, ScanRequest, Unit,
+    CheckedWhileReading, ExportJob, ReadJob, ReadStage, Refill, RejectsJob, ScanMessage, ScanRequest, TableFacts, Unit,
     ValidateJob, WireError, Work, Written,
 };
 use crate::domain::export::{ExportError, ExportFile, Limits};
@@ -47,10 +47,6 @@ const SLICE_MS: f64 = 12.0;
 const PROGRESS_MS: f64 = 150.0;
 /// Rows per `ValidateJob::step`, so the clock is looked at often enough to keep to `SLICE_MS`.
 const CHECK_BATCH: usize = 256;
-/// Rows checked at a time while reading (`ReadJob::check_waiting`): a quarter of a block, a few milliseconds while
-/// the browser still runs the checking code unoptimised (a whole block took 50-100 ms then).
-const EARLY_CHECK_ROWS: usize = 256;
-
 /// Reads a big file from the admin's computer (`start_read`), a slice at a time.
 pub fn start_file(state: ImportState, file: web_sys::File) {
     start_read(state, file.name(), FileSource::disk(file), ReadOptions::default());
@@ -92,9 +88,13 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
         let current = move || state.read_generation.get_value() == generation;
         // Decoding and parsing go to the reading worker when it starts; otherwise (or if it fails) on this page.
         let in_file = matches!(source, FileSource::Disk(_)) && size > IN_FILE_BYTES;
+        // The worker also counts the values of choice fields and checks the rows with the mapping this page will
+        // suggest (`ScanChecks`), as it parses them; for a table kept in the file, it then sends only the blocks
+        // this page keeps.
+        let schema = state.schema.get_untracked();
         let mut worker = match &source {
             FileSource::Disk(file) => {
-                let request = ScanRequest::of(&options);
+                let request = ScanRequest::of(&options).checked_for(schema.clone());
                 let request = if in_file { request.in_file() } else { request };
                 ReadWorker::start(file, &request).await.ok()
             }
@@ -105,12 +105,7 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
             return;
         }
         if worker.is_some() {
-            // This page counts the values of choice fields as it takes the worker's records (`EarlyCount`), and
-            // checks the rows with the mapping it will suggest (`EarlyCheck`).
-            let schema = state.schema.get_untracked();
-            let early = EarlyCount::new(schema.clone(), &options);
-            let check = EarlyCheck::new(schema, &options);
-            job = ReadJob::remote(size, options.clone()).with_early_count(early).with_early_check(check);
+            job = ReadJob::remote(size, options.clone());
             if in_file {
                 job = job.in_file();
             }
@@ -131,12 +126,7 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
             let mut slice = now_ms();
             let mut worked = false;
             loop {
-                if job.checks_waiting() {
-                    // The rows taken are checked a few at a time, before the next message is taken.
-                    let checking = now_ms();
-                    job.check_waiting(EARLY_CHECK_ROWS);
-                    spent.checking += now_ms() - checking;
-                } else if job.awaits_message() {
+                if job.awaits_message() {
                     // A message that would end this slice late, by the time the last one took, waits for the next
                     // slice (the first ones take longest, before the browser has optimised the code).
                     if worked && now_ms() - slice + spent.last_take > SLICE_MS {
@@ -227,8 +217,22 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
             }
         };
         spent.measure(now_ms() - started);
-        let early = job.take_early_count();
-        let early_check = job.take_early_check();
+        // What the worker's check and count found, finished over the table (`None`: the guesses did not hold, or
+        // the worker failed; the table is then counted and checked here, as for a file read on this page).
+        let found = match (&result, worker.as_mut()) {
+            (Ok(Ok(outcome)), Some(worker)) if checks_in_background(outcome) => {
+                let finishing = now_ms();
+                let facts = TableFacts::of(outcome, &state.schema.get_untracked());
+                let found = worker.found(&facts).await.ok();
+                timing::measure("read: finishing the worker's check", now_ms() - finishing);
+                found
+            }
+            _ => None,
+        };
+        if !current() {
+            return;
+        }
+        let (early_check, early) = found.map_or((None, None), |found| (found.check, found.count));
         drop(worker);
         drop(window);
         drop(refill_window);
@@ -257,12 +261,7 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
         // The rows checked as they came: the check of the loaded file when the mapping is the one they were
         // checked with (`start_check`).
         let checked_early = match (&result, early_check) {
-            (Ok(Ok(outcome)), Some(check)) if checks_in_background(outcome) => {
-                let completing = now_ms();
-                let checked = check.complete(outcome);
-                timing::measure("read: completing the check made while reading", now_ms() - completing);
-                checked
-            }
+            (Ok(Ok(outcome)), Some(check)) => Some(CheckedWhileReading::new(check, outcome, schema)),
             _ => None,
         };
         // What is kept of the file besides its table: two slices of at most 1 MiB.
@@ -300,8 +299,6 @@ struct Spent {
     taking_packed: f64,
     /// Steps of the job on this page: parsing (without a worker) and putting the table together.
     stepping: f64,
-    /// Checking the rows taken (`EarlyCheck`).
-    checking: f64,
     /// The longest taking of one message (a slice is at least that long), and which message it was.
     longest_take: (f64, usize),
     /// How long taking the last message took.
@@ -313,7 +310,6 @@ impl Spent {
     fn measure(&self, total: f64) {
         timing::measure("read: all of it, to the table", total);
         timing::measure("read: waiting for the worker", self.waiting);
-        timing::measure("read: checking the rows taken", self.checking);
         let (longest, number) = self.longest_take;
         let name = format!("read: the longest taking of one message (number {number} of {})", self.messages);
         timing::measure(&name, longest);
@@ -332,11 +328,11 @@ async fn count_values(
     state: ImportState,
     generation: u64,
     (outcome, source): (&ReadOutcome, &FileSource),
-    early: Option<EarlyCount>,
+    early: Option<ValueCounter>,
 ) -> Result<Option<ValueCache>, WebError> {
     let schema = state.schema.get_untracked();
-    // Rows counted while the file was read are not counted again, when the table is as guessed then.
-    let counter = match early.and_then(|early| early.resume(outcome, &schema)) {
+    // Rows counted while the file was read (by the worker) are not counted again, when the table is as guessed then.
+    let counter = match early {
         Some(counter) => counter,
         None => ValueCounter::new(counted_sources(&suggest_sources(&schema, &outcome.table.headers), &schema)),
     };

@@ -31,7 +31,7 @@ use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent, Wo
 use super::describe;
 use super::timing;
 use super::yield_now::{now_ms, yield_now};
-use crate::domain::engine::{FileWindow, RemoteScan, ScanMessage, ScanRequest};
+use crate::domain::engine::{FileWindow, Found, RemoteScan, ScanMessage, ScanRequest, TableFacts, WireError};
 
 /// The worker's script: Trunk's loader for the `worker` binary (`data-loader-shim` in index.html).
 const WORKER_URL: &str = "./worker_loader.js";
@@ -169,6 +169,19 @@ impl ReadWorker {
             if let Some(taken) = self.take(incoming, message) {
                 return Some(taken);
             }
+        }
+    }
+
+    /// Tells the worker the facts of the table put together from its records (`TableFacts`), once its scan ended,
+    /// and waits for what its check and count made while scanning found (`ScanRequest::checked_for`).
+    pub async fn found(&mut self, facts: &TableFacts) -> Result<Found, WorkerError> {
+        let garbled = || WorkerError(WireError::Garbled.to_string());
+        self.worker.post_message(&facts.to_json().into()).map_err(|e| WorkerError(describe(&e)))?;
+        let mut message = Vec::new();
+        self.next(&mut message).await?;
+        match ScanMessage::decode(&message) {
+            Ok(ScanMessage::Found(json)) => Found::from_json(json).ok_or_else(garbled),
+            _ => Err(garbled()),
         }
     }
 
@@ -311,6 +324,17 @@ async fn scan_file(scope: DedicatedWorkerGlobalScope, mut incoming: UnboundedRec
             in_flight.pop_front();
         }
         spent.held += now_ms() - held;
+    }
+    // The page puts the table together, then tells its facts (text; its acknowledgements are `true`): the check
+    // and the count made while scanning are finished over it, and what they found goes back.
+    while let Some(next) = incoming.next().await {
+        if let Some(json) = next.as_string() {
+            let message = match TableFacts::from_json(&json) {
+                Some(facts) => scan.complete(&facts),
+                None => ScanMessage::Unreadable("the page's table was not understood".to_owned()).encode(),
+            };
+            return send(message);
+        }
     }
 }
 

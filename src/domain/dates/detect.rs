@@ -5,11 +5,13 @@
 //! day-first versus month-first is never guessed: when the best format and its swap read as many values as each
 //! other the answer is `Ambiguous`; detection is one pass in constant memory; blank cells are ignored.
 
+use serde::{Deserialize, Serialize};
+
 use super::format::DateFormat;
 use crate::domain::check::trim_cell;
 
 /// What a column's dates look like.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DateDetection {
     /// No value reads as a date in any format.
     NoDates,

@@ -6,6 +6,7 @@
 //! parses in its own format as 31 December 2024; only numeric day/month formats have a swap.
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 use super::named::named;
 use super::numeric::{numeric, ymd};
@@ -13,7 +14,7 @@ use super::time_of_day::without_time;
 use crate::domain::check::trim_cell;
 
 /// The character between the numbers of a numeric date.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DateSep {
     Slash,
     Dot,
@@ -31,14 +32,14 @@ impl DateSep {
 }
 
 /// How many digits the year has. Two-digit years pivot at 70: 00–69 → 20xx, 70–99 → 19xx.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum YearDigits {
     Four,
     Two,
 }
 
 /// One way of writing a date. `Copy`, so it can sit in a mapping and a signal.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DateFormat {
     /// `2024-01-31`, optionally followed by a time (`T10:00:00Z`, ` 10:00:00`).
     Iso,

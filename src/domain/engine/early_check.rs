@@ -16,10 +16,13 @@
 //! rows were checked with (the mapping equal to the one learned, value maps included): it is then exactly what
 //! checking the finished table gives (`prepare`). Otherwise the caller checks the table as before.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
+
 use super::early_count::guess_header;
+use super::table_facts::TableFacts;
 use crate::domain::dates::{DateDetection, DateTally};
 use crate::domain::edits::Edits;
 use crate::domain::mapping::{Mapping, ValueMap};
@@ -55,7 +58,6 @@ struct Checking {
     header_row: u64,
     headers: Vec<String>,
     checker: RowChecker,
-    date_questions: Vec<DateQuestion>,
     /// Values already given to `RowChecker::learn_values`, per field.
     met: Vec<Met>,
     /// Each date field whose order is guessed: the field, every value's tally so far, and the guess.
@@ -70,12 +72,26 @@ struct Checking {
     edits: Edits,
 }
 
+/// What a check done while reading found (`EarlyCheck::complete`), as the reading worker sends it to the page: the
+/// header's names, each select field's value map as learned, each date order guessed, the findings and the options
+/// the rows use. The checker is made again from these on the page (`CheckedWhileReading::new`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckFound {
+    headers: Vec<String>,
+    values: BTreeMap<String, ValueMap>,
+    dates: Vec<(String, DateDetection)>,
+    issues: Vec<Issue>,
+    options_used: Vec<Vec<String>>,
+}
+
 /// A check done while reading, waiting for the admin's inputs to be confirmed (`fits`).
 pub struct CheckedWhileReading {
     table: Arc<Table>,
     schema: Schema,
     read_issues: Vec<Issue>,
-    checking: Box<Checking>,
+    checker: RowChecker,
+    date_questions: Vec<DateQuestion>,
+    issues: Vec<Issue>,
 }
 
 impl EarlyCheck {
@@ -178,13 +194,12 @@ impl EarlyCheck {
         let guess = |f: &Field| {
             dates.iter().find(|(d, _, _)| d.name == f.name).map_or(DateDetection::NoDates, |(_, _, g)| g.clone())
         };
-        let (checker, date_questions) = RowChecker::new(&self.schema, &mapping, &headers, None, &[], guess);
+        let (checker, _) = RowChecker::new(&self.schema, &mapping, &headers, None, &[], guess);
         Some(Checking {
             header,
             header_row,
             headers,
             checker,
-            date_questions,
             met: Vec::new(),
             dates,
             issues: Vec::new(),
@@ -200,34 +215,34 @@ impl EarlyCheck {
         (self.seen, self.stage) = (0, Stage::Looking(Vec::new()));
     }
 
-    /// The check finished over `outcome`'s table (the waiting records that are data checked): `None` when the guess
-    /// did not hold for the table (its header, its rows, the rows reading rejected, a date order).
-    pub fn complete(mut self, outcome: &ReadOutcome) -> Option<CheckedWhileReading> {
+    /// The check finished over the table put together (`facts`: the waiting records that are data checked): `None`
+    /// when the guess did not hold for the table (its header, its rows, the rows reading rejected, a date order).
+    pub fn complete(mut self, facts: &TableFacts) -> Option<CheckFound> {
         // A file taken whole before any work.
         self.start_when_ready();
         let Stage::Checking(mut checking) = self.stage else {
             return None;
         };
-        let rows = outcome.table.records.len();
-        if checking.header_row != outcome.structure.header_row || checking.headers != outcome.table.headers {
+        if checking.header_row != facts.header_row || checking.headers != facts.headers {
             return None;
         }
         // The rows waiting are data up to the table's last row; after it, the footer left out.
         for (index, record) in std::mem::take(&mut checking.waiting) {
-            if index - checking.header - 1 < rows {
+            if index - checking.header - 1 < facts.rows {
                 checking.check(index, &record);
             }
         }
-        let mut rejected: Vec<usize> =
-            outcome.issues.iter().filter(|i| i.severity() == Severity::Error).map(|i| i.record).collect();
-        rejected.sort_unstable();
-        rejected.dedup();
         let dates_hold = checking.dates.iter().all(|(_, tally, guess)| tally.clone().verdict() == *guess);
-        (checking.checked == rows && rejected == checking.rejected && dates_hold).then(|| CheckedWhileReading {
-            table: Arc::clone(&outcome.table),
-            schema: self.schema,
-            read_issues: outcome.issues.clone(),
-            checking,
+        if checking.checked != facts.rows || facts.rejected != checking.rejected || !dates_hold {
+            return None;
+        }
+        let Checking { headers, checker, dates, issues, .. } = *checking;
+        Some(CheckFound {
+            headers,
+            values: checker.mapping().values.clone(),
+            dates: dates.into_iter().map(|(f, _, guess)| (f.name, guess)).collect(),
+            issues,
+            options_used: checker.options_used(),
         })
     }
 }
@@ -258,34 +273,51 @@ impl Checking {
 }
 
 impl CheckedWhileReading {
+    /// The check `found` for `outcome`'s table, made with `schema` (the one the read was started with): its
+    /// checker made again from the suggested mapping, with the value maps learned and the date orders guessed.
+    pub fn new(found: CheckFound, outcome: &ReadOutcome, schema: Schema) -> CheckedWhileReading {
+        let CheckFound { headers, values, dates, issues, options_used } = found;
+        let mut mapping = suggest_sources(&schema, &headers);
+        mapping.values = values;
+        let guess =
+            |f: &Field| dates.iter().find(|(d, _)| *d == f.name).map_or(DateDetection::NoDates, |(_, g)| g.clone());
+        let (checker, date_questions) = RowChecker::new(&schema, &mapping, &headers, None, &[], guess);
+        CheckedWhileReading {
+            table: Arc::clone(&outcome.table),
+            schema,
+            read_issues: outcome.issues.clone(),
+            checker: checker.with_options_used(options_used),
+            date_questions,
+            issues,
+        }
+    }
+
     /// Whether this is the check of `table` with `schema`, `mapping` and `edits` (the admin's, once the read
     /// file is loaded): the same table, schema and mapping (value maps included), and no edits.
     pub fn fits(&self, table: &Arc<Table>, schema: &Schema, mapping: &Mapping, edits: &Edits) -> bool {
         Arc::ptr_eq(&self.table, table)
             && self.schema == *schema
-            && self.checking.checker.mapping() == mapping
+            && self.checker.mapping() == mapping
             && edits.is_empty()
     }
 
     /// The result, exactly as checking the table with those inputs gives it (`prepare`, `ValidateJob`).
     pub fn into_prepared(self) -> Prepared {
-        let CheckedWhileReading { table, read_issues, checking, .. } = self;
-        let Checking { checker, issues, date_questions, edits, .. } = *checking;
+        let CheckedWhileReading { table, read_issues, checker, date_questions, issues, .. } = self;
         let mut all = read_issues;
         all.extend(issues);
-        checker.finish(table, edits, all, date_questions)
+        checker.finish(table, Edits::new(), all, date_questions)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::ops::Range;
-
     use super::*;
-    use crate::domain::engine::{ReadJob, RemoteScan, ScanRequest};
+    use crate::domain::engine::scan_checks::tests::read_and_find;
     use crate::domain::prepare::prepare;
     use crate::domain::schema::FieldType;
-    use crate::domain::suggest::suggest;
+    use crate::domain::suggest::{counted_sources, suggest, suggest_with};
+    use crate::domain::value_counts::ValueCounter;
 
     fn schema() -> Schema {
         let mut schema = Schema::defaults(Entity::Customers);
@@ -323,39 +355,37 @@ mod tests {
         text
     }
 
-    /// Reads `bytes` as the page does from the worker's messages (parsed `chunk` bytes a step, every third step's
-    /// blocks packed by the worker), checking as it takes them; then completes the check over the table.
+    /// Reads `bytes` as the page does from a worker that checks the rows as it parses them (`chunk` bytes a
+    /// step; the table kept in the file when `in_file`); then completes the check over the table.
+    fn read_and_check_in(
+        bytes: &[u8],
+        options: &ReadOptions,
+        schema: &Schema,
+        chunk: u64,
+        in_file: bool,
+    ) -> (ReadOutcome, Option<CheckedWhileReading>) {
+        let (outcome, found) = read_and_find(bytes, options, (schema, schema), chunk, in_file);
+        let checked = found.check.map(|check| CheckedWhileReading::new(check, &outcome, schema.clone()));
+        (outcome, checked)
+    }
+
     fn read_and_check(
         bytes: &[u8],
         options: &ReadOptions,
         schema: &Schema,
         chunk: u64,
     ) -> (ReadOutcome, Option<CheckedWhileReading>) {
-        let size = bytes.len() as u64;
-        let mut scan = RemoteScan::new(size, &ScanRequest::of(options)).expect("request").with_chunk(chunk);
-        let mut job = ReadJob::remote(size, options.clone()).with_early_check(EarlyCheck::new(schema.clone(), options));
-        let mut steps = 0;
-        while !scan.is_finished() {
-            steps += 1;
-            scan.set_packing(steps % 3 == 0);
-            let Range { start, end } = scan.wants();
-            for message in scan.step(&bytes[start as usize..end as usize]) {
-                job.receive(&message).expect("readable message");
-                // Some of the rows waiting are checked between messages, as the page does; the rest at the end.
-                if steps % 4 != 1 {
-                    job.check_waiting(steps % 700);
-                }
-            }
-        }
-        let check = job.take_early_check().expect("asked for");
-        let outcome = job.run(bytes).expect("reads");
-        let checked = check.complete(&outcome);
-        (outcome, checked)
+        read_and_check_in(bytes, options, schema, chunk, false)
     }
 
     /// What checking the finished table with the suggested mapping gives, and that mapping.
+    /// The value maps come from counts made in one pass over the table, as the page makes them for a table kept in
+    /// the file (`suggest` alone counts nothing there).
     fn checked_after(outcome: &ReadOutcome, schema: &Schema) -> (Prepared, Mapping) {
-        let mapping = suggest(schema, &outcome.table);
+        let table = &outcome.table;
+        let mut counter = ValueCounter::new(counted_sources(&suggest_sources(schema, &table.headers), schema));
+        while !counter.step(table, 1000) {}
+        let mapping = suggest_with(schema, table, &mut counter.finish());
         (prepare(&outcome.table, schema, &mapping, &Edits::new(), &outcome.issues), mapping)
     }
 
@@ -363,9 +393,9 @@ mod tests {
     fn checking_while_reading_equals_checking_the_table() {
         let bytes = report(5000, &["2024-03-04", "2023-12-31", "", "1999-01-02"]).into_bytes();
         let schema = schema();
-        for chunk in [100, 7_000, 20_000, 1 << 20] {
+        for (chunk, in_file) in [(100, false), (7_000, true), (20_000, false), (1 << 20, true)] {
             for options in [ReadOptions::default(), ReadOptions { keep_footer: true, ..ReadOptions::default() }] {
-                let (outcome, checked) = read_and_check(&bytes, &options, &schema, chunk);
+                let (outcome, checked) = read_and_check_in(&bytes, &options, &schema, chunk, in_file);
                 let checked = checked.expect("the guess holds");
                 let (expected, mapping) = checked_after(&outcome, &schema);
                 assert!(expected.report.invalid > 100, "{}", expected.report.invalid);

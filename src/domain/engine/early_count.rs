@@ -13,8 +13,9 @@
 
 use std::collections::VecDeque;
 
+use super::table_facts::TableFacts;
 use crate::domain::read::headers::clean_headers;
-use crate::domain::read::{ReadOptions, ReadOutcome};
+use crate::domain::read::ReadOptions;
 use crate::domain::schema::Schema;
 use crate::domain::structure::{find_header, record_at_row, FOOTER_ROWS_MAX, HEAD_ROWS};
 use crate::domain::suggest::{counted_sources, suggest_sources};
@@ -99,24 +100,23 @@ impl EarlyCount {
         (self.seen, self.stage) = (0, Stage::Looking(Vec::new()));
     }
 
-    /// The count to finish over `outcome`'s table, whose choice fields the suggested mapping of `schema` counts:
-    /// the rows counted so far (every row, when the whole file was taken) when the guess holds, else `None`.
-    pub fn resume(self, outcome: &ReadOutcome, schema: &Schema) -> Option<ValueCounter> {
+    /// The count finished over the table put together (`facts`): the rows counted so far and those held back that
+    /// are data (every row, when the whole file was taken) when the guess holds (the same header row, and the
+    /// suggested mapping counts the same sources), else `None`.
+    pub fn resume(self, facts: &TableFacts) -> Option<ValueCounter> {
         let Stage::Counting(counting) = self.stage else {
             return None;
         };
         let Counting { header, header_row, mut counter, held } = *counting;
-        let sources = counted_sources(&suggest_sources(schema, &outcome.table.headers), schema);
-        let rows = outcome.table.records.len();
-        if header_row != outcome.structure.header_row
-            || counter.sources() != sources.as_slice()
-            || counter.done() > rows
+        if header_row != facts.header_row
+            || counter.sources() != facts.sources.as_slice()
+            || counter.done() > facts.rows
         {
             return None;
         }
         // The rows held back are data up to the table's last row; after it, the footer left out.
         for (index, values) in held {
-            if index - header - 1 < rows {
+            if index - header - 1 < facts.rows {
                 counter.count_values(&values);
             }
         }
@@ -163,10 +163,8 @@ impl Counting {
 
 #[cfg(test)]
 mod tests {
-    use std::ops::Range;
-
     use super::*;
-    use crate::domain::engine::{ReadJob, RemoteScan, ScanRequest};
+    use crate::domain::engine::scan_checks::tests::read_and_find;
     use crate::domain::schema::{Entity, Field, FieldType};
     use crate::domain::table::Table;
     use crate::domain::value_counts::ValueCache;
@@ -194,29 +192,15 @@ mod tests {
         text
     }
 
-    /// Reads `bytes` as the page does from the worker's messages (parsed `chunk` bytes a step, every third step's
-    /// blocks packed by the worker), counting as it takes them; then finishes the count over the table. The
-    /// counts, and whether the early count was used (and how many rows it had counted).
+    /// Reads `bytes` as the page does from a worker that counts the rows as it parses them (`chunk` bytes a
+    /// step), then finishes the count over the table with the page's schema at the end. The counts, and whether
+    /// the early count was used (and how many rows it had counted).
     fn read_and_count(bytes: &[u8], options: &ReadOptions, at_start: &Schema, at_end: &Schema, chunk: u64) -> Counted {
-        let size = bytes.len() as u64;
-        let mut scan = RemoteScan::new(size, &ScanRequest::of(options)).expect("request").with_chunk(chunk);
-        let early = EarlyCount::new(at_start.clone(), options);
-        let mut job = ReadJob::remote(size, options.clone()).with_early_count(early);
-        let mut steps = 0;
-        while !scan.is_finished() {
-            steps += 1;
-            scan.set_packing(steps % 3 == 0);
-            let Range { start, end } = scan.wants();
-            for message in scan.step(&bytes[start as usize..end as usize]) {
-                job.receive(&message).expect("readable message");
-            }
-        }
-        let early = job.take_early_count().expect("asked for");
-        let outcome = job.run(bytes).expect("reads");
+        let (outcome, found) =
+            read_and_find(bytes, options, (at_start, at_end), chunk, matches!(chunk, 7_000 | 1_048_576));
         let sources = counted_sources(&suggest_sources(at_end, &outcome.table.headers), at_end);
-        let resumed = early.resume(&outcome, at_end);
-        let early_rows = resumed.as_ref().map(ValueCounter::done);
-        let mut counter = resumed.unwrap_or_else(|| ValueCounter::new(sources.clone()));
+        let early_rows = found.count.as_ref().map(ValueCounter::done);
+        let mut counter = found.count.unwrap_or_else(|| ValueCounter::new(sources.clone()));
         while !counter.step(&outcome.table, 333) {}
         Counted { table: outcome.table.as_ref().clone(), sources, cache: counter.finish(), early_rows }
     }

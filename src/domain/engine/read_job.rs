@@ -11,13 +11,11 @@
 
 use std::ops::Range;
 
-use super::early_check::EarlyCheck;
-use super::early_count::EarlyCount;
 use super::read_scan::{Decided, ReadScan, ScanProgress, ScanStep, Scanned};
 use super::reread::Refill;
 use super::scan_wire::{ScanMessage, WireError};
 use crate::domain::read::{Assembler, ReadError, ReadOptions, ReadOutcome, RowsFrom};
-use crate::domain::table::{CheckedBlock, Rows, AHEAD_ROWS};
+use crate::domain::table::{Rows, AHEAD_ROWS};
 use crate::domain::xlsx::read_workbook;
 
 /// Rows moved or squared per step while the table is put together (each is a few bytes of work).
@@ -64,24 +62,20 @@ pub struct ReadJob {
     options: ReadOptions,
     stage: Stage,
     records: Rows,
-    /// Counting choice values as the records arrive (`with_early_count`), when asked for.
-    early: Option<EarlyCount>,
-    /// Checking the rows as they arrive (`with_early_check`), when asked for.
-    check: Option<EarlyCheck>,
 }
 
 impl ReadJob {
     /// A job for a file of `size` bytes.
     pub fn new(size: u64, options: ReadOptions) -> ReadJob {
         let scan = Box::new(ReadScan::new(size, &options));
-        ReadJob { size, options, stage: Stage::Scan(scan), records: Rows::new(), early: None, check: None }
+        ReadJob { size, options, stage: Stage::Scan(scan), records: Rows::new() }
     }
 
     /// A job whose file is scanned elsewhere: feed it every `ScanMessage` of that scan with `receive`, then drive
     /// it with `wants` and `step` as any job.
     pub fn remote(size: u64, options: ReadOptions) -> ReadJob {
         let progress = ScanProgress { guessing: false, done: 0, total: size };
-        ReadJob { size, options, stage: Stage::Remote(progress), records: Rows::new(), early: None, check: None }
+        ReadJob { size, options, stage: Stage::Remote(progress), records: Rows::new() }
     }
 
     /// Keeps only a few blocks of the table, reading the others again from the file when needed (`Rows::keep_in_file`):
@@ -124,40 +118,6 @@ impl ReadJob {
         self
     }
 
-    /// Counts choice values as the records of a remote scan arrive (`EarlyCount`).
-    pub fn with_early_count(mut self, early: EarlyCount) -> ReadJob {
-        self.early = Some(early);
-        self
-    }
-
-    /// The early count (`with_early_count`), to finish over the table once read (`EarlyCount::resume`).
-    pub fn take_early_count(&mut self) -> Option<EarlyCount> {
-        self.early.take()
-    }
-
-    /// Checks the rows as the records of a remote scan arrive (`EarlyCheck`).
-    pub fn with_early_check(mut self, check: EarlyCheck) -> ReadJob {
-        self.check = Some(check);
-        self
-    }
-
-    /// The early check (`with_early_check`), to finish over the table once read (`EarlyCheck::complete`).
-    pub fn take_early_check(&mut self) -> Option<EarlyCheck> {
-        self.check.take()
-    }
-
-    /// Whether rows taken wait to be checked by the early check (`check_waiting`).
-    pub fn checks_waiting(&self) -> bool {
-        self.check.as_ref().is_some_and(EarlyCheck::has_work)
-    }
-
-    /// Checks at most `rows` of the rows waiting for the early check (`EarlyCheck::work`).
-    pub fn check_waiting(&mut self, rows: usize) {
-        if let Some(check) = self.check.as_mut() {
-            check.work(rows);
-        }
-    }
-
     /// Whether the job waits for the next `ScanMessage` (`receive`) rather than bytes.
     pub fn awaits_message(&self) -> bool {
         matches!(self.stage, Stage::Remote(_))
@@ -180,27 +140,15 @@ impl ReadJob {
         match ScanMessage::decode(message)? {
             ScanMessage::Records { progress, batch } => {
                 self.stage = Stage::Remote(progress);
-                let block = batch.block()?;
-                if let Some(early) = self.early.as_mut() {
-                    early.take(&block);
-                }
-                if let Some(check) = self.check.as_mut() {
-                    check.take(&block);
-                }
-                self.records.push_checked(block);
+                self.records.push_checked(batch.block()?);
             }
             ScanMessage::Packed { progress, block } => {
                 self.stage = Stage::Remote(progress);
-                let (early, check) = (self.early.as_mut(), self.check.as_mut());
-                let seen = |block: &CheckedBlock<'_>| {
-                    if let Some(early) = early {
-                        early.take(block);
-                    }
-                    if let Some(check) = check {
-                        check.take(block);
-                    }
-                };
-                self.records.push_packed_seen(block, seen).ok_or(WireError::Garbled)?;
+                self.records.push_packed(block).ok_or(WireError::Garbled)?;
+            }
+            ScanMessage::Gone { progress, first_row, cells } => {
+                self.stage = Stage::Remote(progress);
+                self.records.push_gone(first_row, cells).ok_or(WireError::Garbled)?;
             }
             ScanMessage::Restart => self.restart(),
             ScanMessage::Index(index) => self.records.set_index(index),
@@ -212,6 +160,8 @@ impl ReadJob {
             }
             ScanMessage::Done(done) => self.scanned(done),
             ScanMessage::Unreadable(detail) => return Err(WireError::Unreadable(detail)),
+            // What the worker's check found comes after the ending, to whoever asked for it.
+            ScanMessage::Found(_) => return Err(WireError::Garbled),
         }
         Ok(())
     }
@@ -316,12 +266,6 @@ impl ReadJob {
         self.records = Rows::new();
         if in_file {
             self.records.keep_in_file();
-        }
-        if let Some(early) = self.early.as_mut() {
-            early.restart();
-        }
-        if let Some(check) = self.check.as_mut() {
-            check.restart();
         }
     }
 

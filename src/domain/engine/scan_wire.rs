@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::read_scan::{Decided, ScanProgress, Scanned};
 use super::reread::FileIndex;
 use crate::domain::read::{ReadError, ReadOptions};
+use crate::domain::schema::Schema;
 use crate::domain::stream::StreamRecord;
 use crate::domain::table::{pack_block, CheckedBlock, RowBlock};
 
@@ -42,6 +43,13 @@ pub struct ScanRequest {
     /// never packs blocks (they are not kept) and sends the file's index (`ScanMessage::Index`).
     #[serde(default)]
     pub in_file: bool,
+    /// The schema to check and count the rows for as they are parsed (`ScanChecks`), when the page asks the worker
+    /// to: it then gets what they found (`ScanMessage::Found`), not the rows' checks to make itself.
+    #[serde(default)]
+    pub schema: Option<Schema>,
+    /// The header row the admin chose, for that check.
+    #[serde(default)]
+    pub header_row: Option<u64>,
 }
 
 impl ScanRequest {
@@ -50,7 +58,14 @@ impl ScanRequest {
             encoding: options.encoding.map(|e| e.name().to_owned()),
             delimiter: options.delimiter,
             in_file: false,
+            schema: None,
+            header_row: options.header_row,
         }
+    }
+
+    /// The same request, asking the worker to check and count the rows for `schema` (`ScanChecks`).
+    pub fn checked_for(self, schema: Schema) -> ScanRequest {
+        ScanRequest { schema: Some(schema), ..self }
     }
 
     /// The same request, for a page that keeps the table's blocks in the file (`in_file`).
@@ -151,6 +166,13 @@ pub enum ScanMessage<'a> {
     Done(Result<Scanned, ReadError>),
     /// The browser could not read the file (it was moved, or changed meanwhile): its words.
     Unreadable(String),
+    /// A full table block of records the page lets go of (`Rows::push_gone`), sent without its records: the
+    /// spreadsheet row of its first record, and the fewest and most cells of its records. Sent for a page that keeps
+    /// the table in the file and had the worker check the rows (`ScanRequest::checked_for`).
+    Gone { progress: ScanProgress, first_row: u64, cells: (usize, usize) },
+    /// What the worker's check and count found (`scan_checks::Found`, as JSON), once the page told it the facts of
+    /// the table (`TableFacts`).
+    Found(&'a [u8]),
 }
 
 const RECORDS: u8 = 1;
@@ -159,6 +181,8 @@ const DONE: u8 = 3;
 const UNREADABLE: u8 = 4;
 const PACKED: u8 = 5;
 const INDEX: u8 = 6;
+const GONE: u8 = 7;
+const FOUND: u8 = 8;
 
 /// How a scan ended, as JSON.
 #[derive(Serialize, Deserialize)]
@@ -202,15 +226,32 @@ impl<'a> ScanMessage<'a> {
                 out.extend_from_slice(detail.as_bytes());
                 out
             }
+            ScanMessage::Gone { progress, first_row, cells } => {
+                let mut block = first_row.to_le_bytes().to_vec();
+                block.extend_from_slice(&(cells.0 as u64).to_le_bytes());
+                block.extend_from_slice(&(cells.1 as u64).to_le_bytes());
+                with_progress(GONE, progress, &block)
+            }
+            ScanMessage::Found(json) => {
+                let mut out = vec![FOUND];
+                out.extend_from_slice(json);
+                out
+            }
         }
     }
 
     pub fn decode(bytes: &'a [u8]) -> Result<ScanMessage<'a>, WireError> {
         let mut input = Input(bytes);
         match input.u8()? {
+            GONE => {
+                let progress = input.progress()?;
+                let first_row = input.u64()?;
+                let cells = (input.size()?, input.size()?);
+                Ok(ScanMessage::Gone { progress, first_row, cells })
+            }
+            FOUND => Ok(ScanMessage::Found(input.0)),
             kind @ (RECORDS | PACKED) => {
-                let guessing = input.u8()? != 0;
-                let progress = ScanProgress { guessing, done: input.u64()?, total: input.u64()? };
+                let progress = input.progress()?;
                 Ok(match kind {
                     RECORDS => ScanMessage::Records { progress, batch: Batch { bytes: input.0 } },
                     _ => ScanMessage::Packed { progress, block: input.0 },
@@ -282,6 +323,16 @@ impl<'a> Input<'a> {
         let mut b = [0; 8];
         b.copy_from_slice(self.take(8)?);
         Ok(u64::from_le_bytes(b))
+    }
+
+    fn size(&mut self) -> Result<usize, WireError> {
+        usize::try_from(self.u64()?).map_err(|_| WireError::Garbled)
+    }
+
+    /// The progress in a message's head (`write_progress`).
+    fn progress(&mut self) -> Result<ScanProgress, WireError> {
+        let guessing = self.u8()? != 0;
+        Ok(ScanProgress { guessing, done: self.u64()?, total: self.u64()? })
     }
 }
 

@@ -214,8 +214,13 @@ impl<'a> CheckedBlock<'a> {
     }
 
     /// The fewest and the most cells of a record.
-    pub(super) fn cells(&self) -> (usize, usize) {
+    pub fn cells(&self) -> (usize, usize) {
         self.cells
+    }
+
+    /// The spreadsheet row of the first record.
+    pub fn first_row(&self) -> Option<u64> {
+        self.positions.first().map(|p| p.row)
     }
 
     /// The records, sharing one copy of the text (kept as the checked text it is).

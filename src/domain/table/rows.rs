@@ -181,6 +181,24 @@ impl Rows {
         added
     }
 
+    /// Adds a full block of a store whose blocks are in the file, let go of at once: sent without its records
+    /// (`ScanMessage::Gone`, by a reading worker that checked them itself), only the spreadsheet row of its first
+    /// record and the fewest and most cells of its records. `None`, and nothing added, unless the store keeps its
+    /// blocks in the file, its first two blocks are in (those stay) and no block is open.
+    pub fn push_gone(&mut self, first_row: u64, cells: (usize, usize)) -> Option<()> {
+        if !self.in_file || !self.open.is_empty() || self.blocks.len() < 2 {
+            return None;
+        }
+        if self.blocks.len() >= 3 {
+            if let Some(latest) = self.blocks.last_mut() {
+                latest.let_go();
+            }
+        }
+        self.blocks.push(Block { kept: Kept::InFile { first_row }, cells });
+        self.pushed();
+        Some(())
+    }
+
     /// After records were added to the open block: packs it once full, and forgets an unpacked copy of it.
     fn pushed(&mut self) {
         if self.open.rows() == BLOCK_ROWS {
