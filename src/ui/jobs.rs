@@ -53,7 +53,8 @@ pub fn start_file(state: ImportState, file: web_sys::File) {
 }
 
 /// Reads a big file in slices, with progress and Stop. A file on disk is decoded and parsed by the reading worker
-/// (`ReadWorker`), whose batches of records this page only collects; without a worker, each slice the `ReadJob` asks
+/// (`ReadWorker`), which also counts and checks the rows (the page only collects what it keeps, and then gets what
+/// the worker found); without a worker, each slice the `ReadJob` asks
 /// for is read from disk (through a `Window` of a few MB) just before it is parsed here. Either way the file is
 /// never in memory whole, and the table is put together here in slices. On success the file
 /// replaces the one loaded before; a failure or Stop keeps it.
@@ -236,7 +237,7 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
         drop(worker);
         drop(window);
         drop(refill_window);
-        // A big table's select-field columns were counted as its blocks came (`EarlyCount`); what is left (all of
+        // A big table's select-field columns were counted by the worker (`EarlyCount`); what is left (all of
         // them when that guess did not hold) is counted in slices now, so suggesting a mapping and showing the
         // value choices need no pass over every row at once.
         let counting = now_ms();

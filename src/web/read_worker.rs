@@ -1,15 +1,19 @@
-//! The reading worker: a big file is decoded and parsed in a Web Worker, off the page's thread, and its records
-//! come to the page in batches (`ScanMessage`s), so the page stays smooth however long the file takes.
+//! The reading worker: a big file is decoded, parsed, counted and checked in a Web Worker, off the page's thread,
+//! and what the page keeps of it comes in batches (`ScanMessage`s), so the page stays smooth however long the file
+//! takes.
 //!
 //! Two halves of one protocol. The page side (`ReadWorker`) starts the worker, waits until it says it is ready,
 //! hands it the `File` (a handle: the bytes stay on disk) and the admin's encoding and delimiter, then takes its
 //! messages one by one. The worker side (`serve`, run by `src/bin/worker.rs`) reads the file with `FileReaderSync`
-//! `READ_BYTES` at a time (each read is a request to the browser, so few big ones), runs a `RemoteScan` and posts
-//! each step's messages together (one post: an array of buffers, transferred, not copied), which the page
+//! `READ_BYTES` at a time (each read is a request to the browser, so few big ones), runs a `RemoteScan` (which also
+//! counts and checks the rows with the mapping the page will suggest, `ScanChecks`, when the page asks; for a table
+//! kept in the file it then sends only the blocks the page keeps, the others as `Gone`) and posts each step's
+//! messages together (one post: an array of buffers, transferred, not copied), which the page
 //! acknowledges once; it keeps at most `IN_FLIGHT_BYTES` of messages unacknowledged, so a slow page never piles up
 //! the file in messages, and while the page has messages waiting it packs the next full blocks itself (LZ4, as the
 //! table keeps them), taking that work off the page.
-//! Stopping is `Worker.terminate` (dropping the `ReadWorker`). A worker is started ahead of need, when the app
+//! Once the page has put the table together, it sends the table's facts (`ReadWorker::found`) and the worker
+//! answers with what its check and count found. Stopping is `Worker.terminate` (dropping the `ReadWorker`). A worker is started ahead of need, when the app
 //! starts (`ReadWorker::prepare`), so the first file's reading does not wait for the worker's script and WebAssembly
 //! to load; one not ready yet is not waited for (it stays, ready, for the next file). Once the spare is used, a
 //! later file starts its own (no idle worker is kept beside a loaded file). Nothing here decides anything about the file: the
@@ -344,7 +348,7 @@ async fn scan_file(scope: DedicatedWorkerGlobalScope, mut incoming: UnboundedRec
 struct WorkerSpent {
     /// Reading the file from disk (`FileReaderSync`).
     reading: f64,
-    /// Decoding and parsing steps that sent their blocks as they are.
+    /// Decoding, parsing, counting and checking steps that sent their blocks as they are.
     stepping: f64,
     /// Steps that also packed their blocks (the page was behind).
     stepping_packing: f64,
@@ -360,7 +364,7 @@ impl WorkerSpent {
     fn to_text(&self) -> String {
         [
             ("reading the file", self.reading),
-            ("parsing", self.stepping),
+            ("parsing and checking", self.stepping),
             ("parsing and packing", self.stepping_packing),
             ("posting", self.sending),
             ("yielding", self.yielding),

@@ -1,5 +1,5 @@
-//! Checking a big file's rows as its blocks arrive from the reading worker, on the page, while the worker parses
-//! the next ones: when the read ends, the check of every row is done too, unless the guess below turned out wrong.
+//! Checking a big file's rows block by block as the reading worker parses them (`ScanChecks`, in the worker): when
+//! the read ends, the check of every row is done too, unless the guess below turned out wrong.
 //!
 //! Owns the guess and its proof. Checking needs the mapping, and the mapping is suggested only once the table is
 //! read: its columns from the header (`suggest_sources`), each select field's value map from the column's values
@@ -8,7 +8,9 @@
 //! builds each value map a value at a time as rows come (`RowChecker::learn_values`), guesses the date orders from
 //! the first records, and tells rejected ragged rows itself (`square`). Rows are checked in file order, but for the
 //! last `FOOTER_ROWS_MAX + 1` records so far, held until it is known that they are not a footer. Taking a block
-//! only queues its records; the caller checks them a few at a time (`work`) between messages.
+//! only queues its records; the caller checks them (`work`). Once the page has put the table together, its facts
+//! (`TableFacts`) finish the check (`complete`); what it found (`CheckFound`) goes to the page, which makes the
+//! checker again from it (`CheckedWhileReading::new`): the key table of a million rows never travels.
 //!
 //! Invariant (tested): the result is only ever used (`CheckedWhileReading::fits`) when the table starts after the
 //! same header row with the same names, every row of it was checked, reading rejected the same rows, every date

@@ -1,12 +1,12 @@
-//! Counting the values of choice fields as a big file's records arrive from the reading worker, from each block
-//! as it is taken (its values read where they lie): the pass over every row after the read (`ValueCounter`) then
-//! has nothing left to do, and no block is unpacked for it.
+//! Counting the values of choice fields block by block as the reading worker parses a big file (`ScanChecks`, in
+//! the worker; the values read where they lie): the pass over every row after the read (`ValueCounter`) then has
+//! nothing left to do, and no block is read again for it.
 //!
 //! Owns the guess and its check. Once the first `HEAD_ROWS` records are in, the header is found as `Assembler`
 //! will find it (`find_header`, or the row the admin chose), its names cleaned as the table's will be, and the
 //! sources the suggested mapping counts (`counted_sources`) worked out. Rows are counted in file order as they
 //! arrive, but for the last `FOOTER_ROWS_MAX + 1` records so far, which may turn out to be a footer: their values
-//! are held until more records come, or until the table says which of them are data. Invariant (tested): the
+//! are held until more records come, or until the table's facts (`TableFacts`) say which of them are data. Invariant (tested): the
 //! counts given on (`resume`) are only ever used when the finished table starts after the same header row and the
 //! suggested mapping counts the same sources, so they equal what a pass over the table counts; otherwise the
 //! caller counts from the start. A restarted scan starts the guess again.
