@@ -5,20 +5,24 @@
 //! `DELIMITERS`, and a non-ASCII byte cuts characters in two, which `read` reports as malformed text while the
 //! streaming parser writes U+FFFD (the first finding of this target; `read_csv` still fuzzes such bytes for crashes).
 //! The same file is also scanned as the reading worker scans it (`RemoteScan`) and read from its messages as the
-//! page reads them (`ReadJob::remote`), with full blocks packed by the worker on every other step: that must equal
-//! `read` too. Meanwhile the page counts choice values as it takes the blocks (`EarlyCount`, for a schema with a
-//! select field named as the table's first header, so there is something to count): when it says its counts hold,
-//! they must equal one pass over the table. The page also checks the rows as they come (`EarlyCheck`, with a date
-//! field named as the second header, so a day/month order is guessed): when it says its guess held, the suggested
-//! mapping must be the one it checked with, and its result must equal checking the table (`prepare`).
+//! page reads them (`ReadJob::remote`): that must equal `read` too. On one step in three of the chunk byte the
+//! worker only parses, packing full blocks on every other step (as it does while the page is behind); otherwise it
+//! also counts choice values and checks the rows (`ScanChecks`, for a schema with a select field named as the
+//! table's first header, so there is something to count, and a date field named as the second, so a day/month
+//! order is guessed), with the table kept in the file on even chunk bytes (blocks let go come as `Gone`). Once the
+//! table is put together, its facts go to the scan, and what it found comes back through the wire: counts that it
+//! says hold must equal one pass over the table; a check that it says held must have been made with the suggested
+//! mapping, and its result must equal checking the table (`prepare`).
 #![no_main]
 
 use csm_import::domain::edits::Edits;
-use csm_import::domain::engine::{EarlyCheck, EarlyCount, ReadJob, RemoteScan, ScanRequest};
+use csm_import::domain::engine::{
+    CheckedWhileReading, Found, ReadJob, Refill, RemoteScan, ScanMessage, ScanRequest, TableFacts,
+};
 use csm_import::domain::prepare::prepare;
 use csm_import::domain::read::read;
 use csm_import::domain::schema::{Entity, Field, FieldType, Schema};
-use csm_import::domain::suggest::{counted_sources, suggest, suggest_sources};
+use csm_import::domain::suggest::{counted_sources, suggest_sources, suggest_with};
 use csm_import::domain::value_counts::ValueCounter;
 use libfuzzer_sys::fuzz_target;
 
@@ -34,8 +38,6 @@ fuzz_target!(|data: &[u8]| {
     let size = bytes.len() as u64;
     let streamed = ReadJob::new(size, options.clone()).with_chunk(u64::from(*chunk) + 1).run(bytes);
     assert_eq!(streamed, whole);
-    let mut scan =
-        RemoteScan::new(size, &ScanRequest::of(&options)).expect("request").with_chunk(u64::from(*chunk) + 1);
     let mut schema = Schema::defaults(Entity::Customers);
     if let Some(first) = whole.as_ref().ok().and_then(|o| o.table.headers.first()) {
         schema.upsert_field(Field::with_options(first, FieldType::Select, &["a", "b"]));
@@ -43,33 +45,51 @@ fuzz_target!(|data: &[u8]| {
     if let Some(second) = whole.as_ref().ok().and_then(|o| o.table.headers.get(1)) {
         schema.upsert_field(Field::new(second, FieldType::Date));
     }
-    let early = EarlyCount::new(schema.clone(), &options);
-    let check = EarlyCheck::new(schema.clone(), &options);
-    let mut page = ReadJob::remote(size, options).with_early_count(early).with_early_check(check);
+    let (checked, in_file) = (*chunk % 3 != 0, *chunk % 2 == 0);
+    let mut request = ScanRequest::of(&options);
+    if checked {
+        request = request.checked_for(schema.clone());
+    }
+    if in_file {
+        request = request.in_file();
+    }
+    let mut scan = RemoteScan::new(size, &request).expect("request").with_chunk(u64::from(*chunk) + 1);
+    let mut page = ReadJob::remote(size, options);
+    if in_file {
+        page = page.in_file();
+    }
     let mut steps = 0u32;
     while !scan.is_finished() {
-        // Full blocks packed by the worker on some steps, as it does while the page is behind.
+        // Full blocks packed by the worker on some steps, as it does while the page is behind (not when it checks).
         steps += 1;
         scan.set_packing((steps + u32::from(*chunk)) % 2 == 0);
         let range = scan.wants();
         for message in scan.step(&bytes[range.start as usize..range.end as usize]) {
             page.receive(&message).expect("a message the page reads");
-            // Some rows checked between messages, as the page does; the rest when the check completes.
-            if page.checks_waiting() {
-                page.check_waiting(usize::from(*chunk % 64));
-            }
         }
     }
-    let early = page.take_early_count().expect("asked for");
-    let check = page.take_early_check().expect("asked for");
-    assert_eq!(page.run(bytes), whole);
+    let page = page.run(bytes);
+    if let Ok(outcome) = &page {
+        // Every record read back from the file, to compare.
+        let rows = &outcome.table.records;
+        Refill::all(rows, 0..rows.len(), bytes);
+    }
+    assert_eq!(page, whole);
     let Ok(outcome) = whole else { return };
-    if let Some(checked) = check.complete(&outcome) {
-        let mapping = suggest(&schema, &outcome.table);
+    let message = scan.complete(&TableFacts::of(&outcome, &schema));
+    let Ok(ScanMessage::Found(json)) = ScanMessage::decode(&message) else { panic!("a Found message") };
+    let found = Found::from_json(json).expect("what was found travels");
+    assert!(checked || (found.check.is_none() && found.count.is_none()), "nothing found when not asked");
+    if let Some(check) = found.check {
+        let checked = CheckedWhileReading::new(check, &outcome, schema.clone());
+        // The value maps from counts of one pass, as the page makes them for a table kept in the file.
+        let mut counts = ValueCounter::new(counted_sources(&suggest_sources(&schema, &outcome.table.headers), &schema));
+        while !counts.step(&outcome.table, 1000) {}
+        let mapping = suggest_with(&schema, &outcome.table, &mut counts.finish());
         assert!(checked.fits(&outcome.table, &schema, &mapping, &Edits::new()), "checked with the suggested mapping");
         assert_eq!(checked.into_prepared(), prepare(&outcome.table, &schema, &mapping, &Edits::new(), &outcome.issues));
     }
-    let Some(mut counter) = early.resume(&outcome, &schema) else { return };
+    let Some(mut counter) = found.count else { return };
     let sources = counted_sources(&suggest_sources(&schema, &outcome.table.headers), &schema);
     let mut fresh = ValueCounter::new(sources.clone());
     while !counter.step(&outcome.table, 1000) {}
