@@ -12,7 +12,8 @@ use std::time::Instant;
 
 use csm_import::domain::edits::Edits;
 use csm_import::domain::engine::{
-    CheckedWhileReading, ExportJob, Found, ReadJob, RemoteScan, ScanMessage, ScanRequest, TableFacts, ValidateJob,
+    CheckRelay, CheckedWhileReading, ExportJob, Found, ReadJob, RemoteScan, ScanMessage, ScanRequest, TableFacts,
+    ValidateJob,
 };
 use csm_import::domain::export::Limits;
 use csm_import::domain::read::ReadOptions;
@@ -95,6 +96,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let schema = Schema::defaults(Entity::Customers);
         let request = if early { ScanRequest::default().checked_for(schema.clone()) } else { ScanRequest::default() };
         let mut scan = RemoteScan::new(bytes.len() as u64, &request)?.with_chunk(1 << 20);
+        let mut relay = CheckRelay::new(&request);
         scan.set_packing(packing);
         let mut messages = Vec::new();
         while !scan.is_finished() && !check_only {
@@ -102,6 +104,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             messages.extend(scan.step(&bytes[range.start as usize..range.end as usize]));
         }
         report(if packing { "scan, packing" } else { "scan (worker)" }, started, mb, rows);
+        let started = Instant::now();
+        let messages: Vec<Vec<u8>> = messages.into_iter().flat_map(|m| relay.relay(m)).collect();
+        report("relay (checking worker)", started, mb, rows);
         let started = Instant::now();
         let mut job = ReadJob::remote(bytes.len() as u64, ReadOptions::default());
         let mut longest = (0.0f64, 0);
@@ -123,7 +128,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let started = Instant::now();
         if !check_only {
             let outcome = job.run(&[])?;
-            let message = scan.complete(&TableFacts::of(&outcome, &schema));
+            let message = relay.complete(&TableFacts::of(&outcome, &schema));
             let found = match ScanMessage::decode(&message) {
                 Ok(ScanMessage::Found(json)) => Found::from_json(json),
                 _ => None,

@@ -4,20 +4,21 @@
 //! delimiter byte outside ASCII is not passed on (detection is used instead): the app only ever passes one of
 //! `DELIMITERS`, and a non-ASCII byte cuts characters in two, which `read` reports as malformed text while the
 //! streaming parser writes U+FFFD (the first finding of this target; `read_csv` still fuzzes such bytes for crashes).
-//! The same file is also scanned as the reading worker scans it (`RemoteScan`) and read from its messages as the
-//! page reads them (`ReadJob::remote`): that must equal `read` too. On one step in three of the chunk byte the
-//! worker only parses, packing full blocks on every other step (as it does while the page is behind); otherwise it
-//! also counts choice values and checks the rows (`ScanChecks`, for a schema with a select field named as the
+//! The same file is also scanned as the scanning worker scans it (`RemoteScan`), its messages relayed as the
+//! checking worker relays them (`CheckRelay`), and read as the page reads them (`ReadJob::remote`): that must equal
+//! `read` too. On one chunk byte in three the relay only passes the messages on, and the scan packs full blocks on
+//! every other step (as it does while the page is behind); otherwise the relay also counts choice values and
+//! checks the rows (`ScanChecks`, for a schema with a select field named as the
 //! table's first header, so there is something to count, and a date field named as the second, so a day/month
 //! order is guessed), with the table kept in the file on even chunk bytes (blocks let go come as `Gone`). Once the
-//! table is put together, its facts go to the scan, and what it found comes back through the wire: counts that it
+//! table is put together, its facts go to the relay, and what it found comes back through the wire: counts that it
 //! says hold must equal one pass over the table; a check that it says held must have been made with the suggested
 //! mapping, and its result must equal checking the table (`prepare`).
 #![no_main]
 
 use csm_import::domain::edits::Edits;
 use csm_import::domain::engine::{
-    CheckedWhileReading, Found, ReadJob, Refill, RemoteScan, ScanMessage, ScanRequest, TableFacts,
+    CheckRelay, CheckedWhileReading, Found, ReadJob, Refill, RemoteScan, ScanMessage, ScanRequest, TableFacts,
 };
 use csm_import::domain::prepare::prepare;
 use csm_import::domain::read::read;
@@ -54,17 +55,20 @@ fuzz_target!(|data: &[u8]| {
         request = request.in_file();
     }
     let mut scan = RemoteScan::new(size, &request).expect("request").with_chunk(u64::from(*chunk) + 1);
+    // The checking worker relays the scan's messages (it only passes them on when it does not check).
+    let mut relay = CheckRelay::new(&request);
     let mut page = ReadJob::remote(size, options);
     if in_file {
         page = page.in_file();
     }
     let mut steps = 0u32;
     while !scan.is_finished() {
-        // Full blocks packed by the worker on some steps, as it does while the page is behind (not when it checks).
+        // Full blocks packed by the worker on some steps, as it does while the page is behind (not when checked).
         steps += 1;
-        scan.set_packing((steps + u32::from(*chunk)) % 2 == 0);
+        scan.set_packing(!checked && (steps + u32::from(*chunk)) % 2 == 0);
         let range = scan.wants();
-        for message in scan.step(&bytes[range.start as usize..range.end as usize]) {
+        let messages = scan.step(&bytes[range.start as usize..range.end as usize]);
+        for message in messages.into_iter().flat_map(|m| relay.relay(m)) {
             page.receive(&message).expect("a message the page reads");
         }
     }
@@ -76,7 +80,7 @@ fuzz_target!(|data: &[u8]| {
     }
     assert_eq!(page, whole);
     let Ok(outcome) = whole else { return };
-    let message = scan.complete(&TableFacts::of(&outcome, &schema));
+    let message = relay.complete(&TableFacts::of(&outcome, &schema));
     let Ok(ScanMessage::Found(json)) = ScanMessage::decode(&message) else { panic!("a Found message") };
     let found = Found::from_json(json).expect("what was found travels");
     assert!(checked || (found.check.is_none() && found.count.is_none()), "nothing found when not asked");

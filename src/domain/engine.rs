@@ -10,6 +10,7 @@
 //! (the `ui` drives a job between frames), so every job is tested natively. Invariant, tested on every reading
 //! fixture and at many chunk sizes: a job's result equals the whole-at-once function's result.
 
+pub mod check_relay;
 pub mod cursor;
 pub mod early_check;
 pub mod early_count;
@@ -29,6 +30,7 @@ pub mod table_facts;
 pub mod validate_job;
 pub mod work;
 
+pub use check_relay::CheckRelay;
 pub use cursor::{Checkpoint, Cursor, CHUNK_BYTES};
 pub use early_check::{CheckFound, CheckedWhileReading, EarlyCheck};
 pub use early_count::EarlyCount;

@@ -30,15 +30,19 @@ use futures::StreamExt;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent, Worker};
+use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageChannel, MessageEvent, MessagePort, Worker};
 
 use super::describe;
 use super::timing;
 use super::yield_now::{now_ms, yield_now};
-use crate::domain::engine::{FileWindow, Found, RemoteScan, ScanMessage, ScanRequest, TableFacts, WireError};
+use crate::domain::engine::{
+    CheckRelay, FileWindow, Found, RemoteScan, ScanMessage, ScanRequest, TableFacts, WireError,
+};
 
 /// The worker's script: Trunk's loader for the `worker` binary (`data-loader-shim` in index.html).
 const WORKER_URL: &str = "./worker_loader.js";
+/// Workers kept ready for the next file (`ReadWorker::prepare`): one scans, one checks.
+const SPARES: usize = 2;
 /// How long the worker may take to load before the page reads the file itself.
 const READY_MS: u32 = 10_000;
 /// Bytes of messages the worker sends ahead of the page's acknowledgements (a message is a block of records).
@@ -64,10 +68,11 @@ enum Incoming {
 }
 
 thread_local! {
-    /// A worker started ahead of need and ready (`ReadWorker::prepare`), waiting for a file.
-    static SPARE: RefCell<Option<ReadWorker>> = const { RefCell::new(None) };
-    /// Whether a spare worker is being started.
-    static PREPARING: RefCell<bool> = const { RefCell::new(false) };
+    /// Workers started ahead of need and ready (`ReadWorker::prepare`), waiting for a file: two, one to scan it and
+    /// one to check it.
+    static SPARE: RefCell<Vec<ReadWorker>> = const { RefCell::new(Vec::new()) };
+    /// Spare workers being started.
+    static PREPARING: RefCell<usize> = const { RefCell::new(0) };
 }
 
 /// A worker scanning one file for the page. Dropping it stops the worker.
@@ -76,42 +81,62 @@ pub struct ReadWorker {
     incoming: UnboundedReceiver<Incoming>,
     /// Messages of a step that came together (in one post) and are not taken yet.
     waiting: VecDeque<JsValue>,
+    /// The worker scanning the file for this one, which checks (`start`): stopped with it.
+    scanner: Option<Box<ReadWorker>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
 }
 
 impl ReadWorker {
-    /// Starts a spare worker in the background, unless one is ready or starting: the next `start` then finds it
+    /// Starts spare workers in the background, up to `SPARES` ready or starting: the next `start` then finds them
     /// ready. A worker that fails to start is not kept (`start` starts one itself).
     pub fn prepare() {
-        let idle = SPARE.with(|s| s.borrow().is_none()) && !PREPARING.with(|p| p.replace(true));
-        if !idle {
-            return;
-        }
-        wasm_bindgen_futures::spawn_local(async {
-            let ready = ReadWorker::launch().await.ok();
-            PREPARING.with(|p| *p.borrow_mut() = false);
-            SPARE.with(|s| {
-                let mut spare = s.borrow_mut();
-                if spare.is_none() {
-                    *spare = ready;
-                }
+        let wanted = SPARES.saturating_sub(SPARE.with(|s| s.borrow().len()) + PREPARING.with(|p| *p.borrow()));
+        for _ in 0..wanted {
+            PREPARING.with(|p| *p.borrow_mut() += 1);
+            wasm_bindgen_futures::spawn_local(async {
+                let ready = ReadWorker::launch().await.ok();
+                PREPARING.with(|p| *p.borrow_mut() -= 1);
+                SPARE.with(|s| {
+                    let mut spare = s.borrow_mut();
+                    if spare.len() < SPARES {
+                        spare.extend(ready);
+                    }
+                });
             });
-        });
+        }
     }
 
-    /// Hands `file` to a worker, to scan as `request` says: the spare one when it is ready, else one started now.
+    /// A spare worker when one is ready, else one started now.
+    async fn ready_one() -> Result<ReadWorker, WorkerError> {
+        match SPARE.with(|s| s.borrow_mut().pop()) {
+            Some(spare) => Ok(spare),
+            None => ReadWorker::launch().await,
+        }
+    }
+
+    /// Hands `file` to workers, to scan as `request` says: one scans it (`RemoteScan`) and sends its messages to the
+    /// other (through a `MessageChannel`), which counts and checks the rows when the request asks (`CheckRelay`)
+    /// and sends this page what it keeps. When only one worker can be had, it does both.
     pub async fn start(file: &File, request: &ScanRequest) -> Result<ReadWorker, WorkerError> {
         let failed = |e: JsValue| WorkerError(describe(&e));
-        let started = match SPARE.with(|s| s.borrow_mut().take()) {
-            Some(spare) => spare,
-            None => ReadWorker::launch().await?,
-        };
+        let scanner = ReadWorker::ready_one().await?;
         let message = Object::new();
         Reflect::set(&message, &"file".into(), file).map_err(failed)?;
         Reflect::set(&message, &"request".into(), &request.to_json().into()).map_err(failed)?;
-        started.worker.post_message(&message).map_err(failed)?;
-        Ok(started)
+        let Ok(mut checker) = ReadWorker::ready_one().await else {
+            scanner.worker.post_message(&message).map_err(failed)?;
+            return Ok(scanner);
+        };
+        let channel = MessageChannel::new().map_err(failed)?;
+        Reflect::set(&message, &"port".into(), &channel.port1()).map_err(failed)?;
+        scanner.worker.post_message_with_transfer(&message, &Array::of1(&channel.port1())).map_err(failed)?;
+        let relay = Object::new();
+        Reflect::set(&relay, &"relay".into(), &request.to_json().into()).map_err(failed)?;
+        Reflect::set(&relay, &"port".into(), &channel.port2()).map_err(failed)?;
+        checker.worker.post_message_with_transfer(&relay, &Array::of1(&channel.port2())).map_err(failed)?;
+        checker.scanner = Some(Box::new(scanner));
+        Ok(checker)
     }
 
     /// A new worker, once it says it is ready.
@@ -132,7 +157,8 @@ impl ReadWorker {
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         let waiting = VecDeque::new();
-        let mut started = ReadWorker { worker, incoming, waiting, _on_message: on_message, _on_error: on_error };
+        let mut started =
+            ReadWorker { worker, incoming, waiting, scanner: None, _on_message: on_message, _on_error: on_error };
         let ready = started.incoming.next();
         let timeout = gloo_timers::future::TimeoutFuture::new(READY_MS);
         match select(ready, timeout).await {
@@ -225,45 +251,98 @@ impl Drop for ReadWorker {
     }
 }
 
-/// The worker's side: says it is ready, then scans the one file the page sends. Run once, at the worker's start.
+/// The worker's side: says it is ready, then serves the page's one request: a file to scan, or a scan to relay.
+/// Run once, at the worker's start.
 pub fn serve() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let incoming = listen(|handler| scope.set_onmessage(Some(handler)));
+    wasm_bindgen_futures::spawn_local(work(scope.clone(), incoming));
+    let _ = scope.post_message(&JsValue::NULL);
+}
+
+/// The messages that `set` (a `set_onmessage`) hands over, as a channel. The handler lives as long as the worker.
+fn listen(set: impl FnOnce(&js_sys::Function)) -> UnboundedReceiver<JsValue> {
     let (sender, incoming) = unbounded();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let _ = sender.unbounded_send(event.data());
     });
-    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    // The worker lives as long as its handler: it ends when the page terminates it.
+    set(on_message.as_ref().unchecked_ref());
     on_message.forget();
-    wasm_bindgen_futures::spawn_local(scan_file(scope.clone(), incoming));
-    let _ = scope.post_message(&JsValue::NULL);
+    incoming
 }
 
-/// Scans the file of the page's first message, posting every message of the scan.
-async fn scan_file(scope: DedicatedWorkerGlobalScope, mut incoming: UnboundedReceiver<JsValue>) {
-    let send = |message: Vec<u8>| {
-        let array = Uint8Array::from(message.as_slice());
-        let _ = scope.post_message_with_transfer(&array, &Array::of1(&array.buffer()));
-    };
-    let Some(request) = incoming.next().await else {
+/// Where a worker posts: the page, or the other worker (`MessagePort`).
+enum Outbox {
+    Page(DedicatedWorkerGlobalScope),
+    Port(MessagePort),
+}
+
+impl Outbox {
+    fn post(&self, message: &JsValue, transfer: &Array) {
+        let _ = match self {
+            Outbox::Page(scope) => scope.post_message_with_transfer(message, transfer),
+            Outbox::Port(port) => port.post_message_with_transferable(message, transfer),
+        };
+    }
+}
+
+/// One encoded message, posted alone.
+fn post_one(outbox: &Outbox, message: &[u8]) {
+    let array = Uint8Array::from(message);
+    outbox.post(&array, &Array::of1(&array.buffer()));
+}
+
+/// Serves the page's first message: a file to scan (`file`), or a scan to relay (`relay`); either with a `port` to
+/// the other worker.
+async fn work(scope: DedicatedWorkerGlobalScope, mut incoming: UnboundedReceiver<JsValue>) {
+    let Some(first) = incoming.next().await else {
         return;
     };
-    let file = Reflect::get(&request, &"file".into()).ok().and_then(|f| f.dyn_into::<File>().ok());
-    let json = Reflect::get(&request, &"request".into()).ok().and_then(|r| r.as_string());
+    let port = Reflect::get(&first, &"port".into()).ok().and_then(|p| p.dyn_into::<MessagePort>().ok());
+    let relay = Reflect::get(&first, &"relay".into()).ok().and_then(|r| r.as_string());
+    match (relay, port) {
+        (Some(request), Some(port)) => relay_scan(scope, incoming, &request, port).await,
+        (None, port) => scan_file(scope, incoming, &first, port).await,
+        (Some(_), None) => {
+            let garbled = ScanMessage::Unreadable("the page's request was not understood".to_owned()).encode();
+            post_one(&Outbox::Page(scope), &garbled);
+        }
+    }
+}
+
+/// Scans the file of `request`, posting every message of the scan: to the checking worker through `port`, or,
+/// without one, to the page, checked here (`CheckRelay`), and then finishes the check over the page's table facts.
+async fn scan_file(
+    scope: DedicatedWorkerGlobalScope,
+    incoming: UnboundedReceiver<JsValue>,
+    request: &JsValue,
+    port: Option<MessagePort>,
+) {
+    let page = Outbox::Page(scope.clone());
+    let file = Reflect::get(request, &"file".into()).ok().and_then(|f| f.dyn_into::<File>().ok());
+    let json = Reflect::get(request, &"request".into()).ok().and_then(|r| r.as_string());
     let request = json.as_deref().map(ScanRequest::from_json);
-    let scan = match (&file, request) {
-        (Some(file), Some(Ok(request))) => RemoteScan::new(file.size() as u64, &request).ok(),
-        _ => None,
+    let (scan, request) = match (&file, request) {
+        (Some(file), Some(Ok(request))) => (RemoteScan::new(file.size() as u64, &request).ok(), request),
+        _ => (None, ScanRequest::default()),
     };
     let (Some(file), Some(scan)) = (file, scan) else {
-        return send(ScanMessage::Unreadable("the page's request was not understood".to_owned()).encode());
+        return post_one(&page, &ScanMessage::Unreadable("the page's request was not understood".to_owned()).encode());
+    };
+    // Acknowledgements come from whoever takes the messages: the checking worker, or the page.
+    let (outbox, mut incoming, mut relay) = match port {
+        Some(port) => {
+            let acks = listen(|handler| port.set_onmessage(Some(handler)));
+            (Outbox::Port(port), acks, None)
+        }
+        None => (page, incoming, Some(CheckRelay::new(&request))),
     };
     let mut scan = scan.with_chunk(CHUNK);
     let reader = match FileReaderSync::new() {
         Ok(reader) => reader,
-        Err(e) => return send(ScanMessage::Unreadable(describe(&e)).encode()),
+        Err(e) => return post_one(&outbox, &ScanMessage::Unreadable(describe(&e)).encode()),
     };
-    // The size of each message not yet acknowledged, oldest first (the page takes them in order).
+    // The size of each message not yet acknowledged, oldest first (they are taken in order).
     let mut in_flight: VecDeque<usize> = VecDeque::new();
     let mut spent = WorkerSpent::default();
     // The file is read `READ_BYTES` at a time (one request to the browser each), and scanned a chunk at a time.
@@ -280,16 +359,20 @@ async fn scan_file(scope: DedicatedWorkerGlobalScope, mut incoming: UnboundedRec
             window.clear(); // the previous window goes before the next one comes
             match read {
                 Ok(buffer) => window.fill(span.start, Uint8Array::new(&buffer).to_vec()),
-                Err(e) => return send(ScanMessage::Unreadable(describe(&e)).encode()),
+                Err(e) => return post_one(&outbox, &ScanMessage::Unreadable(describe(&e)).encode()),
             }
             spent.reading += now_ms() - reading;
         }
         // The page packs each block it takes, which costs it more than parsing costs here: while it has messages
-        // waiting, this worker packs the next blocks itself, so both threads stay busy.
-        let packing = in_flight.iter().sum::<usize>() >= PACK_WHEN_WAITING;
+        // waiting, this worker packs the next blocks itself, so both threads stay busy. Not when the blocks are
+        // checked: the check reads them as they lie.
+        let packing = in_flight.iter().sum::<usize>() >= PACK_WHEN_WAITING && request.schema.is_none();
         scan.set_packing(packing);
         let stepping = now_ms();
-        let messages = scan.step(window.get(range));
+        let mut messages = scan.step(window.get(range));
+        if let Some(relay) = relay.as_mut() {
+            messages = messages.into_iter().flat_map(|m| relay.relay(m)).collect();
+        }
         let took = now_ms() - stepping;
         if packing {
             spent.stepping_packing += took;
@@ -298,7 +381,7 @@ async fn scan_file(scope: DedicatedWorkerGlobalScope, mut incoming: UnboundedRec
         }
         if scan.is_finished() {
             // Before the last message: the page stops this worker once it has that one.
-            let _ = scope.post_message(&JsValue::from_str(&spent.to_text()));
+            outbox.post(&JsValue::from_str(&spent.to_text()), &Array::new());
         }
         // A step's messages go in one post (an array of them, each transferred), acknowledged once: a message
         // per block cost both threads a task, an event and an acknowledgement each.
@@ -311,35 +394,96 @@ async fn scan_file(scope: DedicatedWorkerGlobalScope, mut incoming: UnboundedRec
             arrays.push(&array);
         }
         in_flight.push_back(messages.iter().map(Vec::len).sum());
-        let _ = scope.post_message_with_transfer(&arrays, &buffers);
+        outbox.post(&arrays, &buffers);
         spent.sending += now_ms() - sending;
-        // The page's acknowledgements arrive as events: this worker's turn ends here so they are counted now.
+        // The acknowledgements arrive as events: this worker's turn ends here so they are counted now.
         let yielding = now_ms();
         yield_now().await;
         spent.yielding += now_ms() - yielding;
-        while incoming.try_recv().is_ok() {
-            in_flight.pop_front();
+        while let Ok(ack) = incoming.try_recv() {
+            facts_or_ack(ack, &mut in_flight);
         }
         let held = now_ms();
         while in_flight.iter().sum::<usize>() > IN_FLIGHT_BYTES {
-            if incoming.next().await.is_none() {
-                return;
+            match incoming.next().await {
+                Some(ack) => facts_or_ack(ack, &mut in_flight),
+                None => return,
             }
-            in_flight.pop_front();
         }
         spent.held += now_ms() - held;
     }
-    // The page puts the table together, then tells its facts (text; its acknowledgements are `true`): the check
-    // and the count made while scanning are finished over it, and what they found goes back.
+    // Checked here: the page puts the table together, then tells its facts, and what was found goes back.
+    if let Some(relay) = relay {
+        finish(&outbox, &mut incoming, relay).await;
+    }
+}
+
+/// An acknowledgement of the oldest message in flight; the page's table facts (text) wait for `finish`.
+fn facts_or_ack(message: JsValue, in_flight: &mut VecDeque<usize>) {
+    if !message.is_string() {
+        in_flight.pop_front();
+    }
+}
+
+/// Waits for the page's table facts (text; its acknowledgements are `true`), finishes the check and the count made
+/// while reading over them, and posts what they found.
+async fn finish(page: &Outbox, incoming: &mut UnboundedReceiver<JsValue>, relay: CheckRelay) {
     while let Some(next) = incoming.next().await {
         if let Some(json) = next.as_string() {
             let message = match TableFacts::from_json(&json) {
-                Some(facts) => scan.complete(&facts),
+                Some(facts) => relay.complete(&facts),
                 None => ScanMessage::Unreadable("the page's table was not understood".to_owned()).encode(),
             };
-            return send(message);
+            return post_one(page, &message);
         }
     }
+}
+
+/// Relays the scanning worker's messages (from `port`) to the page, counting and checking their records as
+/// `request` asks (`CheckRelay`), each of its posts acknowledged once relayed; then finishes the check over the
+/// page's table facts.
+async fn relay_scan(
+    scope: DedicatedWorkerGlobalScope,
+    mut incoming: UnboundedReceiver<JsValue>,
+    request: &str,
+    port: MessagePort,
+) {
+    let page = Outbox::Page(scope);
+    let Ok(request) = ScanRequest::from_json(request) else {
+        return post_one(&page, &ScanMessage::Unreadable("the page's request was not understood".to_owned()).encode());
+    };
+    let mut relay = CheckRelay::new(&request);
+    let mut from_scan = listen(|handler| port.set_onmessage(Some(handler)));
+    let mut relaying = 0.0;
+    loop {
+        let Some(data) = from_scan.next().await else { return };
+        if data.is_string() {
+            // The scanning worker's timings, then this one's, go to the page before the last message.
+            let mine = format!("relaying and checking={relaying}\n");
+            page.post(&JsValue::from_str(&format!("{}{mine}", data.as_string().unwrap_or_default())), &Array::new());
+            continue;
+        }
+        let started = now_ms();
+        let (arrays, buffers) = (Array::new(), Array::new());
+        let mut ended = false;
+        for message in Array::from(&data).iter() {
+            let message = Uint8Array::new(&message).to_vec();
+            ended |= matches!(ScanMessage::decode(&message), Ok(ScanMessage::Done(_) | ScanMessage::Unreadable(_)));
+            for out in relay.relay(message) {
+                let array = Uint8Array::from(out.as_slice());
+                buffers.push(&array.buffer());
+                arrays.push(&array);
+            }
+        }
+        relaying += now_ms() - started;
+        // Relayed: the scanning worker may send more.
+        let _ = port.post_message(&JsValue::TRUE);
+        page.post(&arrays, &buffers);
+        if ended {
+            break;
+        }
+    }
+    finish(&page, &mut incoming, relay).await;
 }
 
 /// Where the worker's time went (milliseconds), sent to the page for the benchmark (`web::timing`): names and

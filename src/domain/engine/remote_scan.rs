@@ -8,21 +8,8 @@
 use std::ops::Range;
 
 use super::read_scan::{ReadScan, ScanStep};
-use super::scan_checks::{Found, ScanChecks};
 use super::scan_wire::{RecordBatch, ScanMessage, ScanRequest, WireError};
-use super::table_facts::TableFacts;
-use crate::domain::read::ReadOptions;
 use crate::domain::table::BLOCK_ROWS;
-
-/// A message of a step, before its progress is set.
-enum Out {
-    /// A `Records` message (`RecordBatch::into_message`).
-    Records(Vec<u8>),
-    /// A block packed (`RecordBatch::into_packed`).
-    Packed(Vec<u8>),
-    /// A block let go: its first row, and the fewest and most cells of its records.
-    Gone(u64, (usize, usize)),
-}
 
 /// One file being scanned for the page.
 pub struct RemoteScan {
@@ -35,33 +22,17 @@ pub struct RemoteScan {
     /// The page keeps the table's blocks in the file (`ScanRequest::in_file`): nothing is packed, and the file's
     /// index goes out before the ending.
     in_file: bool,
-    /// The check and the count of the rows, made here when the page asked (`ScanRequest::checked_for`).
-    checks: Option<ScanChecks>,
-    /// Full blocks made since the scan (last) started.
-    blocks: usize,
-    /// The latest full block (its message, first row and fewest and most cells), held back when the page keeps the
-    /// table in the file and this scan checks the rows: it goes out as `Gone` once the next one comes (the page
-    /// lets it go), or whole if it is the last.
-    held: Option<(Vec<u8>, u64, (usize, usize))>,
 }
 
 impl RemoteScan {
     /// A scan of a file of `size` bytes, as the page asked.
     pub fn new(size: u64, request: &ScanRequest) -> Result<RemoteScan, WireError> {
-        let options = request.options()?;
-        let checks = request
-            .schema
-            .clone()
-            .map(|schema| ScanChecks::new(schema, &ReadOptions { header_row: request.header_row, ..options.clone() }));
         Ok(RemoteScan {
-            scan: ReadScan::new(size, &options),
+            scan: ReadScan::new(size, &request.options()?),
             finished: false,
             batch: RecordBatch::default(),
             packing: false,
             in_file: request.in_file,
-            checks,
-            blocks: 0,
-            held: None,
         })
     }
 
@@ -75,10 +46,9 @@ impl RemoteScan {
         self.scan.wants()
     }
 
-    /// Whether the next steps send full blocks packed (the caller packs while the page falls behind). Never when
-    /// this scan checks the rows: it reads each block's records then, as they lie in its message.
+    /// Whether the next steps send full blocks packed (the caller packs while the page falls behind).
     pub fn set_packing(&mut self, packing: bool) {
-        self.packing = packing && !self.in_file && self.checks.is_none();
+        self.packing = packing && !self.in_file;
     }
 
     pub fn is_finished(&self) -> bool {
@@ -86,8 +56,7 @@ impl RemoteScan {
     }
 
     /// One step on `bytes` (the file's bytes in `wants()`): the messages it makes, in order. There is always one
-    /// with records (a block of them, or none), or a block let go, and the progress; the last is `Done` once
-    /// finished.
+    /// with records (a block of them, or none) and the progress; the last is `Done` once finished.
     pub fn step(&mut self, bytes: &[u8]) -> Vec<Vec<u8>> {
         if self.finished {
             return Vec::new();
@@ -102,57 +71,29 @@ impl RemoteScan {
                 full.push(if packing { (block.into_packed(), true) } else { (block.into_message(), false) });
             }
         });
-        let mut out: Vec<Out> = Vec::new();
-        for (message, packed) in full {
-            self.blocks += 1;
-            if packed {
-                out.push(Out::Packed(message));
-                continue;
-            }
-            match self.checked(&message) {
-                // A page that keeps the table in the file needs the first two blocks and the last one whole.
-                Some((first_row, cells)) if self.in_file && self.blocks > 2 => {
-                    if let Some((_, first_row, cells)) = self.held.replace((message, first_row, cells)) {
-                        out.push(Out::Gone(first_row, cells));
-                    }
-                }
-                _ => out.push(Out::Records(message)),
-            }
-        }
         if !matches!(step, ScanStep::Going) {
             // The records so far go out before a restart voids them or the ending closes the table.
-            if let Some((held, ..)) = self.held.take() {
-                out.push(Out::Records(held));
-            }
-            let rest = std::mem::take(&mut self.batch).into_message();
-            self.checked(&rest);
-            out.push(Out::Records(rest));
-        } else if out.is_empty() {
-            // No block went out: the progress goes out alone (a part of a block would leave the page's blocks cut
+            full.push((std::mem::take(&mut self.batch).into_message(), false));
+        } else if full.is_empty() {
+            // No block filled: the progress goes out alone (a part of a block would leave the page's blocks cut
             // where the worker's are not).
-            out.push(Out::Records(RecordBatch::default().into_message()));
+            full.push((RecordBatch::default().into_message(), false));
         }
         let progress = self.scan.progress();
-        let mut messages: Vec<Vec<u8>> = out
+        let mut messages: Vec<Vec<u8>> = full
             .into_iter()
-            .map(|out| match out {
-                Out::Records(mut bytes) => {
+            .map(|(mut bytes, packed)| {
+                if packed {
+                    ScanMessage::Packed { progress, block: &bytes }.encode()
+                } else {
                     ScanMessage::set_progress(&mut bytes, &progress);
                     bytes
                 }
-                Out::Packed(block) => ScanMessage::Packed { progress, block: &block }.encode(),
-                Out::Gone(first_row, cells) => ScanMessage::Gone { progress, first_row, cells }.encode(),
             })
             .collect();
         match step {
             ScanStep::Going => {}
-            ScanStep::Restart => {
-                self.blocks = 0;
-                if let Some(checks) = self.checks.as_mut() {
-                    checks.restart();
-                }
-                messages.push(ScanMessage::Restart.encode());
-            }
+            ScanStep::Restart => messages.push(ScanMessage::Restart.encode()),
             ScanStep::Done(done) => {
                 self.finished = true;
                 if let Some(index) = self.scan.index().filter(|_| self.in_file) {
@@ -162,28 +103,6 @@ impl RemoteScan {
             }
         }
         messages
-    }
-
-    /// Checks and counts the records of a block's message (`Records`, before its progress is set) when this scan
-    /// checks the rows: then the block's first row and fewest and most cells, for a `Gone` message.
-    fn checked(&mut self, message: &[u8]) -> Option<(u64, (usize, usize))> {
-        let checks = self.checks.as_mut()?;
-        let ScanMessage::Records { batch, .. } = ScanMessage::decode(message).ok()? else {
-            return None;
-        };
-        let block = batch.block().ok()?;
-        checks.take(&block);
-        Some((block.first_row()?, block.cells()))
-    }
-
-    /// Finishes the check and the count made while scanning over the table the page put together (`facts`): the
-    /// `Found` message to send. It finds nothing when the page did not ask for them, or the guesses did not hold.
-    pub fn complete(&mut self, facts: &TableFacts) -> Vec<u8> {
-        let found = match self.checks.take() {
-            Some(checks) => checks.complete(facts),
-            None => Found { check: None, count: None },
-        };
-        ScanMessage::Found(&found.to_json()).encode()
     }
 }
 

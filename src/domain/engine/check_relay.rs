@@ -1,0 +1,97 @@
+//! The second reading worker's part: it takes the scanning worker's messages (`RemoteScan`), counts and checks
+//! their records (`ScanChecks`), and passes on to the page what the page keeps. The page then only keeps blocks and
+//! puts the table together; the scan and the check run on two threads at once, neither of them the page's.
+//!
+//! Owns only the relaying. Every message goes on as it came, but for the full blocks of a table kept in the file
+//! (`ScanRequest::in_file`): the first two go on whole, and every later one is held until the next one comes,
+//! then goes on as `Gone` (the row of its first record and its records' fewest and most cells: what the page keeps
+//! of a block it lets go). Only the scan's last message with records holds fewer than a block (`RemoteScan`), so
+//! that one, and any message that is not records, first sends the held block on whole: the page gets the last full
+//! block whole, where the footer is found. Invariant (tested): the page's table is the one it would get from the
+//! scan's own messages, and what the check and the count found is what the page would find taking them itself.
+
+use super::scan_checks::{Found, ScanChecks};
+use super::scan_wire::{ScanMessage, ScanRequest};
+use super::table_facts::TableFacts;
+use crate::domain::read::ReadOptions;
+use crate::domain::table::BLOCK_ROWS;
+
+/// The relay of one scan.
+pub struct CheckRelay {
+    checks: Option<ScanChecks>,
+    in_file: bool,
+    /// Full blocks relayed since the scan (last) started.
+    blocks: usize,
+    /// The latest full block (its message, first row, and fewest and most cells), held until the next one comes.
+    held: Option<(Vec<u8>, u64, (usize, usize))>,
+}
+
+impl CheckRelay {
+    /// The relay for a scan asked with `request`: it counts and checks when the request has a schema
+    /// (`ScanRequest::checked_for`), else it only passes the messages on.
+    pub fn new(request: &ScanRequest) -> CheckRelay {
+        let options = ReadOptions { header_row: request.header_row, ..request.options().unwrap_or_default() };
+        let checks = request.schema.clone().map(|schema| ScanChecks::new(schema, &options));
+        CheckRelay { checks, in_file: request.in_file, blocks: 0, held: None }
+    }
+
+    /// The messages to send the page for one `message` of the scan, in order.
+    pub fn relay(&mut self, message: Vec<u8>) -> Vec<Vec<u8>> {
+        let (progress, block) = match ScanMessage::decode(&message) {
+            Ok(ScanMessage::Records { progress, batch }) => (progress, batch.block().ok()),
+            Ok(ScanMessage::Restart) => {
+                let mut out = self.release();
+                (self.blocks, self.held) = (0, None);
+                if let Some(checks) = self.checks.as_mut() {
+                    checks.restart();
+                }
+                out.push(message);
+                return out;
+            }
+            // The ending, the index, a packed block (never sent to a relay that checks), an unreadable file.
+            _ => {
+                let mut out = self.release();
+                out.push(message);
+                return out;
+            }
+        };
+        let Some(block) = block else {
+            // Garbled: the page says so.
+            return vec![message];
+        };
+        if let Some(checks) = self.checks.as_mut() {
+            checks.take(&block);
+        }
+        if block.rows() < BLOCK_ROWS {
+            // The progress alone, or the scan's last records: the held block goes first.
+            let mut out = if block.rows() > 0 { self.release() } else { Vec::new() };
+            out.push(message);
+            return out;
+        }
+        self.blocks += 1;
+        let (Some(first_row), true) = (block.first_row(), self.in_file && self.checks.is_some() && self.blocks > 2)
+        else {
+            return vec![message];
+        };
+        let cells = block.cells();
+        match self.held.replace((message, first_row, cells)) {
+            Some((_, first_row, cells)) => vec![ScanMessage::Gone { progress, first_row, cells }.encode()],
+            None => Vec::new(),
+        }
+    }
+
+    /// The held block, whole, if there is one.
+    fn release(&mut self) -> Vec<Vec<u8>> {
+        self.held.take().map(|(message, ..)| message).into_iter().collect()
+    }
+
+    /// Finishes the check and the count over the table the page put together (`facts`): the `Found` message to
+    /// send. It finds nothing when the page did not ask for them, or their guesses did not hold.
+    pub fn complete(self, facts: &TableFacts) -> Vec<u8> {
+        let found = match self.checks {
+            Some(checks) => checks.complete(facts),
+            None => Found { check: None, count: None },
+        };
+        ScanMessage::Found(&found.to_json()).encode()
+    }
+}
