@@ -5,17 +5,19 @@
 //! Two halves of one protocol. The page side (`ReadWorker`) starts the worker, waits until it says it is ready,
 //! hands it the `File` (a handle: the bytes stay on disk) and the admin's encoding and delimiter, then takes its
 //! messages one by one. The worker side (`serve`, run by `src/bin/worker.rs`) reads the file with `FileReaderSync`
-//! `READ_BYTES` at a time (each read is a request to the browser, so few big ones), runs a `RemoteScan` (which also
-//! counts and checks the rows with the mapping the page will suggest, `ScanChecks`, when the page asks; for a table
-//! kept in the file it then sends only the blocks the page keeps, the others as `Gone`) and posts each step's
-//! messages together (one post: an array of buffers, transferred, not copied), which the page
-//! acknowledges once; it keeps at most `IN_FLIGHT_BYTES` of messages unacknowledged, so a slow page never piles up
-//! the file in messages, and while the page has messages waiting it packs the next full blocks itself (LZ4, as the
-//! table keeps them), taking that work off the page.
+//! `READ_BYTES` at a time (each read is a request to the browser, so few big ones), runs a `RemoteScan` and posts
+//! each step's messages together to a second worker (through a `MessageChannel`), which relays them to the page
+//! (`relay_scan`, `CheckRelay`), counting and checking the rows with the mapping the page will suggest when the
+//! page asks (`ScanChecks`); for a table kept in the file it then sends only the blocks the page keeps, the others
+//! as `Gone`. So the scan and the check run at once on two threads, neither the page's. With one worker only (the
+//! second did not start), it does both; the rest of the protocol is the same. A step's messages go in one post (an
+//! array of buffers, transferred, not copied), acknowledged once by whoever takes them; the scan keeps at most
+//! `IN_FLIGHT_BYTES` of messages unacknowledged, so a slow taker never piles up the file in messages, and while the
+//! page has messages waiting (no check asked) it packs the next full blocks itself (LZ4, as the table keeps them).
 //! Once the page has put the table together, it sends the table's facts (`ReadWorker::found`) and the worker
-//! answers with what its check and count found. Stopping is `Worker.terminate` (dropping the `ReadWorker`). A worker is started ahead of need, when the app
-//! starts (`ReadWorker::prepare`), so the first file's reading does not wait for the worker's script and WebAssembly
-//! to load; one not ready yet is not waited for (it stays, ready, for the next file). Once the spare is used, a
+//! answers with what its check and count found. Stopping is `Worker.terminate` (dropping the `ReadWorker`, which
+//! stops both). Two workers are started ahead of need, when the app starts (`ReadWorker::prepare`), so the first
+//! file's reading does not wait for the worker's script and WebAssembly to load; one not ready yet is not waited for (it stays, ready, for the next file). Once the spare is used, a
 //! later file starts its own (no idle worker is kept beside a loaded file). Nothing here decides anything about the file: the
 //! domain's scan does, exactly as on the page. When workers are not available (a failure to start, or no "ready"
 //! within `READY_MS`), the caller reads on the page instead. The worker's own timings go to the page before its
