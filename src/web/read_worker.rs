@@ -122,13 +122,18 @@ impl ReadWorker {
     /// and sends this page what it keeps. When only one worker can be had, it does both.
     pub async fn start(file: &File, request: &ScanRequest) -> Result<ReadWorker, WorkerError> {
         let failed = |e: JsValue| WorkerError(describe(&e));
-        let scanner = ReadWorker::ready_one().await?;
+        // Both at once: without spares, each waits for its script and WebAssembly to load.
+        let (scanner, checker) = futures::join!(ReadWorker::ready_one(), ReadWorker::ready_one());
         let message = Object::new();
         Reflect::set(&message, &"file".into(), file).map_err(failed)?;
         Reflect::set(&message, &"request".into(), &request.to_json().into()).map_err(failed)?;
-        let Ok(mut checker) = ReadWorker::ready_one().await else {
-            scanner.worker.post_message(&message).map_err(failed)?;
-            return Ok(scanner);
+        let (scanner, mut checker) = match (scanner, checker) {
+            (Ok(scanner), Ok(checker)) => (scanner, checker),
+            (Ok(one), Err(_)) | (Err(_), Ok(one)) => {
+                one.worker.post_message(&message).map_err(failed)?;
+                return Ok(one);
+            }
+            (Err(e), Err(_)) => return Err(e),
         };
         let channel = MessageChannel::new().map_err(failed)?;
         Reflect::set(&message, &"port".into(), &channel.port1()).map_err(failed)?;
@@ -468,7 +473,9 @@ async fn relay_scan(
         let started = now_ms();
         let (arrays, buffers) = (Array::new(), Array::new());
         let mut ended = false;
-        for message in Array::from(&data).iter() {
+        // A step's messages come as an array; a message alone (the file could not be read) as itself.
+        let messages = if Array::is_array(&data) { Array::from(&data) } else { Array::of1(&data) };
+        for message in messages.iter() {
             let message = Uint8Array::new(&message).to_vec();
             ended |= matches!(ScanMessage::decode(&message), Ok(ScanMessage::Done(_) | ScanMessage::Unreadable(_)));
             for out in relay.relay(message) {
