@@ -12,8 +12,7 @@ use std::time::Instant;
 
 use csm_import::domain::edits::Edits;
 use csm_import::domain::engine::{
-    CheckRelay, CheckedWhileReading, ExportJob, Found, ReadJob, RemoteScan, ScanMessage, ScanRequest, TableFacts,
-    ValidateJob,
+    CheckRelay, CheckedWhileReading, ExportJob, Found, ReadJob, RemoteScan, ScanRequest, TableFacts, ValidateJob,
 };
 use csm_import::domain::export::Limits;
 use csm_import::domain::read::ReadOptions;
@@ -128,11 +127,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let started = Instant::now();
         if !check_only {
             let outcome = job.run(&[])?;
-            let message = relay.complete(&TableFacts::of(&outcome, &schema));
-            let found = match ScanMessage::decode(&message) {
-                Ok(ScanMessage::Found(json)) => Found::from_json(json),
-                _ => None,
-            };
+            let found = Found::from_messages(&relay.complete(&TableFacts::of(&outcome, &schema)));
             if let Some(check) = found.and_then(|found| found.check) {
                 let prepared = CheckedWhileReading::new(check, &outcome, schema).into_prepared();
                 println!("  checked while scanned: {} rows, {} valid", prepared.len(), prepared.report.valid);

@@ -18,7 +18,7 @@
 
 use csm_import::domain::edits::Edits;
 use csm_import::domain::engine::{
-    CheckRelay, CheckedWhileReading, Found, ReadJob, Refill, RemoteScan, ScanMessage, ScanRequest, TableFacts,
+    CheckRelay, CheckedWhileReading, Found, ReadJob, Refill, RemoteScan, ScanRequest, TableFacts,
 };
 use csm_import::domain::prepare::prepare;
 use csm_import::domain::read::read;
@@ -80,9 +80,7 @@ fuzz_target!(|data: &[u8]| {
     }
     assert_eq!(page, whole);
     let Ok(outcome) = whole else { return };
-    let message = relay.complete(&TableFacts::of(&outcome, &schema));
-    let Ok(ScanMessage::Found(json)) = ScanMessage::decode(&message) else { panic!("a Found message") };
-    let found = Found::from_json(json).expect("what was found travels");
+    let found = Found::from_messages(&relay.complete(&TableFacts::of(&outcome, &schema))).expect("found travels");
     assert!(checked || (found.check.is_none() && found.count.is_none()), "nothing found when not asked");
     if let Some(check) = found.check {
         let checked = CheckedWhileReading::new(check, &outcome, schema.clone());

@@ -216,10 +216,20 @@ impl ReadWorker {
         self.worker.post_message(&facts.to_json().into()).map_err(|e| WorkerError(describe(&e)))?;
         let mut message = Vec::new();
         self.next(&mut message).await?;
-        match ScanMessage::decode(&message) {
-            Ok(ScanMessage::Found(json)) => Found::from_json(json).ok_or_else(garbled),
-            _ => Err(garbled()),
+        let (mut found, parts) = match ScanMessage::decode(&message) {
+            Ok(ScanMessage::Found(json)) => Found::from_head(json).ok_or_else(garbled)?,
+            _ => return Err(garbled()),
+        };
+        // The findings come in parts: one a turn, so tens of thousands of them never make a long task.
+        for _ in 0..parts {
+            yield_now().await;
+            self.next(&mut message).await?;
+            match ScanMessage::decode(&message) {
+                Ok(ScanMessage::Findings(json)) => found.add_findings(json).ok_or_else(garbled)?,
+                _ => return Err(garbled()),
+            }
         }
+        Ok(found)
     }
 
     /// What came from the worker (`None`: it closed) copied into `message` and acknowledged; `None` for its
@@ -437,11 +447,17 @@ fn facts_or_ack(message: JsValue, in_flight: &mut VecDeque<usize>) {
 async fn finish(page: &Outbox, incoming: &mut UnboundedReceiver<JsValue>, relay: CheckRelay) {
     while let Some(next) = incoming.next().await {
         if let Some(json) = next.as_string() {
-            let message = match TableFacts::from_json(&json) {
+            let messages = match TableFacts::from_json(&json) {
                 Some(facts) => relay.complete(&facts),
-                None => ScanMessage::Unreadable("the page's table was not understood".to_owned()).encode(),
+                None => vec![ScanMessage::Unreadable("the page's table was not understood".to_owned()).encode()],
             };
-            return post_one(page, &message);
+            let (arrays, buffers) = (Array::new(), Array::new());
+            for message in &messages {
+                let array = Uint8Array::from(message.as_slice());
+                buffers.push(&array.buffer());
+                arrays.push(&array);
+            }
+            return page.post(&arrays, &buffers);
         }
     }
 }

@@ -85,13 +85,13 @@ impl CheckRelay {
         self.held.take().map(|(message, ..)| message).into_iter().collect()
     }
 
-    /// Finishes the check and the count over the table the page put together (`facts`): the `Found` message to
-    /// send. It finds nothing when the page did not ask for them, or their guesses did not hold.
-    pub fn complete(self, facts: &TableFacts) -> Vec<u8> {
+    /// Finishes the check and the count over the table the page put together (`facts`): the messages to send
+    /// (`Found::into_messages`). They find nothing when the page did not ask for them, or their guesses did not hold.
+    pub fn complete(self, facts: &TableFacts) -> Vec<Vec<u8>> {
         let found = match self.checks {
             Some(checks) => checks.complete(facts),
-            None => Found { check: None, count: None },
+            None => Found::nothing(),
         };
-        ScanMessage::Found(&found.to_json()).encode()
+        found.into_messages()
     }
 }

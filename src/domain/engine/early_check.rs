@@ -86,6 +86,18 @@ pub struct CheckFound {
     options_used: Vec<Vec<String>>,
 }
 
+impl CheckFound {
+    /// The findings, taken out (to travel in parts: `Found::into_messages`).
+    pub(crate) fn take_issues(&mut self) -> Vec<Issue> {
+        std::mem::take(&mut self.issues)
+    }
+
+    /// Adds the next findings, in order (`Found::add_findings`).
+    pub(crate) fn extend_issues(&mut self, issues: Vec<Issue>) {
+        self.issues.extend(issues);
+    }
+}
+
 /// A check done while reading, waiting for the admin's inputs to be confirmed (`fits`).
 pub struct CheckedWhileReading {
     table: Arc<Table>,

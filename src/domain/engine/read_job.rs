@@ -161,7 +161,7 @@ impl ReadJob {
             ScanMessage::Done(done) => self.scanned(done),
             ScanMessage::Unreadable(detail) => return Err(WireError::Unreadable(detail)),
             // What the worker's check found comes after the ending, to whoever asked for it.
-            ScanMessage::Found(_) => return Err(WireError::Garbled),
+            ScanMessage::Found(_) | ScanMessage::Findings(_) => return Err(WireError::Garbled),
         }
         Ok(())
     }

@@ -10,8 +10,10 @@ use serde::{Deserialize, Serialize};
 
 use super::early_check::{CheckFound, EarlyCheck};
 use super::early_count::EarlyCount;
+use super::scan_wire::ScanMessage;
 use super::table_facts::TableFacts;
 use crate::domain::read::ReadOptions;
+use crate::domain::report::Issue;
 use crate::domain::schema::Schema;
 use crate::domain::table::CheckedBlock;
 use crate::domain::value_counts::ValueCounter;
@@ -22,11 +24,19 @@ pub struct ScanChecks {
     check: EarlyCheck,
 }
 
+/// Findings per `ScanMessage::Findings`: the page reads one such message in a few milliseconds, so a file with
+/// tens of thousands of findings never holds the page's thread for long (20,000 findings in one message took
+/// 66 ms, a long task).
+pub const FINDINGS_PER_MESSAGE: usize = 2_000;
+
 /// What the check and the count made while reading found, when their guesses held for the table.
 #[derive(Serialize, Deserialize)]
 pub struct Found {
     pub check: Option<CheckFound>,
     pub count: Option<ValueCounter>,
+    /// The `Findings` messages that follow this one (`into_messages`).
+    #[serde(default)]
+    parts: usize,
 }
 
 impl ScanChecks {
@@ -52,17 +62,59 @@ impl ScanChecks {
 
     /// Both finished over the table the page put together.
     pub fn complete(self, facts: &TableFacts) -> Found {
-        Found { check: self.check.complete(facts), count: self.count.resume(facts) }
+        Found { check: self.check.complete(facts), count: self.count.resume(facts), parts: 0 }
     }
 }
 
 impl Found {
-    pub fn to_json(&self) -> Vec<u8> {
-        serde_json::to_vec(self).unwrap_or_default()
+    /// Nothing found: no check or count was asked for.
+    pub fn nothing() -> Found {
+        Found { check: None, count: None, parts: 0 }
     }
 
-    pub fn from_json(json: &[u8]) -> Option<Found> {
-        serde_json::from_slice(json).ok()
+    /// The messages that carry it, in order: its head (`ScanMessage::Found`, the findings left out), then the
+    /// findings, `FINDINGS_PER_MESSAGE` a message (`ScanMessage::Findings`).
+    pub fn into_messages(mut self) -> Vec<Vec<u8>> {
+        let issues = self.check.as_mut().map(CheckFound::take_issues).unwrap_or_default();
+        let parts: Vec<Vec<u8>> = issues
+            .chunks(FINDINGS_PER_MESSAGE)
+            .map(|part| ScanMessage::Findings(&serde_json::to_vec(part).unwrap_or_default()).encode())
+            .collect();
+        self.parts = parts.len();
+        let mut messages = vec![ScanMessage::Found(&serde_json::to_vec(&self).unwrap_or_default()).encode()];
+        messages.extend(parts);
+        messages
+    }
+
+    /// The head (a `Found` message's JSON), and how many `Findings` messages follow it.
+    pub fn from_head(json: &[u8]) -> Option<(Found, usize)> {
+        let found: Found = serde_json::from_slice(json).ok()?;
+        let parts = found.parts;
+        Some((found, parts))
+    }
+
+    /// Adds the findings of the next `Findings` message (its JSON). `None` when they cannot be read, or there is no
+    /// check to add them to.
+    pub fn add_findings(&mut self, json: &[u8]) -> Option<()> {
+        let issues: Vec<Issue> = serde_json::from_slice(json).ok()?;
+        self.check.as_mut()?.extend_issues(issues);
+        Some(())
+    }
+
+    /// What `into_messages` carries, from all of them (tests and tools; the page reads the findings a message a
+    /// turn).
+    pub fn from_messages(messages: &[Vec<u8>]) -> Option<Found> {
+        let (head, parts) = messages.split_first()?;
+        let ScanMessage::Found(json) = ScanMessage::decode(head).ok()? else { return None };
+        let (mut found, count) = Found::from_head(json)?;
+        if count != parts.len() {
+            return None;
+        }
+        for part in parts {
+            let ScanMessage::Findings(json) = ScanMessage::decode(part).ok()? else { return None };
+            found.add_findings(json)?;
+        }
+        Some(found)
     }
 }
 
@@ -107,11 +159,7 @@ pub(crate) mod tests {
             crate::domain::engine::Refill::all(rows, 0..rows.len(), bytes);
         }
         let facts = TableFacts::from_json(&TableFacts::of(&outcome, at_end).to_json()).expect("facts travel");
-        let message = relay.complete(&facts);
-        let Ok(ScanMessage::Found(json)) = ScanMessage::decode(&message) else {
-            panic!("a Found message");
-        };
-        (outcome, Found::from_json(json).expect("found travels"))
+        (outcome, Found::from_messages(&relay.complete(&facts)).expect("found travels"))
     }
 
     #[test]
@@ -146,6 +194,11 @@ pub(crate) mod tests {
         assert_eq!((gone, whole), (6, 3 * BLOCK_ROWS + 103));
         let (outcome, found) = read_and_find(&bytes, &ReadOptions::default(), (&schema, &schema), 50_000, true);
         assert_eq!(Ok(&outcome), read(&bytes, &ReadOptions::default()).as_ref());
+        // The findings travel in parts (their head, then 4,316 findings 2,000 a message), put together in order.
+        let messages = found.into_messages();
+        assert_eq!(messages.len(), 1 + 3);
+        assert!(Found::from_messages(&messages[..3]).is_none(), "a part missing");
+        let found = Found::from_messages(&messages).expect("found travels");
         let check = found.check.expect("the guess holds");
         let checked = crate::domain::engine::CheckedWhileReading::new(check, &outcome, schema.clone());
         let prepared = checked.into_prepared();

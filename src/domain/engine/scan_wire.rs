@@ -170,9 +170,11 @@ pub enum ScanMessage<'a> {
     /// spreadsheet row of its first record, and the fewest and most cells of its records. Sent for a page that keeps
     /// the table in the file and had the worker check the rows (`ScanRequest::checked_for`).
     Gone { progress: ScanProgress, first_row: u64, cells: (usize, usize) },
-    /// What the worker's check and count found (`scan_checks::Found`, as JSON), once the page told it the facts of
-    /// the table (`TableFacts`).
+    /// What the worker's check and count found (`scan_checks::Found`, as JSON, its findings left out), once the page
+    /// told it the facts of the table (`TableFacts`).
     Found(&'a [u8]),
+    /// The next of the check's findings, after `Found` (a JSON array of `Issue`s, `FINDINGS_PER_MESSAGE` at most).
+    Findings(&'a [u8]),
 }
 
 const RECORDS: u8 = 1;
@@ -183,6 +185,7 @@ const PACKED: u8 = 5;
 const INDEX: u8 = 6;
 const GONE: u8 = 7;
 const FOUND: u8 = 8;
+const FINDINGS: u8 = 9;
 
 /// How a scan ended, as JSON.
 #[derive(Serialize, Deserialize)]
@@ -237,6 +240,11 @@ impl<'a> ScanMessage<'a> {
                 out.extend_from_slice(json);
                 out
             }
+            ScanMessage::Findings(json) => {
+                let mut out = vec![FINDINGS];
+                out.extend_from_slice(json);
+                out
+            }
         }
     }
 
@@ -250,6 +258,7 @@ impl<'a> ScanMessage<'a> {
                 Ok(ScanMessage::Gone { progress, first_row, cells })
             }
             FOUND => Ok(ScanMessage::Found(input.0)),
+            FINDINGS => Ok(ScanMessage::Findings(input.0)),
             kind @ (RECORDS | PACKED) => {
                 let progress = input.progress()?;
                 Ok(match kind {
@@ -431,6 +440,14 @@ mod tests {
         assert_eq!(ScanMessage::decode(&refused.encode()), Ok(refused));
         let unreadable = ScanMessage::Unreadable("NotFoundError".into());
         assert_eq!(ScanMessage::decode(&unreadable.encode()), Ok(unreadable));
-        assert_eq!(ScanMessage::decode(&[9]), Err(WireError::Garbled));
+        let progress = ScanProgress { guessing: false, done: 7, total: 9 };
+        let gone = ScanMessage::Gone { progress, first_row: 4097, cells: (3, 21) };
+        let bytes = gone.encode();
+        assert_eq!(ScanMessage::decode(&bytes), Ok(gone));
+        assert_eq!(ScanMessage::decode(&bytes[..20]), Err(WireError::Garbled), "cut short");
+        for found in [ScanMessage::Found(b"{}"), ScanMessage::Findings(b"[]")] {
+            assert_eq!(ScanMessage::decode(&found.encode()), Ok(found));
+        }
+        assert_eq!(ScanMessage::decode(&[10]), Err(WireError::Garbled));
     }
 }

@@ -6,22 +6,47 @@
 
 use leptos::prelude::*;
 
-use crate::domain::engine::Work;
 use crate::ui::components::notice::{Notice, Tone};
 use crate::ui::jobs::{cancel_check, cancel_export, cancel_read};
 use crate::ui::state::ImportState;
 
+/// Which long work is running (each has its own Stop).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Running {
+    Reading,
+    Checking,
+    Exporting,
+}
+
 #[component]
 pub fn WorkStatus() -> impl IntoView {
     let state = expect_context::<ImportState>();
-    let panel = move |work: Work, stop_label: &'static str, stop: fn(ImportState)| {
-        let value = format!("{:.0}", work.fraction() * 1000.0);
+    // The panel is made once per kind of work, and only its text and bar follow the progress: made again a few
+    // times a second, its Stop button lost the keyboard's focus, and a click could land on one just replaced.
+    let running = Memo::new(move |_| {
+        if state.reading.with(Option::is_some) {
+            Some(Running::Reading)
+        } else if state.checking.with(Option::is_some) {
+            Some(Running::Checking)
+        } else if state.exporting.with(Option::is_some) {
+            Some(Running::Exporting)
+        } else {
+            None
+        }
+    });
+    let work = move || state.reading.get().or_else(|| state.checking.get()).or_else(|| state.exporting.get());
+    // The title sits in a live region: it changes (and is announced) only when the work does.
+    let title = Memo::new(move |_| work().map(|w| w.title));
+    let panel = move |stop_label: &'static str, stop: fn(ImportState)| {
         view! {
             <section class="panel work" aria-labelledby="work-title" data-testid="work-status">
-                <div role="status"><h2 id="work-title" class="panel__title">{work.title.clone()}</h2></div>
-                <progress data-testid="progress" class="work__bar" max="1000" value=value
+                <div role="status">
+                    <h2 id="work-title" class="panel__title">{move || title.get()}</h2>
+                </div>
+                <progress data-testid="progress" class="work__bar" max="1000"
+                    value=move || work().map_or_else(String::new, |w| format!("{:.0}", w.fraction() * 1000.0))
                     aria-labelledby="work-title"></progress>
-                <p class="work__text" data-testid="progress-text">{work.sentence()}</p>
+                <p class="work__text" data-testid="progress-text">{move || work().map(|w| w.sentence())}</p>
                 <p class="work__hint">"You can keep working on this page meanwhile."</p>
                 <button type="button" class="button button--secondary" data-testid="work-stop"
                     on:click=move |_| stop(state)>
@@ -32,12 +57,12 @@ pub fn WorkStatus() -> impl IntoView {
         .into_any()
     };
     move || {
-        if let Some(work) = state.reading.get() {
-            Some(panel(work, "Stop reading", cancel_read))
-        } else if let Some(work) = state.checking.get() {
-            Some(panel(work, "Stop checking", cancel_check))
-        } else if let Some(work) = state.exporting.get() {
-            Some(panel(work, "Stop writing", cancel_export))
+        if let Some(running) = running.get() {
+            Some(match running {
+                Running::Reading => panel("Stop reading", cancel_read),
+                Running::Checking => panel("Stop checking", cancel_check),
+                Running::Exporting => panel("Stop writing", cancel_export),
+            })
         } else if let Some(stopped) = state.read_stopped.get() {
             Some(view! { <Notice tone=Tone::Info title="Reading stopped"><p>{stopped}</p></Notice> }.into_any())
         } else if state.check_stopped.get() {
