@@ -205,7 +205,9 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
                     }
                 }
                 worked = true;
-                if now_ms() - slice >= SLICE_MS {
+                // The progress is shown between slices; with the workers doing all the work, this page waits for
+                // each message and a slice would never end, so it also ends when the progress is due.
+                if now_ms() - slice >= SLICE_MS || now_ms() - shown >= PROGRESS_MS {
                     break;
                 }
             }
