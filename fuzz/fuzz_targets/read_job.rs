@@ -65,7 +65,7 @@ fuzz_target!(|data: &[u8]| {
     while !scan.is_finished() {
         // Full blocks packed by the worker on some steps, as it does while the page is behind (not when checked).
         steps += 1;
-        scan.set_packing(!checked && (steps + u32::from(*chunk)) % 2 == 0);
+        scan.set_packing((steps + u32::from(*chunk)) % 2 == 0);
         let range = scan.wants();
         let messages = scan.step(&bytes[range.start as usize..range.end as usize]);
         for message in messages.into_iter().flat_map(|m| relay.relay(m)) {

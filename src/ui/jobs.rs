@@ -47,6 +47,7 @@ const SLICE_MS: f64 = 12.0;
 const PROGRESS_MS: f64 = 150.0;
 /// Rows per `ValidateJob::step`, so the clock is looked at often enough to keep to `SLICE_MS`.
 const CHECK_BATCH: usize = 256;
+
 /// Reads a big file from the admin's computer (`start_read`), a slice at a time.
 pub fn start_file(state: ImportState, file: web_sys::File) {
     start_read(state, file.name(), FileSource::disk(file), ReadOptions::default());

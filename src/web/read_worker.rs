@@ -309,6 +309,23 @@ fn post_one(outbox: &Outbox, message: &[u8]) {
     outbox.post(&array, &Array::of1(&array.buffer()));
 }
 
+/// Encoded messages posted together: one post, an array of them, each transferred (not copied). A message per
+/// block cost both threads a task, an event and an acknowledgement each.
+fn post_all(outbox: &Outbox, messages: &[Vec<u8>]) {
+    let (arrays, buffers) = (Array::new(), Array::new());
+    for message in messages {
+        let array = Uint8Array::from(message.as_slice());
+        buffers.push(&array.buffer());
+        arrays.push(&array);
+    }
+    outbox.post(&arrays, &buffers);
+}
+
+/// What a worker says when the page's request cannot be read (the page and the worker disagree).
+fn not_understood(what: &str) -> Vec<u8> {
+    ScanMessage::Unreadable(format!("the page's {what} was not understood")).encode()
+}
+
 /// Serves the page's first message: a file to scan (`file`), or a scan to relay (`relay`); either with a `port` to
 /// the other worker.
 async fn work(scope: DedicatedWorkerGlobalScope, mut incoming: UnboundedReceiver<JsValue>) {
@@ -320,10 +337,7 @@ async fn work(scope: DedicatedWorkerGlobalScope, mut incoming: UnboundedReceiver
     match (relay, port) {
         (Some(request), Some(port)) => relay_scan(scope, incoming, &request, port).await,
         (None, port) => scan_file(scope, incoming, &first, port).await,
-        (Some(_), None) => {
-            let garbled = ScanMessage::Unreadable("the page's request was not understood".to_owned()).encode();
-            post_one(&Outbox::Page(scope), &garbled);
-        }
+        (Some(_), None) => post_one(&Outbox::Page(scope), &not_understood("request")),
     }
 }
 
@@ -344,7 +358,7 @@ async fn scan_file(
         _ => (None, ScanRequest::default()),
     };
     let (Some(file), Some(scan)) = (file, scan) else {
-        return post_one(&page, &ScanMessage::Unreadable("the page's request was not understood".to_owned()).encode());
+        return post_one(&page, &not_understood("request"));
     };
     // Acknowledgements come from whoever takes the messages: the checking worker, or the page.
     let (outbox, mut incoming, mut relay) = match port {
@@ -361,6 +375,8 @@ async fn scan_file(
     };
     // The size of each message not yet acknowledged, oldest first (they are taken in order).
     let mut in_flight: VecDeque<usize> = VecDeque::new();
+    // The page's table facts, if they come while this worker still takes acknowledgements.
+    let mut facts: Option<String> = None;
     let mut spent = WorkerSpent::default();
     // The file is read `READ_BYTES` at a time (one request to the browser each), and scanned a chunk at a time.
     let mut window = FileWindow::default();
@@ -381,10 +397,10 @@ async fn scan_file(
             spent.reading += now_ms() - reading;
         }
         // The page packs each block it takes, which costs it more than parsing costs here: while it has messages
-        // waiting, this worker packs the next blocks itself, so both threads stay busy. Not when the blocks are
-        // checked: the check reads them as they lie.
-        let packing = in_flight.iter().sum::<usize>() >= PACK_WHEN_WAITING && request.schema.is_none();
-        scan.set_packing(packing);
+        // waiting, this worker packs the next blocks itself, so both threads stay busy (never when the rows are
+        // checked: `RemoteScan::set_packing`).
+        scan.set_packing(in_flight.iter().sum::<usize>() >= PACK_WHEN_WAITING);
+        let packing = scan.packs();
         let stepping = now_ms();
         let mut messages = scan.step(window.get(range));
         if let Some(relay) = relay.as_mut() {
@@ -400,30 +416,22 @@ async fn scan_file(
             // Before the last message: the page stops this worker once it has that one.
             outbox.post(&JsValue::from_str(&spent.to_text()), &Array::new());
         }
-        // A step's messages go in one post (an array of them, each transferred), acknowledged once: a message
-        // per block cost both threads a task, an event and an acknowledgement each.
+        // A step's messages go in one post, acknowledged once.
         let sending = now_ms();
-        let arrays = Array::new();
-        let buffers = Array::new();
-        for message in &messages {
-            let array = Uint8Array::from(message.as_slice());
-            buffers.push(&array.buffer());
-            arrays.push(&array);
-        }
         in_flight.push_back(messages.iter().map(Vec::len).sum());
-        outbox.post(&arrays, &buffers);
+        post_all(&outbox, &messages);
         spent.sending += now_ms() - sending;
         // The acknowledgements arrive as events: this worker's turn ends here so they are counted now.
         let yielding = now_ms();
         yield_now().await;
         spent.yielding += now_ms() - yielding;
-        while let Ok(ack) = incoming.try_recv() {
-            facts_or_ack(ack, &mut in_flight);
+        while let Ok(message) = incoming.try_recv() {
+            facts = facts.or(ack_or_facts(message, &mut in_flight));
         }
         let held = now_ms();
         while in_flight.iter().sum::<usize>() > IN_FLIGHT_BYTES {
             match incoming.next().await {
-                Some(ack) => facts_or_ack(ack, &mut in_flight),
+                Some(message) => facts = facts.or(ack_or_facts(message, &mut in_flight)),
                 None => return,
             }
         }
@@ -431,35 +439,39 @@ async fn scan_file(
     }
     // Checked here: the page puts the table together, then tells its facts, and what was found goes back.
     if let Some(relay) = relay {
-        finish(&outbox, &mut incoming, relay).await;
+        finish(&outbox, &mut incoming, facts, relay).await;
     }
 }
 
-/// An acknowledgement of the oldest message in flight; the page's table facts (text) wait for `finish`.
-fn facts_or_ack(message: JsValue, in_flight: &mut VecDeque<usize>) {
-    if !message.is_string() {
-        in_flight.pop_front();
+/// An acknowledgement (`true`) of the oldest message in flight, taken; or the page's table facts (text), given back
+/// for `finish` (the page may send them as soon as it has the last message).
+fn ack_or_facts(message: JsValue, in_flight: &mut VecDeque<usize>) -> Option<String> {
+    if message.is_string() {
+        return message.as_string();
     }
+    in_flight.pop_front();
+    None
 }
 
-/// Waits for the page's table facts (text; its acknowledgements are `true`), finishes the check and the count made
-/// while reading over them, and posts what they found.
-async fn finish(page: &Outbox, incoming: &mut UnboundedReceiver<JsValue>, relay: CheckRelay) {
-    while let Some(next) = incoming.next().await {
-        if let Some(json) = next.as_string() {
-            let messages = match TableFacts::from_json(&json) {
-                Some(facts) => relay.complete(&facts),
-                None => vec![ScanMessage::Unreadable("the page's table was not understood".to_owned()).encode()],
-            };
-            let (arrays, buffers) = (Array::new(), Array::new());
-            for message in &messages {
-                let array = Uint8Array::from(message.as_slice());
-                buffers.push(&array.buffer());
-                arrays.push(&array);
-            }
-            return page.post(&arrays, &buffers);
+/// Waits for the page's table facts (text; its acknowledgements are `true`) unless they came already (`facts`),
+/// finishes the check and the count made while reading over them, and posts what they found.
+async fn finish(
+    page: &Outbox,
+    incoming: &mut UnboundedReceiver<JsValue>,
+    mut facts: Option<String>,
+    relay: CheckRelay,
+) {
+    while facts.is_none() {
+        match incoming.next().await {
+            Some(next) => facts = next.as_string(),
+            None => return,
         }
     }
+    let messages = match facts.as_deref().and_then(TableFacts::from_json) {
+        Some(facts) => relay.complete(&facts),
+        None => vec![not_understood("table")],
+    };
+    post_all(page, &messages);
 }
 
 /// Relays the scanning worker's messages (from `port`) to the page, counting and checking their records as
@@ -473,7 +485,7 @@ async fn relay_scan(
 ) {
     let page = Outbox::Page(scope);
     let Ok(request) = ScanRequest::from_json(request) else {
-        return post_one(&page, &ScanMessage::Unreadable("the page's request was not understood".to_owned()).encode());
+        return post_one(&page, &not_understood("request"));
     };
     let mut relay = CheckRelay::new(&request);
     let mut from_scan = listen(|handler| port.set_onmessage(Some(handler)));
@@ -487,28 +499,24 @@ async fn relay_scan(
             continue;
         }
         let started = now_ms();
-        let (arrays, buffers) = (Array::new(), Array::new());
+        let mut out = Vec::new();
         let mut ended = false;
         // A step's messages come as an array; a message alone (the file could not be read) as itself.
         let messages = if Array::is_array(&data) { Array::from(&data) } else { Array::of1(&data) };
         for message in messages.iter() {
             let message = Uint8Array::new(&message).to_vec();
             ended |= matches!(ScanMessage::decode(&message), Ok(ScanMessage::Done(_) | ScanMessage::Unreadable(_)));
-            for out in relay.relay(message) {
-                let array = Uint8Array::from(out.as_slice());
-                buffers.push(&array.buffer());
-                arrays.push(&array);
-            }
+            out.extend(relay.relay(message));
         }
         relaying += now_ms() - started;
         // Relayed: the scanning worker may send more.
         let _ = port.post_message(&JsValue::TRUE);
-        page.post(&arrays, &buffers);
+        post_all(&page, &out);
         if ended {
             break;
         }
     }
-    finish(&page, &mut incoming, relay).await;
+    finish(&page, &mut incoming, None, relay).await;
 }
 
 /// Where the worker's time went (milliseconds), sent to the page for the benchmark (`web::timing`): names and
@@ -517,7 +525,8 @@ async fn relay_scan(
 struct WorkerSpent {
     /// Reading the file from disk (`FileReaderSync`).
     reading: f64,
-    /// Decoding, parsing, counting and checking steps that sent their blocks as they are.
+    /// Decoding and parsing steps that sent their blocks as they are (and counting and checking, when this worker
+    /// is the only one).
     stepping: f64,
     /// Steps that also packed their blocks (the page was behind).
     stepping_packing: f64,
@@ -533,7 +542,7 @@ impl WorkerSpent {
     fn to_text(&self) -> String {
         [
             ("reading the file", self.reading),
-            ("parsing and checking", self.stepping),
+            ("parsing (and checking, when alone)", self.stepping),
             ("parsing and packing", self.stepping_packing),
             ("posting", self.sending),
             ("yielding", self.yielding),

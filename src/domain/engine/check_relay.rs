@@ -30,7 +30,8 @@ impl CheckRelay {
     /// The relay for a scan asked with `request`: it counts and checks when the request has a schema
     /// (`ScanRequest::checked_for`), else it only passes the messages on.
     pub fn new(request: &ScanRequest) -> CheckRelay {
-        let options = ReadOptions { header_row: request.header_row, ..request.options().unwrap_or_default() };
+        // The check needs only the header row the admin chose: the scan itself has the encoding and delimiter.
+        let options = ReadOptions { header_row: request.header_row, ..ReadOptions::default() };
         let checks = request.schema.clone().map(|schema| ScanChecks::new(schema, &options));
         CheckRelay { checks, in_file: request.in_file, blocks: 0, held: None }
     }
@@ -48,7 +49,7 @@ impl CheckRelay {
                 out.push(message);
                 return out;
             }
-            // The ending, the index, a packed block (never sent to a relay that checks), an unreadable file.
+            // The ending, the index, a packed block (a scan checked never packs), an unreadable file.
             _ => {
                 let mut out = self.release();
                 out.push(message);

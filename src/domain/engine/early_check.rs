@@ -129,35 +129,15 @@ impl EarlyCheck {
         }
     }
 
-    /// Whether there is work for `work`: the check to start (the first `HEAD_ROWS` records are in), or records
-    /// taken waiting to be checked. The last `FOOTER_ROWS_MAX + 1` records so far wait: they may be a footer.
-    pub fn has_work(&self) -> bool {
-        let surely_data = self.seen.saturating_sub(FOOTER_ROWS_MAX + 1);
-        match &self.stage {
-            Stage::Looking(head) => head.len() >= HEAD_ROWS,
-            Stage::Checking(c) => c.waiting.front().is_some_and(|(index, _)| *index < surely_data),
-            Stage::Off => false,
-        }
-    }
-
-    /// Starts the check once the first records are in (and does nothing else then: starting runs much code for
-    /// the first time, slow in a browser that has not optimised it yet); else checks at most `rows` of the records
-    /// waiting, in file order. A block's rows are checked a few at a time so no turn of the page takes long.
-    pub fn work(&mut self, rows: usize) {
-        if matches!(self.stage, Stage::Looking(_)) {
-            self.start_when_ready();
-            return;
-        }
+    /// Starts the check once the first `HEAD_ROWS` records are in, and checks the records waiting, in file order,
+    /// but for the last `FOOTER_ROWS_MAX + 1` so far: they may be a footer.
+    pub fn work(&mut self) {
+        self.start_when_ready();
         let surely_data = self.seen.saturating_sub(FOOTER_ROWS_MAX + 1);
         if let Stage::Checking(checking) = &mut self.stage {
-            for _ in 0..rows {
-                match checking.waiting.pop_front() {
-                    Some((index, record)) if index < surely_data => checking.check(index, &record),
-                    Some(held) => {
-                        checking.waiting.push_front(held);
-                        break;
-                    }
-                    None => break,
+            while checking.waiting.front().is_some_and(|(index, _)| *index < surely_data) {
+                if let Some((index, record)) = checking.waiting.pop_front() {
+                    checking.check(index, &record);
                 }
             }
         }

@@ -22,6 +22,9 @@ pub struct RemoteScan {
     /// The page keeps the table's blocks in the file (`ScanRequest::in_file`): nothing is packed, and the file's
     /// index goes out before the ending.
     in_file: bool,
+    /// The rows are checked as the messages are relayed (`ScanRequest::checked_for`, `CheckRelay`): nothing is
+    /// packed, so the check reads every block as it lies.
+    checked: bool,
 }
 
 impl RemoteScan {
@@ -33,6 +36,7 @@ impl RemoteScan {
             batch: RecordBatch::default(),
             packing: false,
             in_file: request.in_file,
+            checked: request.schema.is_some(),
         })
     }
 
@@ -48,7 +52,12 @@ impl RemoteScan {
 
     /// Whether the next steps send full blocks packed (the caller packs while the page falls behind).
     pub fn set_packing(&mut self, packing: bool) {
-        self.packing = packing && !self.in_file;
+        self.packing = packing && !self.in_file && !self.checked;
+    }
+
+    /// Whether the next steps send full blocks packed (`set_packing`).
+    pub fn packs(&self) -> bool {
+        self.packing
     }
 
     pub fn is_finished(&self) -> bool {

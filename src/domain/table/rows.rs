@@ -142,11 +142,6 @@ impl Rows {
     /// unpacked into this store's scratch buffer and checked whole (`RowBlock::check`), then kept as it came, never
     /// compressed again. `None`, and nothing added, for bytes that do not unpack to a checked block.
     pub fn push_packed(&mut self, bytes: &[u8]) -> Option<()> {
-        self.push_packed_seen(bytes, |_| {})
-    }
-
-    /// `push_packed`, showing the block unpacked to `seen` before it is added.
-    pub fn push_packed_seen(&mut self, bytes: &[u8], seen: impl FnOnce(&CheckedBlock<'_>)) -> Option<()> {
         let number = |at| le_number(bytes, at);
         let (rows, layout, unpacked) = (number(0)?, number(8)?, number(16)?);
         let packed = bytes.get(24..)?;
@@ -161,9 +156,6 @@ impl Rows {
         scratch.resize(16 + unpacked, 0);
         let unpacked_whole = lz4_flex::block::decompress_into(packed, &mut scratch[16..]).ok() == Some(unpacked);
         let checked = RowBlock::check(&scratch).filter(|_| unpacked_whole);
-        if let Some(block) = &checked {
-            seen(block);
-        }
         let added = match checked {
             Some(block) if self.open.is_empty() && block.rows() == BLOCK_ROWS && !self.in_file => {
                 let kept = Kept::Packed { packed: packed.into(), unpacked, layout };
