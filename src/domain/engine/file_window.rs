@@ -34,6 +34,28 @@ impl FileWindow {
         (self.start, self.bytes) = (start, bytes);
     }
 
+    /// Where the bytes held end: where the next span read ahead starts (`extend`).
+    pub fn end(&self) -> u64 {
+        self.start + self.bytes.len() as u64
+    }
+
+    /// Whether `range` starts among the bytes held and goes on after them: what `extend` can cover.
+    pub fn continues(&self, range: &Range<u64>) -> bool {
+        range.start >= self.start && range.start <= self.end() && range.end > self.end()
+    }
+
+    /// Lets go of the bytes held before `from` (they are scanned), keeps the rest and makes room for `len` more
+    /// after them: the file's bytes from `end()`, which the caller copies into the slice given (one copy, straight
+    /// from the browser's buffer). So a range across two spans read one after the other is covered.
+    pub fn extend(&mut self, from: u64, len: usize) -> &mut [u8] {
+        let keep_from = (from.saturating_sub(self.start) as usize).min(self.bytes.len());
+        self.bytes.drain(..keep_from);
+        self.start += keep_from as u64;
+        let held = self.bytes.len();
+        self.bytes.resize(held + len, 0);
+        &mut self.bytes[held..]
+    }
+
     /// The bytes of `range` when it is held, else none.
     pub fn get(&self, range: Range<u64>) -> &[u8] {
         if !self.covers(&range) {
@@ -66,5 +88,21 @@ mod tests {
         assert_eq!(FileWindow::span(&(10..50), 16, 100), 10..50);
         assert_eq!(window.get(0..10), b"", "nothing outside what is held");
         assert_eq!(window.get(90..97), b"", "nor a range only partly held");
+    }
+
+    #[test]
+    fn a_window_extended_by_the_next_span_keeps_what_is_not_scanned_yet() {
+        let file: Vec<u8> = (0..100u8).collect();
+        let mut window = FileWindow::default();
+        window.fill(0, file[..30].to_vec());
+        assert!(window.continues(&(25..40)) && !window.continues(&(10..20)) && !window.continues(&(31..40)));
+        window.extend(25, 30).copy_from_slice(&file[30..60]);
+        assert_eq!(window.end(), 60);
+        assert_eq!(window.get(25..40), &file[25..40]);
+        assert_eq!(window.get(20..30), b"", "the bytes before the range are let go");
+        // A range that starts exactly at the end keeps nothing.
+        window.extend(60, 40).copy_from_slice(&file[60..]);
+        assert_eq!(window.get(60..100), &file[60..]);
+        assert_eq!(window.get(59..61), b"");
     }
 }

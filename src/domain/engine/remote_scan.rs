@@ -1,7 +1,7 @@
 //! A `ReadScan` run for a page elsewhere (the reading worker): each step's records and ending turned into the
 //! `ScanMessage`s to send. The page feeds them to `ReadJob::remote`, which ends with exactly what `read` gives.
 //!
-//! Owns only the pairing of a scan step with its messages; the bytes come from the caller (`FileReaderSync` in the
+//! Owns only the pairing of a scan step with its messages; the bytes come from the caller (`Blob` reads in the
 //! worker) and the sending too. Records go out a table block (`BLOCK_ROWS`) a message, so the page packs each one
 //! as it comes; the last block goes out with the ending.
 

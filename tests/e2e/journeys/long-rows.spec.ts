@@ -60,3 +60,27 @@ test('12,000 long rows kept on disk: person accounts, values counted later, exac
   expect(rejects).toContain('Account 12000 notes');
   expect(errors).toEqual([]);
 });
+
+// One record longer than what the reading worker asks the browser for at once (8 MiB): its bytes come in more than
+// one read, and the rows after it are still read, numbered and checked.
+test('a record of 9 MB among short ones is read whole', async ({ page }) => {
+  test.setTimeout(120_000);
+  const file = test.info().outputPath('one-long-record.csv');
+  const row = (i: number) => `Person ${i},p${i}@example.com,short note`;
+  const lines = ['Name,Email,Notes'];
+  for (let i = 1; i <= 100; i++) lines.push(row(i));
+  lines.push(`Long One,long@example.com,"${'many words,\nover lines; '.repeat(400_000)}"`);
+  for (let i = 101; i <= 200; i++) lines.push(row(i));
+  writeFileSync(file, lines.join('\n') + '\n');
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+
+  await app.open(page);
+  await page.getByTestId('entity-customers').check();
+  await app.upload(page, file);
+  await expect(page.getByText('“one-long-record.csv”: 201 rows')).toBeVisible({ timeout: 60_000 });
+  await app.next(page);
+  await app.next(page);
+  await expect(page.getByTestId('summary-rows')).toHaveText('201', { timeout: 60_000 });
+  expect(errors).toEqual([]);
+});
