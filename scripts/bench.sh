@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Big-file benchmark: the app in dist/ (parsing in its reading worker, matching and checking in slices on the page)
+# Big-file benchmark: the app in dist/ (reading, parsing and checking in its two reading workers)
 # against Papa Parse in a Web Worker and against a bare Blob read + TextDecoder in a worker, on the same generated
 # file, in headless Chromium.
 # What it measures and how: the header of tests/bench/bench.mjs. It is a command, not a test: a missed target is

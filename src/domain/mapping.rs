@@ -91,7 +91,7 @@ pub struct ValueMap {
 }
 
 /// One target field and its source.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldMapping {
     pub field: String,
     pub source: Source,
@@ -99,8 +99,8 @@ pub struct FieldMapping {
     pub confidence: Option<Confidence>,
 }
 
-/// The whole mapping for one file and schema.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// The whole mapping for one file and schema (serialisable: a reading worker checks a big file's rows with it).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mapping {
     pub fields: Vec<FieldMapping>,
     /// Per select field.

@@ -17,7 +17,7 @@ use super::values::initial_value_map;
 const FUZZY_THRESHOLD: f64 = 0.88;
 
 /// How a suggestion was found; shown next to it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Confidence {
     Exact,
     SameWords,

@@ -1,6 +1,7 @@
 //! Drivers for the long work of a big file: reading it and checking every row, a slice at a time between frames.
-//! A big file on disk is decoded and parsed by the reading worker (`web::read_worker`); this page then only takes
-//! its batches of records, in the same slices.
+//! A big file on disk is decoded, parsed and checked by the reading workers (`web::read_worker`); this page then
+//! only takes what it keeps, in the same slices. A table kept in the file is checked again after a change by the
+//! workers too (they read the file again); when they cannot, here in slices.
 //!
 //! Owns the loop around a domain job (`ReadJob`, `ValidateJob`): run steps for about `SLICE_MS`, publish progress
 //! (at most every `PROGRESS_MS`), give the browser its turn (`yield_now`), and go on only while the job's
@@ -23,7 +24,7 @@ use crate::domain::prepare::Prepared;
 use crate::domain::read::{ReadOptions, ReadOutcome};
 use crate::domain::schema::Schema;
 use crate::domain::suggest::{counted_sources, suggest_sources};
-use crate::domain::table::Table;
+use crate::domain::table::{Table, BLOCK_ROWS};
 use crate::domain::value_counts::{ValueCache, ValueCounter};
 use crate::ui::file_rows;
 use crate::ui::file_source::{FileSource, Window};
@@ -414,15 +415,16 @@ pub fn cancel_read(state: ImportState) {
     state.read_stopped.set(Some(format!("You stopped reading “{name}”. {kept}")));
 }
 
-/// Checks every row of a big file in slices; the result replaces the previous one when the last row is checked.
+/// Checks every row of a big file off this page's thread when its table is kept in the file (`check_in_workers`),
+/// else (or when they cannot) in slices here; the result replaces the previous one when the last row is checked.
 pub fn start_check(state: ImportState, outcome: Arc<ReadOutcome>, inputs: (Schema, Mapping, Edits)) {
     let generation = bump(state.check_generation);
     state.check_stopped.set(false);
-    let (schema, mapping, edits) = inputs;
     let started = now_ms();
     // Rows checked while the file was read, with these very inputs: nothing is left to check.
     let early = state.checked_while_reading.try_update_value(Option::take).flatten();
-    if let Some(early) = early.filter(|e| e.fits(&outcome.table, &schema, &mapping, &edits)) {
+    let (schema, mapping, edits) = &inputs;
+    if let Some(early) = early.filter(|e| e.fits(&outcome.table, schema, mapping, edits)) {
         spawn_local(async move {
             // Not in the same task as the read file's first showing.
             yield_now().await;
@@ -437,6 +439,88 @@ pub fn start_check(state: ImportState, outcome: Arc<ReadOutcome>, inputs: (Schem
         return;
     }
     let rows = outcome.table.records.len();
+    let work = move |done: usize| Work {
+        title: "Checking every row".to_owned(),
+        phase: "Checking rows".to_owned(),
+        done: done as f64,
+        total: rows as f64,
+        unit: Unit::Rows,
+        rows: done as u64,
+        started_ms: started,
+        now_ms: now_ms(),
+    };
+    state.checking.set(Some(work(0)));
+    let wanted = move || state.check_generation.get_value() == generation;
+    spawn_local(async move {
+        if let Some(FileSource::Disk(file)) = state.in_file_source() {
+            let publish = |done: usize| state.checking.set(Some(work(done.min(rows))));
+            let checked = check_in_workers(&file, &outcome, &inputs, wanted, publish).await;
+            if !wanted() {
+                return;
+            }
+            if let Some(prepared) = checked {
+                timing::measure("check: every row", now_ms() - started);
+                timing::measure("check: in the reading workers", now_ms() - started);
+                return set_checked(state, outcome, prepared).await;
+            }
+        }
+        check_in_slices(state, outcome, inputs, wanted, started).await;
+    });
+}
+
+/// Checks every row of `outcome`'s table, kept in `file`, with the admin's `inputs`, in the reading workers: they
+/// read and parse the file again and check its rows (`ScanRequest::checked_with`, `CheckRelay`) while this page
+/// only shows how far they are (`publish`, rows). `None` when they cannot be used (they do not start, the file
+/// cannot be read, a day/month order guessed from the first rows did not hold) or the check is no longer `wanted`:
+/// the caller then checks here, in slices. The result is exactly what `ValidateJob` gives
+/// (`CheckedWhileReading::given`).
+async fn check_in_workers(
+    file: &web_sys::File,
+    outcome: &Arc<ReadOutcome>,
+    (schema, mapping, edits): &(Schema, Mapping, Edits),
+    wanted: impl Fn() -> bool,
+    publish: impl Fn(usize),
+) -> Option<Prepared> {
+    // The file is scanned exactly as it was read, so its records are the table's.
+    let request = ScanRequest::of(&outcome.options).in_file().checked_with(schema.clone(), mapping.clone(), edits);
+    let mut worker = ReadWorker::start(file, &request).await.ok()?;
+    // Records before the table's rows: the title rows and the header.
+    let header = outcome.structure.title_rows.len() + 1;
+    let (mut message, mut records, mut shown) = (Vec::new(), 0, now_ms());
+    loop {
+        worker.next(&mut message).await.ok()?;
+        if !wanted() {
+            return None;
+        }
+        match ScanMessage::decode(&message).ok()? {
+            ScanMessage::Done(_) => break,
+            ScanMessage::Unreadable(_) => return None,
+            ScanMessage::Restart => records = 0,
+            ScanMessage::Gone { .. } => records += BLOCK_ROWS,
+            ScanMessage::Records { batch, .. } => records += batch.block().map_or(0, |b| b.rows()),
+            _ => {}
+        }
+        if now_ms() - shown >= PROGRESS_MS {
+            shown = now_ms();
+            publish(records.saturating_sub(header));
+        }
+    }
+    let found = worker.found(&TableFacts::of(outcome, schema)).await.ok()?;
+    drop(worker);
+    let checked = CheckedWhileReading::given(found.check?, outcome, schema.clone(), mapping.clone(), edits.clone());
+    // Not in the same task as the last findings taken.
+    yield_now().await;
+    wanted().then(|| checked.into_prepared())
+}
+
+/// Checks every row of `outcome`'s table here, in slices, reading the rows not kept back from the file.
+async fn check_in_slices(
+    state: ImportState,
+    outcome: Arc<ReadOutcome>,
+    (schema, mapping, edits): (Schema, Mapping, Edits),
+    wanted: impl Fn() -> bool + Copy + 'static,
+    started: f64,
+) {
     let work = move |job: &ValidateJob| Work {
         title: "Checking every row".to_owned(),
         phase: "Checking rows".to_owned(),
@@ -448,31 +532,28 @@ pub fn start_check(state: ImportState, outcome: Arc<ReadOutcome>, inputs: (Schem
         now_ms: now_ms(),
     };
     let mut job = ValidateJob::new(Arc::clone(&outcome), schema, mapping, edits);
-    state.checking.set(Some(Work { total: rows as f64, ..work(&job) }));
+    state.checking.set(Some(work(&job)));
     let refills = match state.in_file_source() {
         Some(source) => {
             Refills::from(source, |job: &ValidateJob| job.missing(CHECK_BATCH).and_then(|m| Refill::new(job.rows(), m)))
         }
         None => Refills::none(),
     };
-    spawn_local(async move {
-        let step = |job: &mut ValidateJob| job.step(CHECK_BATCH);
-        let publish = |job: &ValidateJob| state.checking.set(Some(work(job)));
-        let wanted = move || state.check_generation.get_value() == generation;
-        match drive(wanted, &mut job, refills, step, publish).await {
-            Ok(Some(prepared)) => {
-                timing::measure("check: every row", now_ms() - started);
-                set_checked(state, outcome, prepared).await;
-            }
-            Ok(None) => {}
-            Err(e) => {
-                // The results shown are out of date, as after Stop: "Check again" tries once more.
-                state.checking.set(None);
-                state.check_stopped.set(true);
-                state.file_error.set(Some(e.to_string()));
-            }
+    let step = |job: &mut ValidateJob| job.step(CHECK_BATCH);
+    let publish = |job: &ValidateJob| state.checking.set(Some(work(job)));
+    match drive(wanted, &mut job, refills, step, publish).await {
+        Ok(Some(prepared)) => {
+            timing::measure("check: every row", now_ms() - started);
+            set_checked(state, outcome, prepared).await;
         }
-    });
+        Ok(None) => {}
+        Err(e) => {
+            // The results shown are out of date, as after Stop: "Check again" tries once more.
+            state.checking.set(None);
+            state.check_stopped.set(true);
+            state.file_error.set(Some(e.to_string()));
+        }
+    }
 }
 
 /// Shows `prepared`, the check of `outcome`, in place of the check before (then released).

@@ -2,6 +2,10 @@
 //! and what the page keeps of it comes in batches (`ScanMessage`s), so the page stays smooth however long the file
 //! takes.
 //!
+//! The same two workers check a loaded file's rows again after the admin changed the mapping or an edit
+//! (`ScanRequest::checked_with`, from `ui::jobs`): they read the file again, and the page only shows how far they
+//! are, then takes what the check found.
+//!
 //! Two halves of one protocol. The page side (`ReadWorker`) starts the worker, waits until it says it is ready,
 //! hands it the `File` (a handle: the bytes stay on disk) and the admin's encoding and delimiter, then takes its
 //! messages one by one. The worker side (`serve`, run by `src/bin/worker.rs`) reads the file `READ_BYTES` at a time

@@ -32,7 +32,10 @@ impl CheckRelay {
     pub fn new(request: &ScanRequest) -> CheckRelay {
         // The check needs only the header row the admin chose: the scan itself has the encoding and delimiter.
         let options = ReadOptions { header_row: request.header_row, ..ReadOptions::default() };
-        let checks = request.schema.clone().map(|schema| ScanChecks::new(schema, &options));
+        let checks = request.schema.clone().map(|schema| match &request.given {
+            Some(given) => ScanChecks::given(schema, &options, given.mapping.clone(), given.edits()),
+            None => ScanChecks::new(schema, &options),
+        });
         CheckRelay { checks, in_file: request.in_file, blocks: 0, held: None }
     }
 

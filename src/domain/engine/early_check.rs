@@ -40,6 +40,8 @@ use crate::domain::table::{CheckedBlock, Record, Table};
 /// The check of one read, from its first records on.
 pub struct EarlyCheck {
     schema: Schema,
+    /// The admin's mapping and edits, when the rows are checked with those rather than the suggested mapping.
+    given: Option<(Mapping, Edits)>,
     header_row: Option<u64>,
     /// Records taken so far.
     seen: usize,
@@ -60,7 +62,9 @@ struct Checking {
     header_row: u64,
     headers: Vec<String>,
     checker: RowChecker,
-    /// Values already given to `RowChecker::learn_values`, per field.
+    /// Whether each select field's value map is learned from the values (the suggested mapping), and the values
+    /// already given to `RowChecker::learn_values`, per field.
+    learning: bool,
     met: Vec<Met>,
     /// Each date field whose order is guessed: the field, every value's tally so far, and the guess.
     dates: Vec<(Field, DateTally, DateDetection)>,
@@ -106,12 +110,20 @@ pub struct CheckedWhileReading {
     checker: RowChecker,
     date_questions: Vec<DateQuestion>,
     issues: Vec<Issue>,
+    /// The edits the rows were checked with (none but for `given`).
+    edits: Edits,
 }
 
 impl EarlyCheck {
     /// Checking for `schema` (with its suggested mapping), the file read with `options`.
     pub fn new(schema: Schema, options: &ReadOptions) -> EarlyCheck {
-        EarlyCheck { schema, header_row: options.header_row, seen: 0, stage: Stage::Looking(Vec::new()) }
+        EarlyCheck { schema, given: None, header_row: options.header_row, seen: 0, stage: Stage::Looking(Vec::new()) }
+    }
+
+    /// Checking for `schema` with the admin's `mapping` and `edits` (a file loaded already, checked again after a
+    /// change): nothing is learned, only the date orders not chosen are guessed, as `ValidateJob` decides them.
+    pub fn given(schema: Schema, options: &ReadOptions, mapping: Mapping, edits: Edits) -> EarlyCheck {
+        EarlyCheck { given: Some((mapping, edits)), ..EarlyCheck::new(schema, options) }
     }
 
     /// Takes the records of `block`, the next block of the file, to be checked (`work`).
@@ -161,16 +173,19 @@ impl EarlyCheck {
     /// The checker for the suggested mapping, from the first records: `None` when no guess can be made.
     fn start(&self, head: &[Record]) -> Option<Checking> {
         let (header, header_row, headers) = guess_header(head, self.header_row)?;
-        let mut mapping = suggest_sources(&self.schema, &headers);
+        let learning = self.given.is_none();
+        let (mut mapping, edits) = match &self.given {
+            Some((mapping, edits)) => (mapping.clone(), edits.clone()),
+            None => (suggest_sources(&self.schema, &headers), Edits::new()),
+        };
         // What the table's person accounts are is known only from all of it.
         if self.schema.entity == Entity::Organizations && mapping.leave_out_person_accounts {
             return None;
         }
         // Every mapped select field has a value map, empty until its values come (`learn_values`).
-        for f in mapping.mapped_fields(&self.schema).into_iter().filter(|f| f.kind.has_options()) {
+        for f in mapping.mapped_fields(&self.schema).into_iter().filter(|f| f.kind.has_options() && learning) {
             mapping.values.insert(f.name.clone(), ValueMap::default());
         }
-        let edits = Edits::new();
         // Each date order is guessed from the first data records; the tally of every value proves it at the end.
         let head_data = head.iter().enumerate().skip(header + 1).map(|(index, record)| (index - header - 1, record));
         let dates: Vec<(Field, DateTally, DateDetection)> = mapping
@@ -194,6 +209,7 @@ impl EarlyCheck {
             header_row,
             headers,
             checker,
+            learning,
             met: Vec::new(),
             dates,
             issues: Vec::new(),
@@ -252,7 +268,9 @@ impl Checking {
     /// Checks data record `index`, the next in file order, as `ValidateJob` checks the table's row.
     fn check(&mut self, index: usize, record: &Record) {
         let r = index - self.header - 1;
-        self.checker.learn_values(record, &mut self.met);
+        if self.learning {
+            self.checker.learn_values(record, &mut self.met);
+        }
         let mapping = self.checker.mapping();
         for (f, tally, _) in &mut self.dates {
             tally.add(&raw_value(mapping, &self.edits, r, record, f).0);
@@ -270,9 +288,31 @@ impl CheckedWhileReading {
     /// The check `found` for `outcome`'s table, made with `schema` (the one the read was started with): its
     /// checker made again from the suggested mapping, with the value maps learned and the date orders guessed.
     pub fn new(found: CheckFound, outcome: &ReadOutcome, schema: Schema) -> CheckedWhileReading {
-        let CheckFound { headers, values, dates, issues, options_used } = found;
-        let mut mapping = suggest_sources(&schema, &headers);
-        mapping.values = values;
+        let mut mapping = suggest_sources(&schema, &found.headers);
+        mapping.values = found.values.clone();
+        CheckedWhileReading::rebuilt(found, outcome, schema, (mapping, Edits::new()))
+    }
+
+    /// The check `found` for `outcome`'s table, made with `schema`, the admin's `mapping` and `edits`
+    /// (`EarlyCheck::given`).
+    pub fn given(
+        found: CheckFound,
+        outcome: &ReadOutcome,
+        schema: Schema,
+        mapping: Mapping,
+        edits: Edits,
+    ) -> CheckedWhileReading {
+        CheckedWhileReading::rebuilt(found, outcome, schema, (mapping, edits))
+    }
+
+    /// The checker made again with `mapping` (and `edits`), the date orders as guessed.
+    fn rebuilt(
+        found: CheckFound,
+        outcome: &ReadOutcome,
+        schema: Schema,
+        (mapping, edits): (Mapping, Edits),
+    ) -> CheckedWhileReading {
+        let CheckFound { headers, dates, issues, options_used, .. } = found;
         let guess =
             |f: &Field| dates.iter().find(|(d, _)| *d == f.name).map_or(DateDetection::NoDates, |(_, g)| g.clone());
         let (checker, date_questions) = RowChecker::new(&schema, &mapping, &headers, None, &[], guess);
@@ -283,24 +323,25 @@ impl CheckedWhileReading {
             checker: checker.with_options_used(options_used),
             date_questions,
             issues,
+            edits,
         }
     }
 
     /// Whether this is the check of `table` with `schema`, `mapping` and `edits` (the admin's, once the read
-    /// file is loaded): the same table, schema and mapping (value maps included), and no edits.
+    /// file is loaded): the same table, schema, mapping (value maps included) and edits as checked with.
     pub fn fits(&self, table: &Arc<Table>, schema: &Schema, mapping: &Mapping, edits: &Edits) -> bool {
         Arc::ptr_eq(&self.table, table)
             && self.schema == *schema
             && self.checker.mapping() == mapping
-            && edits.is_empty()
+            && *edits == self.edits
     }
 
     /// The result, exactly as checking the table with those inputs gives it (`prepare`, `ValidateJob`).
     pub fn into_prepared(self) -> Prepared {
-        let CheckedWhileReading { table, read_issues, checker, date_questions, issues, .. } = self;
+        let CheckedWhileReading { table, read_issues, checker, date_questions, issues, edits, .. } = self;
         let mut all = read_issues;
         all.extend(issues);
-        checker.finish(table, Edits::new(), all, date_questions)
+        checker.finish(table, edits, all, date_questions)
     }
 }
 
@@ -461,6 +502,69 @@ mod tests {
         let checked = checked.expect("the guess holds");
         assert!(checked.fits(&outcome.table, &schema, &mapping, &Edits::new()));
         assert_eq!(checked.into_prepared(), expected);
+    }
+
+    #[test]
+    fn a_check_with_the_admins_mapping_and_edits_equals_validating_the_table() {
+        use crate::domain::dates::DateFormat;
+        use crate::domain::engine::scan_checks::tests::read_and_find_for;
+        use crate::domain::engine::ScanRequest;
+        use crate::domain::mapping::Source;
+        let bytes = report(5000, &["03/04/2024", "12/01/2024", "", "01/02/1999"]).into_bytes();
+        let schema = schema();
+        let (outcome, _) = read_and_check(&bytes, &ReadOptions::default(), &schema, 7_000);
+        let (_, suggested) = checked_after(&outcome, &schema);
+        let mut mapping = suggested.clone();
+        if let Some(map) = mapping.values.get_mut("Type") {
+            map.options.insert("Nonsense".into(), Some("Partner".into()));
+            map.options.insert("Client".into(), None);
+        }
+        if let Some(tags) = mapping.fields.iter_mut().find(|m| m.field == "Tags") {
+            tags.source = Source::Unmapped;
+        }
+        let mut edits = Edits::new();
+        edits.insert((2, "Email".into()), "fixed@example.com".into());
+        edits.insert((4, "Email".into()), "P2@example.com".into());
+        edits.insert((10, "Type".into()), "Customer".into());
+        edits.insert((11, "Signed up".into()), "13/01/2024".into());
+        for (chosen, in_file, chunk) in [
+            (None, false, 7_000),
+            (
+                Some(DateFormat::DayMonthYear {
+                    sep: crate::domain::dates::DateSep::Slash,
+                    year: crate::domain::dates::YearDigits::Four,
+                }),
+                true,
+                20_000,
+            ),
+        ] {
+            let mut mapping = mapping.clone();
+            if let Some(format) = chosen {
+                mapping.date_formats.insert("Signed up".into(), format);
+            }
+            let request =
+                ScanRequest::of(&ReadOptions::default()).checked_with(schema.clone(), mapping.clone(), &edits);
+            let request = if in_file { request.in_file() } else { request };
+            let (outcome, found) = read_and_find_for(&bytes, &ReadOptions::default(), &request, &schema, chunk);
+            assert!(found.count.is_none(), "nothing is counted");
+            let check = found.check.expect("the date order guessed holds");
+            let checked = CheckedWhileReading::given(check, &outcome, schema.clone(), mapping.clone(), edits.clone());
+            assert!(checked.fits(&outcome.table, &schema, &mapping, &edits));
+            assert!(!checked.fits(&outcome.table, &schema, &mapping, &Edits::new()), "other edits");
+            assert!(!checked.fits(&outcome.table, &schema, &suggested, &edits), "another mapping");
+            let expected = prepare(&outcome.table, &schema, &mapping, &edits, &outcome.issues);
+            assert!(expected.report.invalid > 100, "{}", expected.report.invalid);
+            assert_eq!(checked.into_prepared(), expected, "date format {chosen:?}");
+        }
+        // An edit far down that settles the day/month order the first rows left open: the guess does not hold.
+        let bytes = report(3000, &["03/04/2024"]).into_bytes();
+        let (outcome, _) = read_and_check(&bytes, &ReadOptions::default(), &schema, 7_000);
+        let (_, mapping) = checked_after(&outcome, &schema);
+        let mut edits = Edits::new();
+        edits.insert((2500, "Signed up".into()), "25/12/2024".into());
+        let request = ScanRequest::of(&ReadOptions::default()).checked_with(schema.clone(), mapping, &edits);
+        let (_, found) = read_and_find_for(&bytes, &ReadOptions::default(), &request, &schema, 7_000);
+        assert!(found.check.is_none());
     }
 
     #[test]

@@ -12,6 +12,8 @@ use super::early_check::{CheckFound, EarlyCheck};
 use super::early_count::EarlyCount;
 use super::scan_wire::ScanMessage;
 use super::table_facts::TableFacts;
+use crate::domain::edits::Edits;
+use crate::domain::mapping::Mapping;
 use crate::domain::read::ReadOptions;
 use crate::domain::report::Issue;
 use crate::domain::schema::Schema;
@@ -20,7 +22,8 @@ use crate::domain::value_counts::ValueCounter;
 
 /// The check and the count of one scan.
 pub struct ScanChecks {
-    count: EarlyCount,
+    /// None for a check with the admin's inputs (`given`): the values are counted already.
+    count: Option<EarlyCount>,
     check: EarlyCheck,
 }
 
@@ -42,25 +45,35 @@ pub struct Found {
 impl ScanChecks {
     /// Checking and counting for `schema` (its suggested mapping), the file read with `options` (its header row).
     pub fn new(schema: Schema, options: &ReadOptions) -> ScanChecks {
-        ScanChecks { count: EarlyCount::new(schema.clone(), options), check: EarlyCheck::new(schema, options) }
+        ScanChecks { count: Some(EarlyCount::new(schema.clone(), options)), check: EarlyCheck::new(schema, options) }
+    }
+
+    /// Checking only, for `schema` with the admin's `mapping` and `edits` (`EarlyCheck::given`).
+    pub fn given(schema: Schema, options: &ReadOptions, mapping: Mapping, edits: Edits) -> ScanChecks {
+        ScanChecks { count: None, check: EarlyCheck::given(schema, options, mapping, edits) }
     }
 
     /// Counts the records of `block`, the next block of the file, and checks all of them that are surely data.
     pub fn take(&mut self, block: &CheckedBlock<'_>) {
-        self.count.take(block);
+        if let Some(count) = self.count.as_mut() {
+            count.take(block);
+        }
         self.check.take(block);
         self.check.work();
     }
 
     /// The records taken so far are void (the scan starts again).
     pub fn restart(&mut self) {
-        self.count.restart();
+        if let Some(count) = self.count.as_mut() {
+            count.restart();
+        }
         self.check.restart();
     }
 
     /// Both finished over the table the page put together.
     pub fn complete(self, facts: &TableFacts) -> Found {
-        Found { check: self.check.complete(facts), count: self.count.resume(facts), parts: 0 }
+        let count = self.count.and_then(|count| count.resume(facts));
+        Found { check: self.check.complete(facts), count, parts: 0 }
     }
 }
 
@@ -135,9 +148,21 @@ pub(crate) mod tests {
         chunk: u64,
         in_file: bool,
     ) -> (ReadOutcome, Found) {
-        let size = bytes.len() as u64;
         let request = ScanRequest::of(options).checked_for(schema.clone());
         let request = if in_file { request.in_file() } else { request };
+        read_and_find_for(bytes, options, &request, at_end, chunk)
+    }
+
+    /// `read_and_find` for any `request` (`ScanRequest::checked_with`: the admin's mapping and edits).
+    pub(crate) fn read_and_find_for(
+        bytes: &[u8],
+        options: &ReadOptions,
+        request: &ScanRequest,
+        at_end: &Schema,
+        chunk: u64,
+    ) -> (ReadOutcome, Found) {
+        let (size, in_file, request) = (bytes.len() as u64, request.in_file, request.clone());
+        let request = ScanRequest::from_json(&request.to_json()).expect("the request travels");
         let mut scan = RemoteScan::new(size, &request).expect("request").with_chunk(chunk);
         let mut relay = CheckRelay::new(&request);
         // A scan whose rows are checked never packs: the check reads each block as it lies.

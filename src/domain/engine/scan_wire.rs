@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use super::read_scan::{Decided, ScanProgress, Scanned};
 use super::reread::FileIndex;
+use crate::domain::edits::Edits;
+use crate::domain::mapping::Mapping;
 use crate::domain::read::{ReadError, ReadOptions};
 use crate::domain::schema::Schema;
 use crate::domain::stream::StreamRecord;
@@ -50,6 +52,28 @@ pub struct ScanRequest {
     /// The header row the admin chose, for that check.
     #[serde(default)]
     pub header_row: Option<u64>,
+    /// The admin's mapping and edits to check the rows with, instead of the suggested mapping (a file loaded
+    /// already, checked again after a change): nothing is counted then.
+    #[serde(default)]
+    pub given: Option<GivenCheck>,
+}
+
+/// The admin's inputs for a check in the worker (`ScanRequest::checked_with`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GivenCheck {
+    pub mapping: Mapping,
+    /// The edits as a list (a map with pairs for keys is no JSON object).
+    edits: Vec<((usize, String), String)>,
+}
+
+impl GivenCheck {
+    pub fn new(mapping: Mapping, edits: &Edits) -> GivenCheck {
+        GivenCheck { mapping, edits: edits.iter().map(|(k, v)| (k.clone(), v.clone())).collect() }
+    }
+
+    pub fn edits(&self) -> Edits {
+        self.edits.iter().cloned().collect()
+    }
 }
 
 impl ScanRequest {
@@ -60,12 +84,19 @@ impl ScanRequest {
             in_file: false,
             schema: None,
             header_row: options.header_row,
+            given: None,
         }
     }
 
     /// The same request, asking the worker to check and count the rows for `schema` (`ScanChecks`).
     pub fn checked_for(self, schema: Schema) -> ScanRequest {
         ScanRequest { schema: Some(schema), ..self }
+    }
+
+    /// The same request, asking the worker to check the rows for `schema` with the admin's `mapping` and `edits`
+    /// (`ScanChecks::given`), and to count nothing.
+    pub fn checked_with(self, schema: Schema, mapping: Mapping, edits: &Edits) -> ScanRequest {
+        ScanRequest { schema: Some(schema), given: Some(GivenCheck::new(mapping, edits)), ..self }
     }
 
     /// The same request, for a page that keeps the table's blocks in the file (`in_file`).
