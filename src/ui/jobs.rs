@@ -1,7 +1,7 @@
 //! Drivers for the long work of a big file: reading it and checking every row, a slice at a time between frames.
 //! A big file on disk is decoded, parsed and checked by the reading workers (`web::read_worker`); this page then
-//! only takes what it keeps, in the same slices. A table kept in the file is checked again after a change by the
-//! workers too (they read the file again); when they cannot, here in slices.
+//! only takes what it keeps, in the same slices. Such a file is checked again after a change by the workers too
+//! (they read the file again); when they cannot, here in slices.
 //!
 //! Owns the loop around a domain job (`ReadJob`, `ValidateJob`): run steps for about `SLICE_MS`, publish progress
 //! (at most every `PROGRESS_MS`), give the browser its turn (`yield_now`), and go on only while the job's
@@ -415,8 +415,8 @@ pub fn cancel_read(state: ImportState) {
     state.read_stopped.set(Some(format!("You stopped reading “{name}”. {kept}")));
 }
 
-/// Checks every row of a big file off this page's thread when its table is kept in the file (`check_in_workers`),
-/// else (or when they cannot) in slices here; the result replaces the previous one when the last row is checked.
+/// Checks every row of a big file read from disk off this page's thread (`check_in_workers`), else (or when the
+/// workers cannot) in slices here; the result replaces the previous one when the last row is checked.
 pub fn start_check(state: ImportState, outcome: Arc<ReadOutcome>, inputs: (Schema, Mapping, Edits)) {
     let generation = bump(state.check_generation);
     state.check_stopped.set(false);
@@ -452,7 +452,7 @@ pub fn start_check(state: ImportState, outcome: Arc<ReadOutcome>, inputs: (Schem
     state.checking.set(Some(work(0)));
     let wanted = move || state.check_generation.get_value() == generation;
     spawn_local(async move {
-        if let Some(FileSource::Disk(file)) = state.in_file_source() {
+        if let Some(file) = state.disk_file() {
             let publish = |done: usize| state.checking.set(Some(work(done.min(rows))));
             let checked = check_in_workers(&file, &outcome, &inputs, wanted, publish).await;
             if !wanted() {
@@ -468,7 +468,7 @@ pub fn start_check(state: ImportState, outcome: Arc<ReadOutcome>, inputs: (Schem
     });
 }
 
-/// Checks every row of `outcome`'s table, kept in `file`, with the admin's `inputs`, in the reading workers: they
+/// Checks every row of `outcome`'s table, read from `file`, with the admin's `inputs`, in the reading workers: they
 /// read and parse the file again and check its rows (`ScanRequest::checked_with`, `CheckRelay`) while this page
 /// only shows how far they are (`publish`, rows). `None` when they cannot be used (they do not start, the file
 /// cannot be read, a day/month order guessed from the first rows did not hold) or the check is no longer `wanted`:

@@ -6,6 +6,7 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use send_wrapper::SendWrapper;
 
 use crate::domain::dates::DateFormat;
 use crate::domain::edits::{apply_group_fixes, Edits};
@@ -311,6 +312,15 @@ impl ImportState {
             self.counting.update_value(|c| c.extend(fresh.iter().cloned()));
             jobs::count_sources(*self, fresh);
         }
+    }
+
+    /// The loaded file's handle when it was read from disk (a big file): the reading workers read it again to
+    /// check its rows after a change (`jobs::start_check`).
+    pub fn disk_file(&self) -> Option<SendWrapper<web_sys::File>> {
+        self.loaded.with_untracked(|l| match l.as_ref().map(|l| &l.source) {
+            Some(FileSource::Disk(file)) => Some(file.clone()),
+            _ => None,
+        })
     }
 
     /// Where the loaded table's rows are read again from, when it keeps them in the file (`Rows::keep_in_file`).
