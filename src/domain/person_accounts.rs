@@ -4,6 +4,8 @@
 //! applied by `prepare`: rows left out go to the rejects file with the reason, never vanish.
 
 use super::check::{check_boolean, Checked};
+use super::mapping::Mapping;
+use super::schema::{Entity, Schema};
 use super::synonyms::normalise;
 use super::table::{Cells, Table};
 
@@ -12,7 +14,18 @@ const MARKER: &str = "ispersonaccount";
 
 /// The index of the `IsPersonAccount` column (any spelling: API name or report label), if the file has one.
 pub fn column(table: &Table) -> Option<usize> {
-    table.headers.iter().position(|h| normalise(h) == MARKER)
+    column_in(&table.headers)
+}
+
+/// `column`, from the table's `headers` alone.
+fn column_in(headers: &[String]) -> Option<usize> {
+    headers.iter().position(|h| normalise(h) == MARKER)
+}
+
+/// The column whose person accounts are left out when checking a table with these `headers`: only for
+/// organizations, when the admin's `mapping` leaves them out and the file marks them.
+pub fn left_out_column(schema: &Schema, mapping: &Mapping, headers: &[String]) -> Option<usize> {
+    (schema.entity == Entity::Organizations && mapping.leave_out_person_accounts).then(|| column_in(headers)).flatten()
 }
 
 /// Whether `record` is a person account, given the marker column.

@@ -86,9 +86,7 @@ pub fn prepare(
     edits: &Edits,
     read_issues: &[Issue],
 ) -> Prepared {
-    let person_column = (schema.entity == Entity::Organizations && mapping.leave_out_person_accounts)
-        .then(|| person_accounts::column(table))
-        .flatten();
+    let person_column = person_accounts::left_out_column(schema, mapping, &table.headers);
     let (mut checker, date_questions) =
         RowChecker::new(schema, mapping, &table.headers, person_column, read_issues, |f| {
             let mut tally = DateTally::default();

@@ -28,6 +28,7 @@ use super::table_facts::TableFacts;
 use crate::domain::dates::{DateDetection, DateTally};
 use crate::domain::edits::Edits;
 use crate::domain::mapping::{Mapping, ValueMap};
+use crate::domain::person_accounts;
 use crate::domain::prepare::{raw_value, DateQuestion, Met, Prepared, RowChecker};
 use crate::domain::read::square::square;
 use crate::domain::read::{ReadOptions, ReadOutcome};
@@ -178,8 +179,9 @@ impl EarlyCheck {
             Some((mapping, edits)) => (mapping.clone(), edits.clone()),
             None => (suggest_sources(&self.schema, &headers), Edits::new()),
         };
-        // What the table's person accounts are is known only from all of it.
-        if self.schema.entity == Entity::Organizations && mapping.leave_out_person_accounts {
+        // Whether to suggest leaving person accounts out is known only from all of the table; the admin's choice
+        // is known (`given`).
+        if self.schema.entity == Entity::Organizations && mapping.leave_out_person_accounts && learning {
             return None;
         }
         // Every mapped select field has a value map, empty until its values come (`learn_values`).
@@ -203,7 +205,8 @@ impl EarlyCheck {
         let guess = |f: &Field| {
             dates.iter().find(|(d, _, _)| d.name == f.name).map_or(DateDetection::NoDates, |(_, _, g)| g.clone())
         };
-        let (checker, _) = RowChecker::new(&self.schema, &mapping, &headers, None, &[], guess);
+        let person_column = person_accounts::left_out_column(&self.schema, &mapping, &headers);
+        let (checker, _) = RowChecker::new(&self.schema, &mapping, &headers, person_column, &[], guess);
         Some(Checking {
             header,
             header_row,
@@ -315,7 +318,8 @@ impl CheckedWhileReading {
         let CheckFound { headers, dates, issues, options_used, .. } = found;
         let guess =
             |f: &Field| dates.iter().find(|(d, _)| *d == f.name).map_or(DateDetection::NoDates, |(_, g)| g.clone());
-        let (checker, date_questions) = RowChecker::new(&schema, &mapping, &headers, None, &[], guess);
+        let person_column = person_accounts::left_out_column(&schema, &mapping, &headers);
+        let (checker, date_questions) = RowChecker::new(&schema, &mapping, &headers, person_column, &[], guess);
         CheckedWhileReading {
             table: Arc::clone(&outcome.table),
             schema,
@@ -350,6 +354,7 @@ mod tests {
     use super::*;
     use crate::domain::engine::scan_checks::tests::read_and_find;
     use crate::domain::prepare::prepare;
+    use crate::domain::report::Problem;
     use crate::domain::schema::FieldType;
     use crate::domain::suggest::{counted_sources, suggest, suggest_with};
     use crate::domain::value_counts::ValueCounter;
@@ -565,6 +570,37 @@ mod tests {
         let request = ScanRequest::of(&ReadOptions::default()).checked_with(schema.clone(), mapping, &edits);
         let (_, found) = read_and_find_for(&bytes, &ReadOptions::default(), &request, &schema, 7_000);
         assert!(found.check.is_none());
+    }
+
+    #[test]
+    fn an_organizations_check_with_person_accounts_left_out_equals_validating_the_table() {
+        use crate::domain::engine::scan_checks::tests::read_and_find_for;
+        use crate::domain::engine::ScanRequest;
+        let mut text = "Account report\n\nAccount Name,Is Person Account,Website\n".to_owned();
+        for i in 0..4000 {
+            let person = if i % 7 == 0 { "true" } else { "false" };
+            let site = if i % 11 == 0 { "not a site".to_owned() } else { format!("https://a{i}.example.com") };
+            let name = if i % 13 == 5 { "Acme".to_owned() } else { format!("Account {i}") };
+            text.push_str(&format!("{name},{person},{site}\n"));
+        }
+        let bytes = text.into_bytes();
+        let schema = Schema::defaults(Entity::Organizations);
+        let (outcome, _) = read_and_check(&bytes, &ReadOptions::default(), &schema, 7_000);
+        let mut mapping = suggest(&schema, &outcome.table);
+        let edits = Edits::from([((3, "Name".into()), "Renamed".into())]);
+        for leave_out in [true, false] {
+            mapping.leave_out_person_accounts = leave_out;
+            let request =
+                ScanRequest::of(&ReadOptions::default()).checked_with(schema.clone(), mapping.clone(), &edits);
+            let (outcome, found) = read_and_find_for(&bytes, &ReadOptions::default(), &request, &schema, 20_000);
+            let check = found.check.expect("the admin's choice is known");
+            let checked = CheckedWhileReading::given(check, &outcome, schema.clone(), mapping.clone(), edits.clone());
+            let expected = prepare(&outcome.table, &schema, &mapping, &edits, &outcome.issues);
+            assert!(expected.report.invalid > 300, "{}", expected.report.invalid);
+            let people = expected.report.issues.iter().filter(|i| i.problem == Problem::PersonAccountLeftOut).count();
+            assert_eq!(people, if leave_out { 572 } else { 0 });
+            assert_eq!(checked.into_prepared(), expected, "leave out: {leave_out}");
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::domain::person_accounts;
 use crate::domain::prepare::{raw_value, DateQuestion, Prepared, RowChecker};
 use crate::domain::read::ReadOutcome;
 use crate::domain::report::Issue;
-use crate::domain::schema::{Entity, Field, FieldType, Schema};
+use crate::domain::schema::{Field, FieldType, Schema};
 use crate::domain::table::AHEAD_ROWS;
 
 enum Stage {
@@ -145,9 +145,7 @@ impl ValidateJob {
 
     fn start_rows(&self, mut found: HashMap<String, DateDetection>) -> Rows {
         let table = &self.outcome.table;
-        let person_column = (self.schema.entity == Entity::Organizations && self.mapping.leave_out_person_accounts)
-            .then(|| person_accounts::column(table))
-            .flatten();
+        let person_column = person_accounts::left_out_column(&self.schema, &self.mapping, &table.headers);
         let (mut checker, date_questions) =
             RowChecker::new(&self.schema, &self.mapping, &table.headers, person_column, &self.outcome.issues, |f| {
                 found.remove(&f.name).unwrap_or(DateDetection::NoDates)
@@ -163,6 +161,7 @@ mod tests {
     use crate::domain::dates::DateFormat;
     use crate::domain::prepare::prepare;
     use crate::domain::read::{read, ReadOptions};
+    use crate::domain::schema::Entity;
     use crate::domain::suggest::suggest;
 
     fn run(outcome: &Arc<ReadOutcome>, schema: &Schema, mapping: &Mapping, edits: &Edits, batch: usize) -> Prepared {
