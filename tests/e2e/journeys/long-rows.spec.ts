@@ -46,6 +46,9 @@ test('12,000 long rows kept on disk: person accounts, values counted later, exac
 
   await expect(page.getByTestId('summary-rows')).toHaveText('12,000', { timeout: 120_000 });
   await expect(page.getByTestId('summary-invalid')).toHaveText('1,200');
+  // Checked again after those changes in the reading workers, person accounts left out there too.
+  const inWorkers = await page.evaluate(() => performance.getEntriesByName('check: in the reading workers').length);
+  expect(inWorkers).toBeGreaterThanOrEqual(1);
   await app.next(page);
 
   const lines = readFileSync(await app.download(page, 'download-import'), 'utf8').trimEnd().split('\r\n');
