@@ -13,7 +13,9 @@
 //! order is guessed), with the table kept in the file on even chunk bytes (blocks let go come as `Gone`). Once the
 //! table is put together, its facts go to the relay, and what it found comes back through the wire: counts that it
 //! says hold must equal one pass over the table; a check that it says held must have been made with the suggested
-//! mapping, and its result must equal checking the table (`prepare`).
+//! mapping, and its result must equal checking the table (`prepare`). On one chunk byte in five, the relay checks
+//! instead with a mapping and an edit it is given (as after the admin's change, `ScanRequest::checked_with`): its
+//! result must equal checking the table with them.
 #![no_main]
 
 use csm_import::domain::edits::Edits;
@@ -23,7 +25,7 @@ use csm_import::domain::engine::{
 use csm_import::domain::prepare::prepare;
 use csm_import::domain::read::read;
 use csm_import::domain::schema::{Entity, Field, FieldType, Schema};
-use csm_import::domain::suggest::{counted_sources, suggest_sources, suggest_with};
+use csm_import::domain::suggest::{counted_sources, suggest, suggest_sources, suggest_with};
 use csm_import::domain::value_counts::ValueCounter;
 use libfuzzer_sys::fuzz_target;
 
@@ -47,8 +49,15 @@ fuzz_target!(|data: &[u8]| {
         schema.upsert_field(Field::new(second, FieldType::Date));
     }
     let (checked, in_file) = (*chunk % 3 != 0, *chunk % 2 == 0);
+    // The admin's mapping (suggested from the whole table) and an edit of the first row's email, when given.
+    let given = whole.as_ref().ok().filter(|_| checked && *chunk % 5 == 1).map(|outcome| {
+        let edits = Edits::from([((0, "Email".to_owned()), "edited@example.com".to_owned())]);
+        (suggest(&schema, &outcome.table), edits)
+    });
     let mut request = ScanRequest::of(&options);
-    if checked {
+    if let Some((mapping, edits)) = &given {
+        request = request.checked_with(schema.clone(), mapping.clone(), edits);
+    } else if checked {
         request = request.checked_for(schema.clone());
     }
     if in_file {
@@ -82,7 +91,11 @@ fuzz_target!(|data: &[u8]| {
     let Ok(outcome) = whole else { return };
     let found = Found::from_messages(&relay.complete(&TableFacts::of(&outcome, &schema))).expect("found travels");
     assert!(checked || (found.check.is_none() && found.count.is_none()), "nothing found when not asked");
-    if let Some(check) = found.check {
+    if let (Some(check), Some((mapping, edits))) = (&found.check, &given) {
+        let checked =
+            CheckedWhileReading::given(check.clone(), &outcome, schema.clone(), mapping.clone(), edits.clone());
+        assert_eq!(checked.into_prepared(), prepare(&outcome.table, &schema, mapping, edits, &outcome.issues));
+    } else if let Some(check) = found.check {
         let checked = CheckedWhileReading::new(check, &outcome, schema.clone());
         // The value maps from counts of one pass, as the page makes them for a table kept in the file.
         let mut counts = ValueCounter::new(counted_sources(&suggest_sources(&schema, &outcome.table.headers), &schema));
