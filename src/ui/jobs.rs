@@ -439,16 +439,7 @@ pub fn start_check(state: ImportState, outcome: Arc<ReadOutcome>, inputs: (Schem
         return;
     }
     let rows = outcome.table.records.len();
-    let work = move |done: usize| Work {
-        title: "Checking every row".to_owned(),
-        phase: "Checking rows".to_owned(),
-        done: done as f64,
-        total: rows as f64,
-        unit: Unit::Rows,
-        rows: done as u64,
-        started_ms: started,
-        now_ms: now_ms(),
-    };
+    let work = move |done: usize| checking_work(done as f64, rows as f64, done, started);
     state.checking.set(Some(work(0)));
     let wanted = move || state.check_generation.get_value() == generation;
     spawn_local(async move {
@@ -513,6 +504,20 @@ async fn check_in_workers(
     wanted().then(|| checked.into_prepared())
 }
 
+/// The progress of checking every row (in the workers or here): `done` of `total` units, `rows` checked.
+fn checking_work(done: f64, total: f64, rows: usize, started_ms: f64) -> Work {
+    Work {
+        title: "Checking every row".to_owned(),
+        phase: "Checking rows".to_owned(),
+        done,
+        total,
+        unit: Unit::Rows,
+        rows: rows as u64,
+        started_ms,
+        now_ms: now_ms(),
+    }
+}
+
 /// Checks every row of `outcome`'s table here, in slices, reading the rows not kept back from the file.
 async fn check_in_slices(
     state: ImportState,
@@ -521,16 +526,8 @@ async fn check_in_slices(
     wanted: impl Fn() -> bool + Copy + 'static,
     started: f64,
 ) {
-    let work = move |job: &ValidateJob| Work {
-        title: "Checking every row".to_owned(),
-        phase: "Checking rows".to_owned(),
-        done: job.done() as f64,
-        total: job.total() as f64,
-        unit: Unit::Rows,
-        rows: job.rows_checked() as u64,
-        started_ms: started,
-        now_ms: now_ms(),
-    };
+    let work =
+        move |job: &ValidateJob| checking_work(job.done() as f64, job.total() as f64, job.rows_checked(), started);
     let mut job = ValidateJob::new(Arc::clone(&outcome), schema, mapping, edits);
     state.checking.set(Some(work(&job)));
     let refills = match state.in_file_source() {

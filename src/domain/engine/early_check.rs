@@ -185,8 +185,10 @@ impl EarlyCheck {
             return None;
         }
         // Every mapped select field has a value map, empty until its values come (`learn_values`).
-        for f in mapping.mapped_fields(&self.schema).into_iter().filter(|f| f.kind.has_options() && learning) {
-            mapping.values.insert(f.name.clone(), ValueMap::default());
+        if learning {
+            for f in mapping.mapped_fields(&self.schema).into_iter().filter(|f| f.kind.has_options()) {
+                mapping.values.insert(f.name.clone(), ValueMap::default());
+            }
         }
         // Each date order is guessed from the first data records; the tally of every value proves it at the end.
         let head_data = head.iter().enumerate().skip(header + 1).map(|(index, record)| (index - header - 1, record));
@@ -290,30 +292,20 @@ impl Checking {
 impl CheckedWhileReading {
     /// The check `found` for `outcome`'s table, made with `schema` (the one the read was started with): its
     /// checker made again from the suggested mapping, with the value maps learned and the date orders guessed.
-    pub fn new(found: CheckFound, outcome: &ReadOutcome, schema: Schema) -> CheckedWhileReading {
+    pub fn new(mut found: CheckFound, outcome: &ReadOutcome, schema: Schema) -> CheckedWhileReading {
         let mut mapping = suggest_sources(&schema, &found.headers);
-        mapping.values = found.values.clone();
-        CheckedWhileReading::rebuilt(found, outcome, schema, (mapping, Edits::new()))
+        mapping.values = std::mem::take(&mut found.values);
+        CheckedWhileReading::given(found, outcome, schema, mapping, Edits::new())
     }
 
     /// The check `found` for `outcome`'s table, made with `schema`, the admin's `mapping` and `edits`
-    /// (`EarlyCheck::given`).
+    /// (`EarlyCheck::given`): its checker made again with them, the date orders as guessed.
     pub fn given(
         found: CheckFound,
         outcome: &ReadOutcome,
         schema: Schema,
         mapping: Mapping,
         edits: Edits,
-    ) -> CheckedWhileReading {
-        CheckedWhileReading::rebuilt(found, outcome, schema, (mapping, edits))
-    }
-
-    /// The checker made again with `mapping` (and `edits`), the date orders as guessed.
-    fn rebuilt(
-        found: CheckFound,
-        outcome: &ReadOutcome,
-        schema: Schema,
-        (mapping, edits): (Mapping, Edits),
     ) -> CheckedWhileReading {
         let CheckFound { headers, dates, issues, options_used, .. } = found;
         let guess =

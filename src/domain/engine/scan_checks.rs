@@ -161,7 +161,7 @@ pub(crate) mod tests {
         at_end: &Schema,
         chunk: u64,
     ) -> (ReadOutcome, Found) {
-        let (size, in_file, request) = (bytes.len() as u64, request.in_file, request.clone());
+        let (size, in_file) = (bytes.len() as u64, request.in_file);
         let request = ScanRequest::from_json(&request.to_json()).expect("the request travels");
         let mut scan = RemoteScan::new(size, &request).expect("request").with_chunk(chunk);
         let mut relay = CheckRelay::new(&request);
