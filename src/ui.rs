@@ -12,6 +12,7 @@ pub mod file_source;
 pub mod jobs;
 pub mod state;
 pub mod steps;
+pub mod worker_export;
 
 pub use app::App;
 pub use state::{ImportState, Step};

@@ -15,6 +15,8 @@ pub mod cursor;
 pub mod early_check;
 pub mod early_count;
 pub mod export_job;
+pub mod export_order;
+pub mod export_stream;
 pub mod file_window;
 #[cfg(test)]
 mod in_file_passes;
@@ -35,6 +37,8 @@ pub use cursor::{Checkpoint, Cursor, CHUNK_BYTES};
 pub use early_check::{CheckFound, CheckedWhileReading, EarlyCheck};
 pub use early_count::EarlyCount;
 pub use export_job::{ExportJob, Written};
+pub use export_order::{ExportOrder, StreamedRows};
+pub use export_stream::{ExportNews, ExportStream};
 pub use file_window::FileWindow;
 pub use read_job::{ReadJob, ReadProgress, ReadStage};
 pub use read_scan::{ReadScan, ScanProgress};

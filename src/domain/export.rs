@@ -22,7 +22,7 @@ pub const CSV_MIME: &str = "text/csv;charset=utf-8";
 pub const ZIP_MIME: &str = "application/zip";
 
 /// Per-file limits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Limits {
     pub rows: usize,
     pub bytes: usize,
@@ -86,8 +86,8 @@ impl From<Vec<u8>> for FileBytes {
     }
 }
 
-/// What stops writing a file.
-#[derive(Debug, Error)]
+/// What stops writing a file (it travels from the reading worker that writes a big file's download).
+#[derive(Clone, Debug, PartialEq, Eq, Error, serde::Serialize, serde::Deserialize)]
 pub enum ExportError {
     #[error("There are no valid rows to put in an import file yet. Fix the problems listed on the Review step first.")]
     NoValidRows,
@@ -137,6 +137,74 @@ pub fn import_parts(prepared: &Prepared, limits: Limits) -> Result<Vec<Vec<u8>>,
     parts.finish()
 }
 
+/// The rows an import file is written from: the checked table (`Prepared`), or the records a reading worker's scan
+/// brings a block at a time (`engine::StreamedRows`).
+pub trait ExportRows {
+    /// The import file's columns (the field names, its header).
+    fn fields(&self) -> Vec<String>;
+    /// Records checked.
+    fn checked_rows(&self) -> usize;
+    /// Records that will be imported.
+    fn valid_count(&self) -> usize;
+    /// Whether record `r` is left out of the import.
+    fn is_rejected(&self, r: usize) -> bool;
+    /// Each value of record `r` as it will be imported, in column order, given to `visit`; the record's file row, or
+    /// `None` when the record is not at hand.
+    fn each_output(&self, r: usize, visit: &mut dyn FnMut(&str)) -> Option<u64>;
+    /// The records before this one are at hand to write (all of them, but for a scan still bringing them).
+    fn available(&self) -> usize {
+        self.checked_rows()
+    }
+}
+
+impl ExportRows for Prepared {
+    fn fields(&self) -> Vec<String> {
+        self.columns.iter().map(|c| c.field.clone()).collect()
+    }
+
+    fn checked_rows(&self) -> usize {
+        Prepared::len(self)
+    }
+
+    fn valid_count(&self) -> usize {
+        Prepared::valid_count(self)
+    }
+
+    fn is_rejected(&self, r: usize) -> bool {
+        Prepared::is_rejected(self, r)
+    }
+
+    fn each_output(&self, r: usize, visit: &mut dyn FnMut(&str)) -> Option<u64> {
+        Prepared::each_output(self, r, visit)
+    }
+}
+
+impl<T: ExportRows + ?Sized> ExportRows for std::sync::Arc<T> {
+    fn fields(&self) -> Vec<String> {
+        T::fields(self)
+    }
+
+    fn checked_rows(&self) -> usize {
+        T::checked_rows(self)
+    }
+
+    fn valid_count(&self) -> usize {
+        T::valid_count(self)
+    }
+
+    fn is_rejected(&self, r: usize) -> bool {
+        T::is_rejected(self, r)
+    }
+
+    fn each_output(&self, r: usize, visit: &mut dyn FnMut(&str)) -> Option<u64> {
+        T::each_output(self, r, visit)
+    }
+
+    fn available(&self) -> usize {
+        T::available(self)
+    }
+}
+
 /// The import CSV files built a row at a time (`import_parts`, and the big-file `engine::ExportJob`).
 pub struct PartsBuilder {
     parts: Parts,
@@ -155,7 +223,12 @@ struct Parts {
 
 impl PartsBuilder {
     pub fn new(prepared: &Prepared, limits: Limits) -> Result<PartsBuilder, ExportError> {
-        let header = csv_line(prepared.columns.iter().map(|c| c.field.as_str()))?;
+        PartsBuilder::for_fields(&prepared.fields(), limits)
+    }
+
+    /// The parts of an import file with the columns `fields` (each part's header).
+    pub fn for_fields(fields: &[String], limits: Limits) -> Result<PartsBuilder, ExportError> {
+        let header = csv_line(fields)?;
         let parts = Parts { limits, current: header.clone(), header, full: Vec::new(), rows_in_current: 0 };
         Ok(PartsBuilder { parts, lines: RecordWriter::default() })
     }
@@ -168,9 +241,9 @@ impl PartsBuilder {
 
     /// Adds valid record number `r` of `prepared`, as `push` adds its row, its values written straight from the
     /// check (no row of strings made first: the export of a big file).
-    pub fn push_record(&mut self, prepared: &Prepared, r: usize) -> Result<(), ExportError> {
+    pub fn push_record<S: ExportRows + ?Sized>(&mut self, rows: &S, r: usize) -> Result<(), ExportError> {
         self.lines.start();
-        let Some(row) = prepared.each_output(r, |value| self.lines.value(value)) else {
+        let Some(row) = rows.each_output(r, &mut |value| self.lines.value(value)) else {
             return Ok(());
         };
         self.parts.add(self.lines.end(), row)

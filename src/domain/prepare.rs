@@ -25,8 +25,8 @@ use super::values::{split_cell, suggest_option};
 mod normaliser;
 mod prepared;
 
-pub(crate) use normaliser::Met;
-use normaliser::{raw_in, row_edits, Normaliser};
+use normaliser::{raw_in, row_edits};
+pub(crate) use normaliser::{Met, Normaliser};
 pub use prepared::Prepared;
 
 /// A column of the import file.
@@ -70,7 +70,7 @@ pub struct DateQuestion {
 }
 
 /// How a date field's values are read.
-#[derive(Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 enum DatePlan {
     Format(DateFormat),
     Ask,

@@ -15,8 +15,8 @@ use leptos::task::spawn_local;
 
 use crate::domain::edits::Edits;
 use crate::domain::engine::{
-    CheckedWhileReading, ExportJob, ReadJob, ReadStage, Refill, RejectsJob, ScanMessage, ScanRequest, TableFacts, Unit,
-    ValidateJob, WireError, Work, Written,
+    CheckedWhileReading, ExportJob, ExportOrder, ReadJob, ReadStage, Refill, RejectsJob, ScanMessage, ScanRequest,
+    TableFacts, Unit, ValidateJob, WireError, Work, Written,
 };
 use crate::domain::export::{ExportError, ExportFile, Limits};
 use crate::domain::mapping::{Mapping, Source};
@@ -29,6 +29,7 @@ use crate::domain::value_counts::{ValueCache, ValueCounter};
 use crate::ui::file_rows;
 use crate::ui::file_source::{FileSource, Window};
 use crate::ui::state::{checks_in_background, ImportState, Validated};
+use crate::ui::worker_export::{export_in_workers, Exported};
 use crate::web::download::Handed;
 use crate::web::read_worker::ReadWorker;
 use crate::web::timing;
@@ -97,7 +98,8 @@ pub fn start_read(state: ImportState, name: String, source: FileSource, options:
         let schema = state.schema.get_untracked();
         let mut worker = match &source {
             FileSource::Disk(file) => {
-                let request = ScanRequest::of(&options).checked_for(schema.clone());
+                // The file's index proves later that it is still the one read, when the workers write the download.
+                let request = ScanRequest::of(&options).checked_for(schema.clone()).indexed();
                 let request = if in_file { request.in_file() } else { request };
                 ReadWorker::start(file, &request).await.ok()
             }
@@ -603,9 +605,10 @@ pub fn forget_check(state: ImportState) {
 /// Rows per `ExportJob::step`.
 const EXPORT_BATCH: usize = 512;
 
-/// Writes the import download of a big file in slices, then hands it to `done` (which saves it). The validation
-/// result is shared with the job, not copied. A .zip's bytes go to the browser as the job is done with them
-/// (`Handed`); the file `done` gets holds only the rest.
+/// Writes the import download of a big file, then hands it to `done` (which saves it): in the reading workers when
+/// the table is kept in the file (`worker_export`), else (or when they cannot) here, in slices. The validation
+/// result is shared with the job, not copied. A .zip's bytes go to the browser as they are written (`Handed`); the
+/// file `done` gets holds only the rest.
 pub fn start_export(
     state: ImportState,
     limits: Limits,
@@ -614,6 +617,61 @@ pub fn start_export(
 ) {
     let generation = bump(state.export_generation);
     let prepared = state.prepared.with_untracked(|p| Arc::clone(&p.0));
+    let options = state.loaded.with_untracked(|l| l.as_ref().map(|l| l.outcome.options.clone()));
+    let order = ExportOrder::of(&prepared, limits, &stem);
+    let (Some(file), Some(options), Some(order)) = (state.disk_file(), options, order) else {
+        return export_here(state, generation, (prepared, limits, stem), done);
+    };
+    let started = now_ms();
+    let phase = std::cell::Cell::new((false, started));
+    let publish = move |done: u64, total: u64, zipping: bool| {
+        if zipping != phase.get().0 {
+            phase.set((zipping, now_ms()));
+        }
+        state.exporting.set(Some(writing_work((done as f64, total as f64), zipping, phase.get().1)));
+    };
+    publish(0, prepared.len() as u64, false);
+    spawn_local(async move {
+        let wanted = move || state.export_generation.get_value() == generation;
+        match export_in_workers(&file, &options, order, wanted, publish).await {
+            Exported::Saved(file, handed) => {
+                timing::measure("export: in the reading workers", now_ms() - started);
+                state.exporting.set(None);
+                done(Ok(file), handed);
+            }
+            Exported::Failed(e) => {
+                state.exporting.set(None);
+                done(Err(e), Handed::default());
+            }
+            Exported::Stopped => {}
+            Exported::NotHere if wanted() => export_here(state, generation, (prepared, limits, stem), done),
+            Exported::NotHere => {}
+        }
+    });
+}
+
+/// The progress of writing the import download: `done` of `total` rows, or bytes while `zipping` (putting the
+/// parts into the .zip); each phase's speed and time left are its own (`started_ms`).
+fn writing_work((done, total): (f64, f64), zipping: bool, started_ms: f64) -> Work {
+    Work {
+        title: "Writing your import file".to_owned(),
+        phase: if zipping { "Compressing the parts into a .zip" } else { "Writing rows" }.to_owned(),
+        done,
+        total,
+        unit: if zipping { Unit::Bytes } else { Unit::Rows },
+        rows: 0,
+        started_ms,
+        now_ms: now_ms(),
+    }
+}
+
+/// `start_export` on this page, in slices (export `generation`), reading the rows not kept back from the file.
+fn export_here(
+    state: ImportState,
+    generation: u64,
+    (prepared, limits, stem): (Arc<Prepared>, Limits, String),
+    done: impl FnOnce(Result<ExportFile, ExportError>, Handed) + 'static,
+) {
     let job = match ExportJob::new(prepared, limits, &stem) {
         Ok(job) => (job, Handed::default()),
         Err(e) => return done(Err(e), Handed::default()),
@@ -625,16 +683,7 @@ pub fn start_export(
         if zipping != phase.0 {
             phase = (zipping, now_ms());
         }
-        Work {
-            title: "Writing your import file".to_owned(),
-            phase: if zipping { "Compressing the parts into a .zip" } else { "Writing rows" }.to_owned(),
-            done: done as f64,
-            total: total as f64,
-            unit: if zipping { Unit::Bytes } else { Unit::Rows },
-            rows: 0,
-            started_ms: phase.1,
-            now_ms: now_ms(),
-        }
+        writing_work((done as f64, total as f64), zipping, phase.1)
     };
     let step = |(job, handed): &mut (ExportJob, Handed)| {
         let result = job.step(EXPORT_BATCH);

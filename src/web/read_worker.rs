@@ -452,7 +452,7 @@ async fn scan_file(
         spent.held += now_ms() - held;
     }
     // Checked here: the page puts the table together, then tells its facts, and what was found goes back.
-    if let Some(relay) = relay {
+    if let Some(relay) = relay.filter(CheckRelay::wants_facts) {
         finish(&outbox, &mut incoming, facts, relay).await;
     }
 }
@@ -536,7 +536,10 @@ async fn relay_scan(
             break;
         }
     }
-    finish(&page, &mut incoming, None, relay).await;
+    // An export ended with its last message; a check waits for the page's table facts.
+    if relay.wants_facts() {
+        finish(&page, &mut incoming, None, relay).await;
+    }
 }
 
 /// The next span of the file, being read by the browser (`Blob.arrayBuffer`) while the worker parses. Its span

@@ -2,6 +2,9 @@
 //! their records (`ScanChecks`), and passes on to the page what the page keeps. The page then only keeps blocks and
 //! puts the table together; the scan and the check run on two threads at once, neither of them the page's.
 //!
+//! When the page asks for the import download instead (`ScanRequest::exported`), the records are written into it
+//! here (`ExportStream`) and the page gets its bytes, not the records.
+//!
 //! Owns only the relaying. Every message goes on as it came, but for the full blocks of a table kept in the file
 //! (`ScanRequest::in_file`): the first two go on whole, and every later one is held until the next one comes,
 //! then goes on as `Gone` (the row of its first record and its records' fewest and most cells: what the page keeps
@@ -10,6 +13,7 @@
 //! block whole, where the footer is found. Invariant (tested): the page's table is the one it would get from the
 //! scan's own messages, and what the check and the count found is what the page would find taking them itself.
 
+use super::export_stream::ExportStream;
 use super::scan_checks::{Found, ScanChecks};
 use super::scan_wire::{ScanMessage, ScanRequest};
 use super::table_facts::TableFacts;
@@ -19,6 +23,8 @@ use crate::domain::table::BLOCK_ROWS;
 /// The relay of one scan.
 pub struct CheckRelay {
     checks: Option<ScanChecks>,
+    /// The import download written from the records instead (`ScanRequest::exported`): the page gets its bytes.
+    export: Option<ExportStream>,
     in_file: bool,
     /// Full blocks relayed since the scan (last) started.
     blocks: usize,
@@ -36,11 +42,20 @@ impl CheckRelay {
             Some(given) => ScanChecks::given(schema, &options, given.mapping.clone(), given.edits()),
             None => ScanChecks::new(schema, &options),
         });
-        CheckRelay { checks, in_file: request.in_file, blocks: 0, held: None }
+        let export = request.export.clone().map(ExportStream::new);
+        CheckRelay { checks, export, in_file: request.in_file, blocks: 0, held: None }
+    }
+
+    /// Whether the page will send the table's facts at the end (`complete`): not for an export.
+    pub fn wants_facts(&self) -> bool {
+        self.export.is_none()
     }
 
     /// The messages to send the page for one `message` of the scan, in order.
     pub fn relay(&mut self, message: Vec<u8>) -> Vec<Vec<u8>> {
+        if let Some(export) = self.export.as_mut() {
+            return export.relay(&message);
+        }
         let (progress, block) = match ScanMessage::decode(&message) {
             Ok(ScanMessage::Records { progress, batch }) => (progress, batch.block().ok()),
             Ok(ScanMessage::Restart) => {

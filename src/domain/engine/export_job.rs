@@ -20,7 +20,8 @@ use std::sync::Arc;
 use zip::{ZipArchive, ZipWriter};
 
 use crate::domain::export::{
-    new_zip, part_name, zip_options, ExportError, ExportFile, FileBytes, Limits, PartsBuilder, CSV_MIME, ZIP_MIME,
+    new_zip, part_name, zip_options, ExportError, ExportFile, ExportRows, FileBytes, Limits, PartsBuilder, CSV_MIME,
+    ZIP_MIME,
 };
 use crate::domain::prepare::Prepared;
 use crate::domain::table::{Rows, AHEAD_ROWS};
@@ -68,9 +69,10 @@ pub enum Written {
     Restarted,
 }
 
-/// One import download being written. `step` until it returns the file.
-pub struct ExportJob {
-    prepared: Arc<Prepared>,
+/// One import download being written from `S`'s rows (the checked table, or a scan's records in a reading worker:
+/// `engine::ExportStream`). `step` until it returns the file.
+pub struct ExportJob<S = Arc<Prepared>> {
+    prepared: S,
     stem: String,
     limits: Limits,
     rows: usize,
@@ -86,11 +88,28 @@ pub struct ExportJob {
     compressed: Vec<Vec<u8>>,
     assembling: Option<Assembling>,
     finished: bool,
+    /// The last step had rows to write and none at hand (`ExportRows::available`).
+    stalled: bool,
 }
 
-impl ExportJob {
-    pub fn new(prepared: Arc<Prepared>, limits: Limits, stem: &str) -> Result<ExportJob, ExportError> {
-        let parts = Some(Box::new(PartsBuilder::new(&prepared, limits)?));
+impl ExportJob<Arc<Prepared>> {
+    /// The records of the file to read again (`Rows::fill`) before `step(batch)` when the table's blocks are in the
+    /// file: the batch's and those after it, while rows are being written.
+    pub fn missing(&self, batch: usize) -> Option<std::ops::Range<usize>> {
+        let rows = self.prepared.records()?;
+        let writing = self.parts.is_some() && self.next < self.prepared.len();
+        writing.then(|| rows.missing_ahead(self.next..self.next + batch.max(1), AHEAD_ROWS)).flatten()
+    }
+
+    /// The table's records, if the check kept its source (where `missing` ones are filled).
+    pub fn rows(&self) -> Option<&Rows> {
+        self.prepared.records()
+    }
+}
+
+impl<S: ExportRows> ExportJob<S> {
+    pub fn new(prepared: S, limits: Limits, stem: &str) -> Result<ExportJob<S>, ExportError> {
+        let parts = Some(Box::new(PartsBuilder::for_fields(&prepared.fields(), limits)?));
         let rows = prepared.valid_count();
         let expected = rows.div_ceil(limits.rows.max(1));
         let straight = (expected > 1).then(|| {
@@ -111,29 +130,34 @@ impl ExportJob {
             compressed: Vec::new(),
             assembling: None,
             finished: false,
+            stalled: false,
         })
+    }
+
+    /// The job writing the .zip the later way only (see the header), for a caller that cannot give the rows again
+    /// from the first: `step` then never starts again.
+    pub fn later_only(mut self) -> ExportJob<S> {
+        self.straight = None;
+        self
+    }
+
+    /// Whether the last step found rows to write and none at hand (`ExportRows::available`): more are needed first.
+    pub fn is_stalled(&self) -> bool {
+        self.stalled
+    }
+
+    /// The rows the job writes from (to bring more: `ExportRows::available`).
+    pub fn source_mut(&mut self) -> &mut S {
+        &mut self.prepared
     }
 
     /// Work done and in all, in the current phase (rows, then bytes put into the .zip), and whether it is making
     /// the .zip.
     pub fn progress(&self) -> (usize, usize, bool) {
         match &self.assembling {
-            None => (self.next, self.prepared.len(), false),
+            None => (self.next, self.prepared.checked_rows(), false),
             Some(a) => (a.sizes[..a.copied].iter().sum(), a.sizes.iter().sum(), true),
         }
-    }
-
-    /// The records of the file to read again (`Rows::fill`) before `step(batch)` when the table's blocks are in the
-    /// file: the batch's and those after it, while rows are being written.
-    pub fn missing(&self, batch: usize) -> Option<std::ops::Range<usize>> {
-        let rows = self.prepared.records()?;
-        let writing = self.parts.is_some() && self.next < self.prepared.len();
-        writing.then(|| rows.missing_ahead(self.next..self.next + batch.max(1), AHEAD_ROWS)).flatten()
-    }
-
-    /// The table's records, if the check kept its source (where `missing` ones are filled).
-    pub fn rows(&self) -> Option<&Rows> {
-        self.prepared.records()
     }
 
     /// Does at most `batch` rows (or one slice of compression, or one part put into the .zip). `Some` once
@@ -142,11 +166,12 @@ impl ExportJob {
         if self.finished {
             return None;
         }
+        self.stalled = false;
         let result = self.advance(batch.max(1)).transpose();
         if result.is_some() {
             // Finished (or failed): nothing more to do, and nothing kept.
             self.finished = true;
-            self.next = self.prepared.len();
+            self.next = self.prepared.checked_rows();
             self.parts = None;
             self.pending.clear();
             self.straight = None;
@@ -169,7 +194,8 @@ impl ExportJob {
     /// Pushes a batch of rows into the parts; full parts wait in `pending`.
     fn write_rows(&mut self, batch: usize) -> Result<(), ExportError> {
         let Some(parts) = self.parts.as_mut() else { return Ok(()) };
-        let end = (self.next + batch).min(self.prepared.len());
+        let end = (self.next + batch).min(self.prepared.checked_rows()).min(self.prepared.available().max(self.next));
+        self.stalled = end == self.next;
         for r in (self.next..end).filter(|r| !self.prepared.is_rejected(*r)) {
             parts.push_record(&self.prepared, r)?;
         }
@@ -195,7 +221,7 @@ impl ExportJob {
                 return Ok(None);
             }
         }
-        if self.pending.is_empty() && self.next < self.prepared.len() {
+        if self.pending.is_empty() && self.next < self.prepared.checked_rows() {
             self.write_rows(batch)?;
             return Ok(None);
         }
@@ -221,7 +247,7 @@ impl ExportJob {
         self.straight = None;
         self.restarted = true;
         self.next = 0;
-        self.parts = Some(Box::new(PartsBuilder::new(&self.prepared, self.limits)?));
+        self.parts = Some(Box::new(PartsBuilder::for_fields(&self.prepared.fields(), self.limits)?));
         self.pending.clear();
         Ok(None)
     }
@@ -244,7 +270,7 @@ impl ExportJob {
             return Ok(None);
         }
         if self.parts.is_some() {
-            if self.next < self.prepared.len() {
+            if self.next < self.prepared.checked_rows() {
                 // A full part means there will be more than one: it is deflated while the rows go on.
                 self.write_rows(batch)?;
                 return Ok(None);

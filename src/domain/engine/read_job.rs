@@ -160,8 +160,11 @@ impl ReadJob {
             }
             ScanMessage::Done(done) => self.scanned(done),
             ScanMessage::Unreadable(detail) => return Err(WireError::Unreadable(detail)),
-            // What the worker's check found comes after the ending, to whoever asked for it.
-            ScanMessage::Found(_) | ScanMessage::Findings(_) => return Err(WireError::Garbled),
+            // What the worker's check found comes after the ending, to whoever asked for it; a download, only when
+            // one is asked for (`ScanRequest::exported`), never in a read.
+            ScanMessage::Found(_) | ScanMessage::Findings(_) | ScanMessage::Piece(_) | ScanMessage::Export(_) => {
+                return Err(WireError::Garbled)
+            }
         }
         Ok(())
     }

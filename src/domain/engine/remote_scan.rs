@@ -22,8 +22,10 @@ pub struct RemoteScan {
     /// The page keeps the table's blocks in the file (`ScanRequest::in_file`): nothing is packed, and the file's
     /// index goes out before the ending.
     in_file: bool,
-    /// The rows are checked as the messages are relayed (`ScanRequest::checked_for`, `CheckRelay`): nothing is
-    /// packed, so the check reads every block as it lies.
+    /// The file's index goes out before the ending (`ScanRequest::indexed`, or `in_file`).
+    indexed: bool,
+    /// The rows are checked (`ScanRequest::checked_for`) or exported (`ScanRequest::exported`) as the messages are
+    /// relayed (`CheckRelay`): nothing is packed, so the relay reads every block as it lies.
     checked: bool,
 }
 
@@ -36,7 +38,8 @@ impl RemoteScan {
             batch: RecordBatch::default(),
             packing: false,
             in_file: request.in_file,
-            checked: request.schema.is_some(),
+            indexed: request.in_file || request.indexed,
+            checked: request.schema.is_some() || request.export.is_some(),
         })
     }
 
@@ -105,7 +108,7 @@ impl RemoteScan {
             ScanStep::Restart => messages.push(ScanMessage::Restart.encode()),
             ScanStep::Done(done) => {
                 self.finished = true;
-                if let Some(index) = self.scan.index().filter(|_| self.in_file) {
+                if let Some(index) = self.scan.index().filter(|_| self.indexed) {
                     messages.push(ScanMessage::Index(index.clone()).encode());
                 }
                 messages.push(ScanMessage::Done(done).encode());

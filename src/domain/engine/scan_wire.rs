@@ -9,6 +9,7 @@
 use encoding_rs::Encoding;
 use serde::{Deserialize, Serialize};
 
+use super::export_order::ExportOrder;
 use super::read_scan::{Decided, ScanProgress, Scanned};
 use super::reread::FileIndex;
 use crate::domain::edits::Edits;
@@ -45,6 +46,10 @@ pub struct ScanRequest {
     /// never packs blocks (they are not kept) and sends the file's index (`ScanMessage::Index`).
     #[serde(default)]
     pub in_file: bool,
+    /// The page keeps the table in memory but wants the file's index too (`ScanMessage::Index`): it proves later
+    /// that the file is still the one read (`ExportOrder`), when the workers write the download from it.
+    #[serde(default)]
+    pub indexed: bool,
     /// The schema to check and count the rows for as they are parsed (`ScanChecks`), when the page asks the worker
     /// to: it then gets what they found (`ScanMessage::Found`), not the rows' checks to make itself.
     #[serde(default)]
@@ -56,6 +61,10 @@ pub struct ScanRequest {
     /// already, checked again after a change): nothing is counted then.
     #[serde(default)]
     pub given: Option<GivenCheck>,
+    /// The import download to write from the records, in the worker that takes them (`ExportStream`): the page then
+    /// gets its bytes and news, not the records.
+    #[serde(default)]
+    pub export: Option<ExportOrder>,
 }
 
 /// The admin's inputs for a check in the worker (`ScanRequest::checked_with`).
@@ -82,10 +91,18 @@ impl ScanRequest {
             encoding: options.encoding.map(|e| e.name().to_owned()),
             delimiter: options.delimiter,
             in_file: false,
+            indexed: false,
             schema: None,
             header_row: options.header_row,
             given: None,
+            export: None,
         }
+    }
+
+    /// The same request, asking the worker that takes the records to write the import download `order` describes
+    /// from them (`ExportStream`) instead of sending them on.
+    pub fn exported(self, order: ExportOrder) -> ScanRequest {
+        ScanRequest { export: Some(order), ..self }
     }
 
     /// The same request, asking the worker to check and count the rows for `schema` (`ScanChecks`).
@@ -97,6 +114,11 @@ impl ScanRequest {
     /// (`ScanChecks::given`), and to count nothing.
     pub fn checked_with(self, schema: Schema, mapping: Mapping, edits: &Edits) -> ScanRequest {
         ScanRequest { schema: Some(schema), given: Some(GivenCheck::new(mapping, edits)), ..self }
+    }
+
+    /// The same request, asking for the file's index at the end (`indexed`).
+    pub fn indexed(self) -> ScanRequest {
+        ScanRequest { indexed: true, ..self }
     }
 
     /// The same request, for a page that keeps the table's blocks in the file (`in_file`).
@@ -206,6 +228,10 @@ pub enum ScanMessage<'a> {
     Found(&'a [u8]),
     /// The next of the check's findings, after `Found` (a JSON array of `Issue`s, `FINDINGS_PER_MESSAGE` at most).
     Findings(&'a [u8]),
+    /// The next bytes of the import download a worker writes (`ScanRequest::exported`, `ExportStream`).
+    Piece(&'a [u8]),
+    /// How writing that download goes (`ExportNews`, as JSON).
+    Export(&'a [u8]),
 }
 
 const RECORDS: u8 = 1;
@@ -217,6 +243,8 @@ const INDEX: u8 = 6;
 const GONE: u8 = 7;
 const FOUND: u8 = 8;
 const FINDINGS: u8 = 9;
+const PIECE: u8 = 10;
+const EXPORT: u8 = 11;
 
 /// How a scan ended, as JSON.
 #[derive(Serialize, Deserialize)]
@@ -266,16 +294,10 @@ impl<'a> ScanMessage<'a> {
                 block.extend_from_slice(&(cells.1 as u64).to_le_bytes());
                 with_progress(GONE, progress, &block)
             }
-            ScanMessage::Found(json) => {
-                let mut out = vec![FOUND];
-                out.extend_from_slice(json);
-                out
-            }
-            ScanMessage::Findings(json) => {
-                let mut out = vec![FINDINGS];
-                out.extend_from_slice(json);
-                out
-            }
+            ScanMessage::Found(json) => with_kind(FOUND, json),
+            ScanMessage::Findings(json) => with_kind(FINDINGS, json),
+            ScanMessage::Piece(bytes) => with_kind(PIECE, bytes),
+            ScanMessage::Export(json) => with_kind(EXPORT, json),
         }
     }
 
@@ -290,6 +312,8 @@ impl<'a> ScanMessage<'a> {
             }
             FOUND => Ok(ScanMessage::Found(input.0)),
             FINDINGS => Ok(ScanMessage::Findings(input.0)),
+            PIECE => Ok(ScanMessage::Piece(input.0)),
+            EXPORT => Ok(ScanMessage::Export(input.0)),
             kind @ (RECORDS | PACKED) => {
                 let progress = input.progress()?;
                 Ok(match kind {
@@ -319,6 +343,14 @@ impl<'a> ScanMessage<'a> {
             _ => Err(WireError::Garbled),
         }
     }
+}
+
+/// A message of `kind` carrying `bytes` as they are.
+fn with_kind(kind: u8, bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + 1);
+    out.push(kind);
+    out.extend_from_slice(bytes);
+    out
 }
 
 /// Bytes before the records or block of a `Records` or `Packed` message: its kind and the progress.
@@ -476,9 +508,14 @@ mod tests {
         let bytes = gone.encode();
         assert_eq!(ScanMessage::decode(&bytes), Ok(gone));
         assert_eq!(ScanMessage::decode(&bytes[..20]), Err(WireError::Garbled), "cut short");
-        for found in [ScanMessage::Found(b"{}"), ScanMessage::Findings(b"[]")] {
+        for found in [
+            ScanMessage::Found(b"{}"),
+            ScanMessage::Findings(b"[]"),
+            ScanMessage::Piece(b"PK"),
+            ScanMessage::Export(b"1"),
+        ] {
             assert_eq!(ScanMessage::decode(&found.encode()), Ok(found));
         }
-        assert_eq!(ScanMessage::decode(&[10]), Err(WireError::Garbled));
+        assert_eq!(ScanMessage::decode(&[12]), Err(WireError::Garbled));
     }
 }

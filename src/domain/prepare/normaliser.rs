@@ -21,8 +21,9 @@ use crate::domain::schema::{Entity, Field, FieldType, Schema};
 use crate::domain::table::Record;
 use crate::domain::values::{split_cell, suggest_option};
 
-/// The decisions of one validation pass.
-#[derive(Debug, PartialEq)]
+/// The decisions of one validation pass (they travel to a reading worker that writes the import file:
+/// `engine::ExportOrder`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Normaliser {
     entity: Entity,
     mapping: Mapping,

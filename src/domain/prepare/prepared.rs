@@ -164,6 +164,12 @@ impl Prepared {
         self.options_used.get(column).map_or(&[], Vec::as_slice)
     }
 
+    /// What its rows are made from again: the table, the edits and the decisions (`engine::ExportOrder` sends the
+    /// last two to the worker that writes the import file).
+    pub(crate) fn source_parts(&self) -> Option<(&Table, &Edits, &Normaliser)> {
+        self.source.as_ref().map(|s| (s.table.as_ref(), &s.edits, &s.normaliser))
+    }
+
     /// Whether both were made from the same table, edits and decisions (so their rows are the same).
     fn same_source(&self, other: &Prepared) -> bool {
         match (&self.source, &other.source) {

@@ -239,6 +239,11 @@ impl Rows {
         self.index = Some(Arc::new(index));
     }
 
+    /// The scan's index of the file the records were read from, once known (kept in the file or not).
+    pub fn index(&self) -> Option<&FileIndex> {
+        self.index.as_deref()
+    }
+
     /// A reading of the file's records from number `first` on (counted from the file's first record, as `missing`
     /// gives them), to `fill` with. `None` when the records are not in a file or its index is not known.
     pub fn reread(&self, first: usize) -> Option<Reread> {
@@ -431,6 +436,12 @@ impl Rows {
     /// Every record in view as a plain list.
     pub fn to_vec(&self) -> Vec<Record> {
         self.iter().collect()
+    }
+
+    /// Records stored before the first one in view (the title rows and the header of a table): a record's index in
+    /// view plus this is its index among the file's records.
+    pub fn skipped(&self) -> usize {
+        self.skip
     }
 
     /// Narrows the view to `range` of what is in view now (cut to it).

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::ui::components::notice::{Notice, Tone};
 use crate::ui::jobs::{cancel_check, cancel_export, cancel_read};
-use crate::ui::state::ImportState;
+use crate::ui::state::{ImportState, Step};
 
 /// Which long work is running (each has its own Stop).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -18,17 +18,24 @@ enum Running {
     Exporting,
 }
 
+/// `downloads`: the copy beside the download buttons, which shows only the writing of a download (and takes the
+/// keyboard's focus to its Stop button, as the button pressed is disabled meanwhile); the one above every step
+/// shows it on the other steps.
 #[component]
-pub fn WorkStatus() -> impl IntoView {
+pub fn WorkStatus(#[prop(optional)] downloads: bool) -> impl IntoView {
     let state = expect_context::<ImportState>();
     // The panel is made once per kind of work, and only its text and bar follow the progress: made again a few
     // times a second, its Stop button lost the keyboard's focus, and a click could land on one just replaced.
     let running = Memo::new(move |_| {
+        let exporting = state.exporting.with(Option::is_some);
+        if downloads {
+            return exporting.then_some(Running::Exporting);
+        }
         if state.reading.with(Option::is_some) {
             Some(Running::Reading)
         } else if state.checking.with(Option::is_some) {
             Some(Running::Checking)
-        } else if state.exporting.with(Option::is_some) {
+        } else if exporting && state.step.get() != Step::Export {
             Some(Running::Exporting)
         } else {
             None
@@ -38,6 +45,14 @@ pub fn WorkStatus() -> impl IntoView {
     // The title sits in a live region: it changes (and is announced) only when the work does.
     let title = Memo::new(move |_| work().map(|w| w.title));
     let panel = move |stop_label: &'static str, stop: fn(ImportState)| {
+        let stop_button: NodeRef<leptos::html::Button> = NodeRef::new();
+        if downloads {
+            Effect::new(move |_| {
+                if let Some(button) = stop_button.get() {
+                    let _ = button.focus();
+                }
+            });
+        }
         view! {
             <section class="panel work" aria-labelledby="work-title" data-testid="work-status">
                 <div role="status">
@@ -48,7 +63,7 @@ pub fn WorkStatus() -> impl IntoView {
                     aria-labelledby="work-title"></progress>
                 <p class="work__text" data-testid="progress-text">{move || work().map(|w| w.sentence())}</p>
                 <p class="work__hint">"You can keep working on this page meanwhile."</p>
-                <button type="button" class="button button--secondary" data-testid="work-stop"
+                <button type="button" class="button button--secondary" data-testid="work-stop" node_ref=stop_button
                     on:click=move |_| stop(state)>
                     {stop_label}
                 </button>
@@ -57,6 +72,9 @@ pub fn WorkStatus() -> impl IntoView {
         .into_any()
     };
     move || {
+        if downloads {
+            return running.get().map(|_| panel("Stop writing", cancel_export));
+        }
         if let Some(running) = running.get() {
             Some(match running {
                 Running::Reading => panel("Stop reading", cancel_read),

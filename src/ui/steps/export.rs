@@ -11,6 +11,7 @@ use crate::domain::export::{import_file, rejects_file, ExportError, ExportFile, 
 use crate::domain::limits::{LEGACY_MAX_ROWS_PER_FILE, MAX_ROWS_PER_FILE};
 use crate::ui::components::notice::{Notice, Tone};
 use crate::ui::components::step_section::StepSection;
+use crate::ui::components::work_status::WorkStatus;
 use crate::ui::jobs;
 use crate::ui::state::{count, plural, writes_in_background, ImportState};
 use crate::web::download::{save, save_in_slices, Handed};
@@ -182,6 +183,7 @@ pub fn ExportStep() -> impl IntoView {
                         {move || format!("Download rejected rows ({})", counts.get().1)}
                     </button>
                 </Show>
+                <WorkStatus downloads=true/>
             </div>
             {move || error.get().map(|e| view! { <Notice tone=Tone::Error title="The file could not be saved">{e}</Notice> })}
             {move || state.notice.get().map(|n| view! { <Notice tone=Tone::Success title="Saved">{n}</Notice> })}

@@ -1,8 +1,8 @@
 // Journey: a 200,000-row export, read and checked in the reading workers while the page stays usable. Progress is visible,
 // "Stop reading" keeps the file loaded before, "Stop checking" keeps the admin's choices and asks to check again,
 // the counts are exact, an edit is checked again in the background, the grid reads rows far into the file back
-// from it (the tab keeps only a few blocks of a file this big), and the downloaded .zip holds exactly the valid
-// rows. While a Stop button is to be pressed, the reading workers are held still (pages/workers.ts), so the work is
+// from it (the tab keeps only a few blocks of a file this big), the download is written in the reading workers
+// ("Stop writing" saves nothing), and the downloaded .zip holds exactly the valid rows. While a Stop button is to be pressed, the reading workers are held still (pages/workers.ts), so the work is
 // still running when the click lands, whatever the machine's speed; the page is slowed down (Chromium's CPU
 // throttling) while a read is shown under way, so it is not over before its progress is seen.
 import { expect, test, type Page } from '@playwright/test';
@@ -139,7 +139,12 @@ test('200,000 rows: progress, stop, exact counts, a background re-check and the 
   await expect(status).toBeHidden({ timeout: 120_000 });
 
   await app.next(page);
+  // The download is written in the reading workers (they read the file again), its progress shown by the button.
+  let downloads = 0;
+  page.on('download', () => downloads++);
   const zipPath = await app.download(page, 'download-import');
+  const exported = await page.evaluate(() => performance.getEntriesByName('export: in the reading workers').length);
+  expect(exported).toBe(1);
   const files = unzipSync(new Uint8Array(readFileSync(zipPath)));
   const names = Object.keys(files).sort();
   expect(names).toEqual([1, 2, 3, 4].map((n) => `customers-import-part-0${n}-of-04.csv`));
@@ -158,7 +163,17 @@ test('200,000 rows: progress, stop, exact counts, a background re-check and the 
   // Row i = 7 (a repeated email) is the only one rejected before i = 123.
   expect(emails[121]).toBe('person123@example.com');
 
+  // "Stop writing", pressed while the workers that would write it again are held, saves nothing.
+  const holdExport = await hold(page);
+  await page.getByTestId('download-import').click();
+  await expect(status).toContainText('Writing your import file');
+  await expect(page.getByTestId('work-stop')).toBeFocused();
+  await page.getByTestId('work-stop').click();
+  await expect(status).toBeHidden();
+  await holdExport.release();
+
   const rejectsPath = await app.download(page, 'download-rejects');
+  expect(downloads).toBe(2);
   const rejects = readFileSync(rejectsPath, 'utf8');
   // One line per rejected row starts with its Id (a quoted note inside a row never does).
   expect(rejects.match(/^"?003\d{15}/gm)).toHaveLength(238);
