@@ -16,18 +16,27 @@
 //! mapping, and its result must equal checking the table (`prepare`). On one chunk byte in five, the relay checks
 //! instead with a mapping and an edit it is given (as after the admin's change, `ScanRequest::checked_with`): its
 //! result must equal checking the table with them.
+//! Then the import download is written as the reading workers write it (`ScanRequest::exported`: the file scanned
+//! again, `ExportStream` in the relay, with limits of a few rows or bytes a part from the chunk byte): its bytes must
+//! be those `ExportJob` writes on the page, or it must fail as that job does; when the size limit cuts a part more,
+//! it asks again (`ExportNews::Again`) and the later way must equal the page's. The file never counts as changed.
 #![no_main]
 
 use csm_import::domain::edits::Edits;
 use csm_import::domain::engine::{
-    CheckRelay, CheckedWhileReading, Found, ReadJob, Refill, RemoteScan, ScanRequest, TableFacts,
+    CheckRelay, CheckedWhileReading, ExportJob, ExportNews, ExportOrder, Found, ReadJob, Refill, RemoteScan,
+    ScanMessage, ScanRequest, TableFacts, Written,
 };
+use csm_import::domain::export::{ExportError, Limits};
 use csm_import::domain::prepare::prepare;
+use csm_import::domain::prepare::Prepared;
 use csm_import::domain::read::read;
+use csm_import::domain::read::ReadOutcome;
 use csm_import::domain::schema::{Entity, Field, FieldType, Schema};
 use csm_import::domain::suggest::{counted_sources, suggest, suggest_sources, suggest_with};
 use csm_import::domain::value_counts::ValueCounter;
 use libfuzzer_sys::fuzz_target;
+use std::sync::Arc;
 
 #[path = "options.rs"]
 mod options;
@@ -54,7 +63,8 @@ fuzz_target!(|data: &[u8]| {
         let edits = Edits::from([((0, "Email".to_owned()), "edited@example.com".to_owned())]);
         (suggest(&schema, &outcome.table), edits)
     });
-    let mut request = ScanRequest::of(&options);
+    // The page asks for the file's index, which proves it unchanged when the workers write the download.
+    let mut request = ScanRequest::of(&options).indexed();
     if let Some((mapping, edits)) = &given {
         request = request.checked_with(schema.clone(), mapping.clone(), edits);
     } else if checked {
@@ -88,6 +98,12 @@ fuzz_target!(|data: &[u8]| {
         Refill::all(rows, 0..rows.len(), bytes);
     }
     assert_eq!(page, whole);
+    if let Ok(read) = &page {
+        let (mapping, edits) = given.clone().unwrap_or_else(|| (suggest(&schema, &read.table), Edits::new()));
+        let prepared = Arc::new(prepare(&read.table, &schema, &mapping, &edits, &read.issues));
+        let limits = Limits { rows: usize::from(*chunk % 7) + 1, bytes: 40 + usize::from(*choice) * 8 };
+        export_in_workers(bytes, read, &prepared, limits, u64::from(*chunk) + 1);
+    }
     let Ok(outcome) = whole else { return };
     let found = Found::from_messages(&relay.complete(&TableFacts::of(&outcome, &schema))).expect("found travels");
     assert!(checked || (found.check.is_none() && found.count.is_none()), "nothing found when not asked");
@@ -114,3 +130,72 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(counted.of(&outcome.table, source), fresh.of(&outcome.table, source), "{source:?}");
     }
 });
+
+/// The download the page writes (`ExportJob`, taking the bytes it is done with), and whether it started again the
+/// later way.
+fn written_here(prepared: &Arc<Prepared>, limits: Limits) -> (Result<Vec<u8>, ExportError>, bool) {
+    let mut job = match ExportJob::new(Arc::clone(prepared), limits, "x") {
+        Ok(job) => job,
+        Err(e) => return (Err(e), false),
+    };
+    let (mut taken, mut again) = (Vec::new(), false);
+    loop {
+        let result = job.step(3);
+        match job.take_written() {
+            Written::Pieces(pieces) => pieces.iter().for_each(|p| taken.extend_from_slice(p)),
+            Written::Restarted => (taken, again) = (Vec::new(), true),
+        }
+        match result {
+            Some(Ok(file)) => {
+                taken.extend(file.bytes.to_vec());
+                return (Ok(taken), again);
+            }
+            Some(Err(e)) => return (Err(e), again),
+            None => {}
+        }
+    }
+}
+
+/// Writes the download as the workers do (the file scanned again, `chunk` bytes a step as it was read) and checks
+/// it against the page's.
+fn export_in_workers(bytes: &[u8], read: &ReadOutcome, prepared: &Arc<Prepared>, limits: Limits, chunk: u64) {
+    let Some(order) = ExportOrder::of(prepared, limits, "x") else { panic!("a file read by the workers has an index") };
+    let (expected, again) = written_here(prepared, limits);
+    let run = |order: ExportOrder| {
+        let request = ScanRequest::of(&read.options).in_file().exported(order);
+        let request = ScanRequest::from_json(&request.to_json()).expect("the request travels");
+        let mut scan = RemoteScan::new(bytes.len() as u64, &request).expect("request").with_chunk(chunk);
+        let mut relay = CheckRelay::new(&request);
+        let (mut written, mut news) = (Vec::new(), Vec::new());
+        while !scan.is_finished() {
+            let range = scan.wants();
+            let messages = scan.step(&bytes[range.start as usize..range.end as usize]);
+            for message in messages.into_iter().flat_map(|m| relay.relay(m)) {
+                match ScanMessage::decode(&message).expect("readable") {
+                    ScanMessage::Piece(piece) => written.extend_from_slice(piece),
+                    ScanMessage::Export(json) => match ExportNews::from_json(json).expect("news") {
+                        ExportNews::Progress { .. } => {}
+                        ExportNews::Dropped => written.clear(),
+                        told => news.push(told),
+                    },
+                    other => panic!("the page gets only the download: {other:?}"),
+                }
+            }
+        }
+        assert_eq!(news.len(), 1, "one ending: {news:?}");
+        (written, news.remove(0))
+    };
+    let (written, news) = run(order.clone());
+    let (written, news) = match news {
+        ExportNews::Again => {
+            assert!(again, "asked again only when the page's job starts again");
+            run(order.later())
+        }
+        news => (written, news),
+    };
+    match (news, expected) {
+        (ExportNews::Saved { .. }, Ok(expected)) => assert!(written == expected, "the same bytes"),
+        (ExportNews::Failed(e), Err(expected)) => assert_eq!(e, expected),
+        (news, expected) => panic!("{news:?} where the page gives {expected:?}"),
+    }
+}

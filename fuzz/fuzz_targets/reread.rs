@@ -41,7 +41,9 @@ fuzz_target!(|data: &[u8]| {
     let mut out = Vec::new();
     while !reread.is_done() {
         let Range { start, end } = reread.wants();
-        reread.step(&bytes[start as usize..end as usize], |r| out.push(record(r.pos, r.cells().map(str::to_owned).collect())));
+        reread.step(&bytes[start as usize..end as usize], |r| {
+            out.push(record(r.pos, r.cells().map(str::to_owned).collect()))
+        });
     }
     assert_eq!(out, records[first as usize..]);
 });
