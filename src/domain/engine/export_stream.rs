@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::export_job::{ExportJob, Written};
 use super::export_order::{ExportOrder, StreamedRows};
 use super::scan_wire::{ScanMessage, WireError};
-use crate::domain::export::{ExportError, ExportFile, ZIP_MIME};
+use crate::domain::export::{ExportError, ExportFile, CSV_MIME, ZIP_MIME};
 use crate::domain::table::{Record, BLOCK_ROWS};
 
 /// The most bytes of the download one message carries: the page copies each into its memory once.
@@ -50,7 +50,7 @@ impl ExportNews {
 
     /// The file the page saves from the bytes it took (`Saved`), all of them handed over already.
     pub fn saved_file(name: String, zip: bool, rows: usize, parts: usize) -> ExportFile {
-        let mime = if zip { ZIP_MIME } else { crate::domain::export::CSV_MIME };
+        let mime = if zip { ZIP_MIME } else { CSV_MIME };
         ExportFile { name, mime, bytes: Default::default(), rows, parts }
     }
 }
