@@ -7,6 +7,7 @@
 //! (`jobs::start_export`), in slices, reading each stretch of the file again with its own checks, so a file that
 //! really changed is said so there, in the same words as always.
 
+use crate::domain::engine::scan_wire::PIECE_KIND;
 use crate::domain::engine::{ExportNews, ExportOrder, ScanMessage, ScanRequest};
 use crate::domain::export::{ExportError, ExportFile};
 use crate::domain::read::ReadOptions;
@@ -46,14 +47,18 @@ pub async fn export_in_workers(
         }
         let (mut handed, mut message, mut shown) = (Handed::default(), Vec::new(), 0.0);
         let news = loop {
-            if worker.next(&mut message).await.is_err() {
-                return Exported::NotHere;
-            }
+            let Ok(array) = worker.next_array().await else { return Exported::NotHere };
             if !wanted() {
                 return Exported::Stopped;
             }
+            // The download's bytes go to a Blob as they came, never copied into this page's memory.
+            if array.length() > 0 && array.get_index(0) == PIECE_KIND {
+                handed.push_array(&array.subarray(1, array.length()));
+                continue;
+            }
+            message.resize(array.length() as usize, 0);
+            array.copy_to(&mut message);
             match ScanMessage::decode(&message) {
-                Ok(ScanMessage::Piece(bytes)) => handed.push(bytes),
                 Ok(ScanMessage::Export(json)) => match ExportNews::from_json(json) {
                     Ok(ExportNews::Progress { done, total, zipping }) => {
                         if now_ms() - shown >= PROGRESS_MS {

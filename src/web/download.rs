@@ -42,6 +42,19 @@ impl Handed {
         }
     }
 
+    /// `push` for bytes that are not in this page's memory (a worker's message): no copy is made first.
+    pub fn push_array(&mut self, bytes: &js_sys::Uint8Array) {
+        if self.failed.is_some() {
+            return;
+        }
+        match web_sys::Blob::new_with_u8_array_sequence(&js_sys::Array::of1(bytes)) {
+            Ok(blob) => {
+                self.parts.push(&blob);
+            }
+            Err(e) => self.failed = Some(WebError::Download(describe(&e))),
+        }
+    }
+
     /// Drops every byte handed over: the file is being written again.
     pub fn clear(&mut self) {
         *self = Handed::default();

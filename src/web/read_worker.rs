@@ -198,6 +198,20 @@ impl ReadWorker {
         }
     }
 
+    /// The next message of the scan (waits for it), acknowledged, as the worker sent it: not copied into this page's
+    /// memory (a download's bytes go on to a Blob as they are).
+    pub async fn next_array(&mut self) -> Result<Uint8Array, WorkerError> {
+        loop {
+            let incoming = match self.waiting.pop_front() {
+                Some(waiting) => Some(Incoming::Message(waiting)),
+                None => self.incoming.next().await,
+            };
+            if let Some(taken) = self.take_array(incoming) {
+                return taken;
+            }
+        }
+    }
+
     /// `next` when a message has arrived already; `None`, at once, when none has.
     pub fn try_next(&mut self, message: &mut Vec<u8>) -> Option<Result<(), WorkerError>> {
         loop {
@@ -241,6 +255,16 @@ impl ReadWorker {
     /// What came from the worker (`None`: it closed) copied into `message` and acknowledged; `None` for its
     /// timings, which are recorded (the caller then takes what comes next).
     fn take(&mut self, incoming: Option<Incoming>, message: &mut Vec<u8>) -> Option<Result<(), WorkerError>> {
+        self.take_array(incoming).map(|taken| {
+            taken.map(|data| {
+                message.resize(data.length() as usize, 0);
+                data.copy_to(message);
+            })
+        })
+    }
+
+    /// `take`, the message left as it came (a `Uint8Array`).
+    fn take_array(&mut self, incoming: Option<Incoming>) -> Option<Result<Uint8Array, WorkerError>> {
         match incoming {
             // The worker's own timings (text, not a scan message) come once, before its last message.
             Some(Incoming::Message(data)) if data.is_string() => {
@@ -255,10 +279,7 @@ impl ReadWorker {
             }
             Some(Incoming::Message(data)) => {
                 // The worker sends a Uint8Array: `new Uint8Array(it)` would copy it first.
-                let data = data.dyn_into::<Uint8Array>().unwrap_or_else(|other| Uint8Array::new(&other));
-                message.resize(data.length() as usize, 0);
-                data.copy_to(message);
-                Some(Ok(()))
+                Some(Ok(data.dyn_into::<Uint8Array>().unwrap_or_else(|other| Uint8Array::new(&other))))
             }
             Some(Incoming::Failed(e)) => Some(Err(WorkerError(e))),
             None => Some(Err(WorkerError("it closed".to_owned()))),

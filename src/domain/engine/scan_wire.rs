@@ -244,6 +244,9 @@ const GONE: u8 = 7;
 const FOUND: u8 = 8;
 const FINDINGS: u8 = 9;
 const PIECE: u8 = 10;
+/// The first byte of a `Piece` message: the bytes after it are the download's (`ScanMessage::Piece`), so a page
+/// can hand them on without decoding the message.
+pub const PIECE_KIND: u8 = PIECE;
 const EXPORT: u8 = 11;
 
 /// How a scan ended, as JSON.
