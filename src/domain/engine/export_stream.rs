@@ -396,6 +396,23 @@ mod tests {
     }
 
     #[test]
+    fn a_unicode_text_report_is_written_in_the_workers_as_on_the_page() {
+        // Excel's "Unicode text": UTF-16LE with a BOM, tab-separated; steps of an odd size cut characters in two.
+        let text = String::from_utf8(report(5_000)).expect("text").replace(',', "\t");
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        for chunk in [7_777, 1 << 20] {
+            let (outcome, prepared, whole) = checked_kept(&bytes, chunk, true);
+            assert_eq!((outcome.encoding, outcome.delimiter), (encoding_rs::UTF_16LE, b'\t'));
+            let limits = Limits { rows: 2_000, bytes: usize::MAX };
+            let expected = import_file(&whole, limits, "customers-import").expect("writes");
+            let order = ExportOrder::of(&prepared, limits, "customers-import").expect("an order");
+            let (written, news) = export(&bytes, &outcome, order, chunk);
+            assert!(contents(&saved(written, &news)) == contents(&expected), "chunk {chunk}");
+        }
+    }
+
+    #[test]
     fn a_scan_that_starts_again_drops_what_was_sent() {
         // A Windows-1252 byte in the last rows, after the first 4 MiB the encoding is guessed from: the scan, taking
         // the file for UTF-8, starts again.
