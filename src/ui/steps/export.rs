@@ -102,6 +102,23 @@ pub fn ExportStep() -> impl IntoView {
             saved_rejects(state.prepared.with_untracked(|p| rejects_file(p, &table, &stem())));
         }
     };
+    // The panel beside the buttons takes the focus while a download is written (its button is disabled); when the
+    // work ends or is stopped the panel goes, and the focus comes back to the button rather than being lost.
+    let import_button: NodeRef<leptos::html::Button> = NodeRef::new();
+    let writing = Memo::new(move |_| state.exporting.with(Option::is_some));
+    Effect::new(move |was: Option<bool>| {
+        let now = writing.get();
+        if was == Some(true) && !now {
+            let lost = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.active_element())
+                .is_none_or(|active| active.tag_name().eq_ignore_ascii_case("body"));
+            if let (true, Some(button)) = (lost, import_button.get_untracked()) {
+                let _ = button.focus();
+            }
+        }
+        now
+    });
     let counts = Memo::new(move |_| state.prepared.with(|p| (p.report.valid, p.report.invalid)));
     let rejected_warning = move || {
         let (valid, invalid) = counts.get();
@@ -172,7 +189,7 @@ pub fn ExportStep() -> impl IntoView {
                 <h3 class="panel__title">"Your import file"</h3>
                 {preview}
                 <p>{limits_note}</p>
-                <button type="button" class="button button--primary button--large" data-testid="download-import"
+                <button type="button" class="button button--primary button--large" data-testid="download-import" node_ref=import_button
                     disabled=move || counts.get().0 == 0 || !state.results_current() || state.exporting.with(Option::is_some)
                     on:click=download_import>
                     {move || format!("Download import file ({} row{})", count(counts.get().0), plural(counts.get().0))}

@@ -168,8 +168,9 @@ test('200,000 rows: progress, stop, exact counts, a background re-check and the 
   await page.getByTestId('download-import').click();
   await expect(status).toContainText('Writing your import file');
   await expect(page.getByTestId('work-stop')).toBeFocused();
-  await page.getByTestId('work-stop').click();
+  await page.getByTestId('work-stop').press('Enter');
   await expect(status).toBeHidden();
+  await expect(page.getByTestId('download-import')).toBeFocused();
   await holdExport.release();
 
   const rejectsPath = await app.download(page, 'download-rejects');
