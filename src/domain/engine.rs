@@ -3,8 +3,9 @@
 //!
 //! Owns the jobs (`ReadJob`: the file's bytes, handed in slice by slice as it asks → the same `ReadOutcome` as
 //! `read::read`; `ValidateJob`: a table, schema, mapping and edits → the same `Prepared` as `prepare::prepare`;
-//! `ExportJob`: the download of `export::import_file`, the same files inside; `RejectsJob`: the file of
-//! `export::rejects_file`) and the chunked `Cursor` they parse with. Each
+//! `ExportJob`: the download of `export::import_file`, the same files inside, from the checked table or from a
+//! reading worker's records as they come (`ExportStream`); `RejectsJob`: the file of `export::rejects_file`) and
+//! the chunked `Cursor` they parse with. Each
 //! job is a state machine: `step()` does one bounded unit of work (one chunk of bytes, a batch of rows) and says
 //! whether it is finished; `progress()` says how far it is. Time, yielding and cancelling belong to the caller
 //! (the `ui` drives a job between frames), so every job is tested natively. Invariant, tested on every reading
