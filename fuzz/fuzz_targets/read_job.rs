@@ -19,7 +19,8 @@
 //! Then the import download is written as the reading workers write it (`ScanRequest::exported`: the file scanned
 //! again, `ExportStream` in the relay, with limits of a few rows or bytes a part from the chunk byte): its bytes must
 //! be those `ExportJob` writes on the page, or it must fail as that job does; when the size limit cuts a part more,
-//! it asks again (`ExportNews::Again`) and the later way must equal the page's. The file never counts as changed.
+//! it asks again (`ExportNews::Again`) and the later way must equal the page's. The rejected-rows file written
+//! there (every row checked again for the reasons) must equal `rejects_file`. The file never counts as changed.
 #![no_main]
 
 use csm_import::domain::edits::Edits;
@@ -27,7 +28,7 @@ use csm_import::domain::engine::{
     CheckRelay, CheckedWhileReading, ExportJob, ExportNews, ExportOrder, Found, ReadJob, Refill, RemoteScan,
     ScanMessage, ScanRequest, TableFacts, Written,
 };
-use csm_import::domain::export::{ExportError, Limits};
+use csm_import::domain::export::{rejects_file, ExportError, Limits};
 use csm_import::domain::prepare::prepare;
 use csm_import::domain::prepare::Prepared;
 use csm_import::domain::read::read;
@@ -195,6 +196,14 @@ fn export_in_workers(bytes: &[u8], read: &ReadOutcome, prepared: &Arc<Prepared>,
     };
     match (news, expected) {
         (ExportNews::Saved { .. }, Ok(expected)) => assert!(written == expected, "the same bytes"),
+        (ExportNews::Failed(e), Err(expected)) => assert_eq!(e, expected),
+        (news, expected) => panic!("{news:?} where the page gives {expected:?}"),
+    }
+    // The rejected rows, checked again in the workers for their reasons.
+    let order = ExportOrder::rejected_rows(prepared, &read.issues, "x").expect("an order");
+    let (written, news) = run(order);
+    match (news, rejects_file(prepared, &read.table, "x")) {
+        (ExportNews::Saved { .. }, Ok(expected)) => assert!(written == expected.bytes.to_vec(), "the same rejects"),
         (ExportNews::Failed(e), Err(expected)) => assert_eq!(e, expected),
         (news, expected) => panic!("{news:?} where the page gives {expected:?}"),
     }

@@ -16,6 +16,7 @@ mod record_writer;
 use self::record_writer::RecordWriter;
 use super::limits::{LEGACY_MAX_BYTES_PER_FILE, LEGACY_MAX_ROWS_PER_FILE, MAX_BYTES_PER_FILE, MAX_ROWS_PER_FILE};
 use super::prepare::{OutRow, Prepared};
+use super::report::Issue;
 use super::table::Table;
 
 pub const CSV_MIME: &str = "text/csv;charset=utf-8";
@@ -353,9 +354,13 @@ pub fn rejects_name(stem: &str) -> String {
 
 /// Why record `record` is not imported: each finding as "Field: message", joined with " / ".
 pub fn reasons(prepared: &Prepared, record: usize) -> String {
-    let reasons: Vec<String> = prepared
-        .issues_of(record)
-        .iter()
+    reasons_of(prepared.issues_of(record))
+}
+
+/// `reasons` of a record whose findings are `issues`, in order.
+pub fn reasons_of<'a>(issues: impl IntoIterator<Item = &'a Issue>) -> String {
+    let reasons: Vec<String> = issues
+        .into_iter()
         .map(|i| match &i.field {
             Some(f) => format!("{f}: {}", i.message()),
             None => i.message(),
@@ -388,8 +393,13 @@ pub struct ReasonsFile {
 impl ReasonsFile {
     /// The file's start: the BOM and the header line, `table`'s columns then "Row in original file" and "Reason".
     pub fn new(table: &Table) -> Result<ReasonsFile, ExportError> {
+        ReasonsFile::for_headers(&table.headers)
+    }
+
+    /// `new` for a table with `headers`.
+    pub fn for_headers(headers: &[String]) -> Result<ReasonsFile, ExportError> {
         let mut out = "\u{feff}".as_bytes().to_vec();
-        let mut header: Vec<&str> = table.headers.iter().map(String::as_str).collect();
+        let mut header: Vec<&str> = headers.iter().map(String::as_str).collect();
         header.extend(["Row in original file", "Reason"]);
         out.extend(csv_line(header.iter().map(|h| neutralise(h).into_owned()))?);
         Ok(ReasonsFile { out, rows: 0 })
@@ -398,12 +408,29 @@ impl ReasonsFile {
     /// Adds the line of source record `record` of `table` with `reason` (nothing when there is no such record).
     pub fn push(&mut self, table: &Table, record: usize, reason: &str) -> Result<(), ExportError> {
         let Some(source) = table.records.get(record) else { return Ok(()) };
-        let mut cells: Vec<String> = source.cells.iter().map(|c| neutralise(c).into_owned()).collect();
-        cells.push(source.pos.row.to_string());
+        self.push_cells(source.cells.iter(), source.pos.row, reason)
+    }
+
+    /// Adds the line of a record with `cells` (as the table gives them: squared to its header), from spreadsheet
+    /// row `row`, with `reason`.
+    pub fn push_cells<'a>(
+        &mut self,
+        cells: impl Iterator<Item = &'a str>,
+        row: u64,
+        reason: &str,
+    ) -> Result<(), ExportError> {
+        let mut cells: Vec<String> = cells.map(|c| neutralise(c).into_owned()).collect();
+        cells.push(row.to_string());
         cells.push(neutralise(reason).into_owned());
         self.out.extend(csv_line(&cells)?);
         self.rows += 1;
         Ok(())
+    }
+
+    /// The bytes written so far, taken out (a file written in a worker goes to the page as it grows): `finish`
+    /// then gives only the rest.
+    pub fn take_written(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.out)
     }
 
     /// Rows written so far.

@@ -140,8 +140,16 @@ impl RowChecker {
     ) -> (RowChecker, Vec<DateQuestion>) {
         let mut questions = Vec::new();
         let normaliser = Normaliser::new(schema, mapping, headers, person_column, date_detection, &mut questions);
+        (RowChecker::from_normaliser(normaliser, headers, read_issues), questions)
+    }
+
+    /// The checker of a pass already decided (`normaliser`: a reading worker checks the rows again with the page's
+    /// decisions, to write the rejected rows with their reasons), over a table with `headers` that reading found
+    /// `read_issues` in.
+    pub(crate) fn from_normaliser(normaliser: Normaliser, headers: &[String], read_issues: &[Issue]) -> RowChecker {
+        let mapping = normaliser.mapping();
         let described = normaliser.fields().iter().map(|f| mapping.source(&f.name).describe(headers)).collect();
-        let person_header = person_column.and_then(|c| headers.get(c).cloned());
+        let person_header = normaliser.person_column().and_then(|c| headers.get(c).cloned());
         let mut read_rejected: Vec<usize> =
             read_issues.iter().filter(|i| i.severity() == Severity::Error).map(|i| i.record).collect();
         read_rejected.sort_unstable();
@@ -153,9 +161,7 @@ impl RowChecker {
             .map(|f| !(f.kind == FieldType::Text && f.role != FieldRole::Key && f.options.is_empty()))
             .collect();
         let first_key = FirstRows::new();
-        let checker =
-            RowChecker { normaliser, described, first_key, person_header, read_rejected, options_used, telling };
-        (checker, questions)
+        RowChecker { normaliser, described, first_key, person_header, read_rejected, options_used, telling }
     }
 
     /// Makes room for the keys of `rows` rows at once, so the key table does not grow while checking.

@@ -605,10 +605,10 @@ pub fn forget_check(state: ImportState) {
 /// Rows per `ExportJob::step`.
 const EXPORT_BATCH: usize = 512;
 
-/// Writes the import download of a big file, then hands it to `done` (which saves it): in the reading workers when
-/// the table is kept in the file (`worker_export`), else (or when they cannot) here, in slices. The validation
-/// result is shared with the job, not copied. A .zip's bytes go to the browser as they are written (`Handed`); the
-/// file `done` gets holds only the rest.
+/// Writes the import download of a big file, then hands it to `done` (which saves it): in the reading workers for
+/// a file they read (`worker_export`), else (or when they cannot) here, in slices. The validation result is shared
+/// with the job, not copied. A .zip's bytes go to the browser as they are written (`Handed`); the file `done` gets
+/// holds only the rest.
 pub fn start_export(
     state: ImportState,
     limits: Limits,
@@ -617,10 +617,34 @@ pub fn start_export(
 ) {
     let generation = bump(state.export_generation);
     let prepared = state.prepared.with_untracked(|p| Arc::clone(&p.0));
-    let options = state.loaded.with_untracked(|l| l.as_ref().map(|l| l.outcome.options.clone()));
     let order = ExportOrder::of(&prepared, limits, &stem);
+    let here = move |done| export_here(state, generation, (prepared, limits, stem), done);
+    let writing = Writing { generation, title: "Writing your import file", measure: "export: in the reading workers" };
+    write_in_workers(state, writing, order, done, here);
+}
+
+/// Which download `write_in_workers` writes: its export `generation`, the progress's title, and the measure of its
+/// time in the workers.
+struct Writing {
+    generation: u64,
+    title: &'static str,
+    measure: &'static str,
+}
+
+/// Writes the download `order` describes in the reading workers (`worker_export`), then hands it to `done`; `here`
+/// writes it on this page instead, when there is no order (a file not read by the workers) or they cannot.
+fn write_in_workers<D>(
+    state: ImportState,
+    Writing { generation, title, measure }: Writing,
+    order: Option<ExportOrder>,
+    done: D,
+    here: impl FnOnce(D) + 'static,
+) where
+    D: FnOnce(Result<ExportFile, ExportError>, Handed) + 'static,
+{
+    let options = state.loaded.with_untracked(|l| l.as_ref().map(|l| l.outcome.options.clone()));
     let (Some(file), Some(options), Some(order)) = (state.disk_file(), options, order) else {
-        return export_here(state, generation, (prepared, limits, stem), done);
+        return here(done);
     };
     let started = now_ms();
     let phase = std::cell::Cell::new((false, started));
@@ -628,14 +652,14 @@ pub fn start_export(
         if zipping != phase.get().0 {
             phase.set((zipping, now_ms()));
         }
-        state.exporting.set(Some(writing_work((done as f64, total as f64), zipping, phase.get().1)));
+        state.exporting.set(Some(writing_work(title, (done as f64, total as f64), zipping, phase.get().1)));
     };
-    publish(0, prepared.len() as u64, false);
+    publish(0, order.rows() as u64, false);
     spawn_local(async move {
         let wanted = move || state.export_generation.get_value() == generation;
         match export_in_workers(&file, &options, order, wanted, publish).await {
             Exported::Saved(file, handed) => {
-                timing::measure("export: in the reading workers", now_ms() - started);
+                timing::measure(measure, now_ms() - started);
                 state.exporting.set(None);
                 done(Ok(file), handed);
             }
@@ -644,17 +668,17 @@ pub fn start_export(
                 done(Err(e), Handed::default());
             }
             Exported::Stopped => {}
-            Exported::NotHere if wanted() => export_here(state, generation, (prepared, limits, stem), done),
+            Exported::NotHere if wanted() => here(done),
             Exported::NotHere => {}
         }
     });
 }
 
-/// The progress of writing the import download: `done` of `total` rows, or bytes while `zipping` (putting the
+/// The progress of writing a download (`title`): `done` of `total` rows, or bytes while `zipping` (putting the
 /// parts into the .zip); each phase's speed and time left are its own (`started_ms`).
-fn writing_work((done, total): (f64, f64), zipping: bool, started_ms: f64) -> Work {
+fn writing_work(title: &str, (done, total): (f64, f64), zipping: bool, started_ms: f64) -> Work {
     Work {
-        title: "Writing your import file".to_owned(),
+        title: title.to_owned(),
         phase: if zipping { "Compressing the parts into a .zip" } else { "Writing rows" }.to_owned(),
         done,
         total,
@@ -683,7 +707,7 @@ fn export_here(
         if zipping != phase.0 {
             phase = (zipping, now_ms());
         }
-        writing_work((done as f64, total as f64), zipping, phase.1)
+        writing_work("Writing your import file", (done as f64, total as f64), zipping, phase.1)
     };
     let step = |(job, handed): &mut (ExportJob, Handed)| {
         let result = job.step(EXPORT_BATCH);
@@ -702,33 +726,44 @@ fn export_here(
     write_download(state, (generation, refills), job, work, step, |result, (_, handed)| done(result, handed));
 }
 
-/// Writes the rejected-rows download of a big file in slices (shown and stopped like the import file), then hands
-/// it to `done` (which saves it).
+/// Writes the rejected-rows download of a big file (shown and stopped like the import file), then hands it to
+/// `done` (which saves it): in the reading workers for a file they read (they check every row again, for the
+/// reasons), else (or when they cannot) here, in slices.
 pub fn start_rejects(
     state: ImportState,
     table: Arc<Table>,
     stem: String,
-    done: impl FnOnce(Result<ExportFile, ExportError>) + 'static,
+    done: impl FnOnce(Result<ExportFile, ExportError>, Handed) + 'static,
 ) {
     let generation = bump(state.export_generation);
     let prepared = state.prepared.with_untracked(|p| Arc::clone(&p.0));
+    let order = state
+        .loaded
+        .with_untracked(|l| l.as_ref().and_then(|l| ExportOrder::rejected_rows(&prepared, &l.outcome.issues, &stem)));
+    let here = move |done| rejects_here(state, generation, (prepared, table, stem), done);
+    let writing = Writing {
+        generation,
+        title: "Writing the rejected rows",
+        measure: "export: rejected rows in the reading workers",
+    };
+    write_in_workers(state, writing, order, done, here);
+}
+
+/// `start_rejects` on this page, in slices (export `generation`), reading the rows not kept back from the file.
+fn rejects_here(
+    state: ImportState,
+    generation: u64,
+    (prepared, table, stem): (Arc<Prepared>, Arc<Table>, String),
+    done: impl FnOnce(Result<ExportFile, ExportError>, Handed) + 'static,
+) {
     let job = match RejectsJob::new(prepared, table, &stem) {
         Ok(job) => job,
-        Err(e) => return done(Err(e)),
+        Err(e) => return done(Err(e), Handed::default()),
     };
     let started = now_ms();
     let work = move |job: &RejectsJob| {
         let (done, total) = job.progress();
-        Work {
-            title: "Writing the rejected rows".to_owned(),
-            phase: "Writing rows".to_owned(),
-            done: done as f64,
-            total: total as f64,
-            unit: Unit::Rows,
-            rows: 0,
-            started_ms: started,
-            now_ms: now_ms(),
-        }
+        writing_work("Writing the rejected rows", (done as f64, total as f64), false, started)
     };
     let refills = match state.in_file_source() {
         Some(source) => {
@@ -737,7 +772,7 @@ pub fn start_rejects(
         None => Refills::none(),
     };
     let step = |job: &mut RejectsJob| job.step(EXPORT_BATCH);
-    write_download(state, (generation, refills), job, work, step, |result, _| done(result));
+    write_download(state, (generation, refills), job, work, step, |result, _| done(result, Handed::default()));
 }
 
 /// Runs a job that writes a download (`generation` of the export work) with its progress in `state.exporting`,

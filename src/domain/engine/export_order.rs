@@ -18,6 +18,7 @@ use super::reread::FileIndex;
 use crate::domain::edits::Edits;
 use crate::domain::export::{ExportRows, Limits};
 use crate::domain::prepare::{Normaliser, Prepared};
+use crate::domain::report::Issue;
 use crate::domain::table::Record;
 
 /// The import download of a checked table, to be written from the file's records as a scan brings them.
@@ -42,6 +43,17 @@ pub struct ExportOrder {
     /// The .zip is written the later way only (`ExportJob::later_only`): the straight way started again once.
     #[serde(default)]
     pub later: bool,
+    /// The rejected-rows file is written instead of the import file (`ExportOrder::rejected_rows`).
+    #[serde(default)]
+    pub rejects: Option<RejectsPart>,
+}
+
+/// What the rejected-rows file needs beside the import's order: the table's columns (the file is in the admin's
+/// own columns) and what reading found (a row's reasons start with them).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectsPart {
+    pub headers: Vec<String>,
+    pub read_issues: Vec<Issue>,
 }
 
 impl ExportOrder {
@@ -72,7 +84,37 @@ impl ExportOrder {
             limits,
             stem: stem.to_owned(),
             later: false,
+            rejects: None,
         })
+    }
+
+    /// The order for the rejected-rows download of `prepared` (`export::rejects_file`'s, named after `stem`), whose
+    /// table reading found `read_issues` in: the workers check the rows again with the same decisions, for each
+    /// rejected row's reasons (a repeated key's first row needs every row before it).
+    pub fn rejected_rows(prepared: &Prepared, read_issues: &[Issue], stem: &str) -> Option<ExportOrder> {
+        let headers = prepared.source_parts()?.0.headers.clone();
+        let order = ExportOrder::of(prepared, Limits::for_site(false), stem)?;
+        Some(ExportOrder { rejects: Some(RejectsPart { headers, read_issues: read_issues.to_vec() }), ..order })
+    }
+
+    /// The decisions the rows are checked and normalised with.
+    pub(crate) fn normaliser(&self) -> &Normaliser {
+        &self.normaliser
+    }
+
+    /// The admin's edits.
+    pub fn edits(&self) -> Edits {
+        self.edits.iter().cloned().collect()
+    }
+
+    /// Records checked (the table's rows).
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Whether the table's record `r` is left out of the import.
+    pub fn is_rejected(&self, r: usize) -> bool {
+        self.rejected.get(r / 64).is_some_and(|word| word & (1 << (r % 64)) != 0)
     }
 
     /// Whether no row will be imported.
@@ -116,7 +158,7 @@ pub struct StreamedRows {
 
 impl StreamedRows {
     pub fn new(order: Arc<ExportOrder>) -> StreamedRows {
-        let edits = order.edits.iter().cloned().collect();
+        let edits = order.edits();
         StreamedRows { order, edits, first: 0, records: Vec::new() }
     }
 
@@ -140,7 +182,7 @@ impl ExportRows for StreamedRows {
     }
 
     fn is_rejected(&self, r: usize) -> bool {
-        self.order.rejected.get(r / 64).is_some_and(|word| word & (1 << (r % 64)) != 0)
+        self.order.is_rejected(r)
     }
 
     fn each_output(&self, r: usize, visit: &mut dyn FnMut(&str)) -> Option<u64> {

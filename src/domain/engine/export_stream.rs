@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::export_job::{ExportJob, Written};
 use super::export_order::{ExportOrder, StreamedRows};
+use super::rejects_writer::RejectsWriter;
 use super::scan_wire::{ScanMessage, WireError};
 use crate::domain::export::{ExportError, ExportFile, CSV_MIME, ZIP_MIME};
 use crate::domain::table::{Record, BLOCK_ROWS};
@@ -60,6 +61,8 @@ pub struct ExportStream {
     order: Arc<ExportOrder>,
     /// `None` once the download is written or cannot be.
     job: Option<ExportJob<StreamedRows>>,
+    /// The rejected-rows file being written instead, when the order asks for it (`ExportOrder::rejected_rows`).
+    rejects: Option<Box<RejectsWriter>>,
     /// Why no job could start, said at the first message.
     refused: Option<ExportNews>,
     /// The file's records taken so far.
@@ -75,13 +78,29 @@ pub struct ExportStream {
 impl ExportStream {
     pub fn new(order: ExportOrder) -> ExportStream {
         let order = Arc::new(order);
-        let mut stream =
-            ExportStream { order, job: None, refused: None, seen: 0, same_file: false, ended: false, written: None };
-        match stream.new_job() {
-            Ok(job) => stream.job = Some(job),
-            Err(e) => stream.refused = Some(ExportNews::Failed(e)),
+        let mut stream = ExportStream {
+            order,
+            job: None,
+            rejects: None,
+            refused: None,
+            seen: 0,
+            same_file: false,
+            ended: false,
+            written: None,
+        };
+        if let Err(e) = stream.start() {
+            stream.refused = Some(ExportNews::Failed(e));
         }
         stream
+    }
+
+    /// Starts writing from the first row: the import file, or the rejected rows.
+    fn start(&mut self) -> Result<(), ExportError> {
+        match &self.order.rejects {
+            Some(part) => self.rejects = Some(Box::new(RejectsWriter::new(&self.order, part)?)),
+            None => self.job = Some(self.new_job()?),
+        }
+        Ok(())
     }
 
     /// A job from the first row, or why there can be none (no valid rows).
@@ -109,9 +128,8 @@ impl ExportStream {
             },
             Ok(ScanMessage::Restart) => {
                 (self.seen, self.written) = (0, None);
-                match self.new_job() {
-                    Ok(job) => self.job = Some(job),
-                    Err(e) => return self.end(ExportNews::Failed(e)),
+                if let Err(e) = self.start() {
+                    return self.end(ExportNews::Failed(e));
                 }
                 vec![ExportNews::Dropped.encode()]
             }
@@ -121,6 +139,13 @@ impl ExportStream {
             }
             Ok(ScanMessage::Done(Ok(_))) => {
                 let mut out = self.work();
+                // Every record checked (fewer than were read: the file changed, below): the file is written.
+                if let Some(rejects) = self.rejects.take().filter(|r| r.done() == self.order.rows()) {
+                    match rejects.finish() {
+                        Ok(file) => self.written = Some(written_file(file)),
+                        Err(e) => return self.end(ExportNews::Failed(e)),
+                    }
+                }
                 match self.written.take() {
                     Some(written) if self.same_file => {
                         self.ended = true;
@@ -140,7 +165,9 @@ impl ExportStream {
 
     /// Puts the table's records among `records` (the file's next ones) at hand and writes them.
     fn take(&mut self, records: Vec<Record>) -> Vec<Vec<u8>> {
-        let Some(job) = self.job.as_mut() else { return Vec::new() };
+        if self.job.is_none() && self.rejects.is_none() {
+            return Vec::new();
+        }
         let (mut first, mut at_hand) = (None, Vec::with_capacity(BLOCK_ROWS));
         for record in records {
             let index = self.seen;
@@ -153,6 +180,17 @@ impl ExportStream {
             at_hand.push(record);
         }
         let Some(first) = first else { return Vec::new() };
+        if let Some(rejects) = self.rejects.as_mut() {
+            if let Err(e) = rejects.write(&self.order, first, &at_hand) {
+                return self.end(ExportNews::Failed(e));
+            }
+            let done = (rejects.done() as u64, self.order.rows() as u64);
+            let written = rejects.take_written();
+            let mut out: Vec<Vec<u8>> = pieces_of(&written).collect();
+            out.push(ExportNews::Progress { done: done.0, total: done.1, zipping: false }.encode());
+            return out;
+        }
+        let Some(job) = self.job.as_mut() else { return Vec::new() };
         job.source_mut().set(first, at_hand);
         let mut out = self.work();
         if let Some(job) = &self.job {
@@ -174,11 +212,7 @@ impl ExportStream {
             match result {
                 Some(Ok(file)) => {
                     // Held until the scan ends: the file's index proves its rows were those read.
-                    let mut written: Vec<Vec<u8>> = file.bytes.pieces().iter().flat_map(|p| pieces_of(p)).collect();
-                    let zip = file.mime == ZIP_MIME;
-                    written
-                        .push(ExportNews::Saved { name: file.name, zip, rows: file.rows, parts: file.parts }.encode());
-                    (self.job, self.written) = (None, Some(written));
+                    (self.job, self.written) = (None, Some(written_file(file)));
                 }
                 Some(Err(e)) => out.extend(self.end(ExportNews::Failed(e))),
                 None if job.is_stalled() => break,
@@ -190,10 +224,18 @@ impl ExportStream {
 
     /// Ends the download with `news` (nothing more is written).
     fn end(&mut self, news: ExportNews) -> Vec<Vec<u8>> {
-        self.job = None;
+        (self.job, self.rejects) = (None, None);
         self.ended = true;
         vec![news.encode()]
     }
+}
+
+/// The messages that end a written `file`: its bytes (those not sent yet), then `Saved`.
+fn written_file(file: ExportFile) -> Vec<Vec<u8>> {
+    let mut written: Vec<Vec<u8>> = file.bytes.pieces().iter().flat_map(|p| pieces_of(p)).collect();
+    let zip = file.mime == ZIP_MIME;
+    written.push(ExportNews::Saved { name: file.name, zip, rows: file.rows, parts: file.parts }.encode());
+    written
 }
 
 /// `bytes` as `Piece` messages of at most `PIECE_BYTES`.
@@ -211,7 +253,7 @@ mod tests {
     use std::sync::Arc;
 
     use crate::domain::engine::{CheckRelay, ReadJob, Refill, RemoteScan, ScanRequest, ValidateJob};
-    use crate::domain::export::{import_file, FileBytes, Limits};
+    use crate::domain::export::{import_file, rejects_file, FileBytes, Limits};
     use crate::domain::prepare::{prepare, Prepared};
     use crate::domain::read::{read, ReadOptions, ReadOutcome};
     use crate::domain::schema::{Entity, Field, FieldType, Schema};
@@ -393,6 +435,36 @@ mod tests {
         let order = ExportOrder::of(&nothing, limits, "customers-import").expect("an order");
         let (written, news) = export(&bytes, &outcome, order, 65_536);
         assert_eq!((written.len(), news), (0, vec![ExportNews::Failed(ExportError::NoValidRows)]));
+    }
+
+    #[test]
+    fn the_rejected_rows_written_in_the_workers_are_the_page_s() {
+        // Broken and repeated emails, ragged rows (too many values), edits, title and footer rows.
+        let bytes = report(9_000);
+        for (chunk, in_file) in [(4_099, true), (1 << 20, true), (65_536, false)] {
+            let (outcome, prepared, whole) = checked_kept(&bytes, chunk, in_file);
+            let whole_read = read(&bytes, &ReadOptions::default()).expect("reads");
+            let expected = rejects_file(&whole, &whole_read.table, "customers-import").expect("writes");
+            assert!(expected.rows > 150 && outcome.issues.len() >= 4, "{} rows", expected.rows);
+            let order = ExportOrder::rejected_rows(&prepared, &outcome.issues, "customers-import").expect("an order");
+            let (written, news) = export(&bytes, &outcome, order, chunk);
+            let got = saved(written, &news);
+            assert_eq!(got, expected, "chunk {chunk}, in file: {in_file}");
+        }
+        // A file changed since: refused; no rejected rows: said so.
+        let (outcome, prepared, _) = checked_kept(&bytes, 65_536, true);
+        let order = ExportOrder::rejected_rows(&prepared, &outcome.issues, "customers-import").expect("an order");
+        let text = String::from_utf8(bytes.clone()).expect("text");
+        let edited = text.replacen("p1500@example.com", "p1501@example.com", 1);
+        let (_, news) = export(edited.as_bytes(), &outcome, order, 65_536);
+        assert_eq!(news.last(), Some(&ExportNews::Changed));
+        let clean = report(99).into_iter().collect::<Vec<u8>>();
+        let clean = String::from_utf8(clean).expect("text").replace("broken0", "p0@example.com").replace(",extra", "");
+        let (outcome, prepared, whole) = checked_kept(clean.as_bytes(), 65_536, true);
+        assert_eq!(whole.report.invalid, 0, "{:?}", whole.report.issues);
+        let order = ExportOrder::rejected_rows(&prepared, &outcome.issues, "customers-import").expect("an order");
+        let (_, news) = export(clean.as_bytes(), &outcome, order, 65_536);
+        assert_eq!(news.last(), Some(&ExportNews::Failed(ExportError::NoRejectedRows)));
     }
 
     #[test]

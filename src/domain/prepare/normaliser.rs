@@ -93,6 +93,11 @@ impl Normaliser {
         }
     }
 
+    /// The person-account column, when person accounts are left out.
+    pub(crate) fn person_column(&self) -> Option<usize> {
+        self.person_column
+    }
+
     pub(crate) fn entity(&self) -> Entity {
         self.entity
     }

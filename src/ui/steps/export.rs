@@ -82,10 +82,10 @@ pub fn ExportStep() -> impl IntoView {
             saved(state.prepared.with_untracked(|p| import_file(p, limits, &stem())), Handed::default());
         }
     };
-    let saved_rejects = move |result: Result<ExportFile, ExportError>| {
+    let saved_rejects = move |result: Result<ExportFile, ExportError>, handed: Handed| {
         spawn_local(async move {
             let delivered = match result {
-                Ok(f) => save_in_slices(&f.name, f.mime, Handed::default(), &f.bytes).await.map_err(|e| e.to_string()),
+                Ok(f) => save_in_slices(&f.name, f.mime, handed, &f.bytes).await.map_err(|e| e.to_string()),
                 Err(e) => Err(e.to_string()),
             };
             error.set(delivered.err());
@@ -99,7 +99,7 @@ pub fn ExportStep() -> impl IntoView {
         if state.prepared.with_untracked(|p| writes_in_background(p)) {
             jobs::start_rejects(state, table, stem(), saved_rejects);
         } else {
-            saved_rejects(state.prepared.with_untracked(|p| rejects_file(p, &table, &stem())));
+            saved_rejects(state.prepared.with_untracked(|p| rejects_file(p, &table, &stem())), Handed::default());
         }
     };
     // The panel beside the buttons takes the focus while a download is written (its button is disabled); when the

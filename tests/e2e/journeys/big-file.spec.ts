@@ -1,8 +1,8 @@
 // Journey: a 200,000-row export, read and checked in the reading workers while the page stays usable. Progress is visible,
 // "Stop reading" keeps the file loaded before, "Stop checking" keeps the admin's choices and asks to check again,
 // the counts are exact, an edit is checked again in the background, the grid reads rows far into the file back
-// from it (the tab keeps only a few blocks of a file this big), the download is written in the reading workers
-// ("Stop writing" saves nothing), and the downloaded .zip holds exactly the valid rows. While a Stop button is to be pressed, the reading workers are held still (pages/workers.ts), so the work is
+// from it (the tab keeps only a few blocks of a file this big), the downloads are written in the reading workers
+// ("Stop writing" saves nothing), the .zip holds exactly the valid rows and the rejected-rows file the others. While a Stop button is to be pressed, the reading workers are held still (pages/workers.ts), so the work is
 // still running when the click lands, whatever the machine's speed; the page is slowed down (Chromium's CPU
 // throttling) while a read is shown under way, so it is not over before its progress is seen.
 import { expect, test, type Page } from '@playwright/test';
@@ -175,6 +175,10 @@ test('200,000 rows: progress, stop, exact counts, a background re-check and the 
 
   const rejectsPath = await app.download(page, 'download-rejects');
   expect(downloads).toBe(2);
+  const rejectsInWorkers = await page.evaluate(
+    () => performance.getEntriesByName('export: rejected rows in the reading workers').length,
+  );
+  expect(rejectsInWorkers).toBe(1);
   const rejects = readFileSync(rejectsPath, 'utf8');
   // One line per rejected row starts with its Id (a quoted note inside a row never does).
   expect(rejects.match(/^"?003\d{15}/gm)).toHaveLength(238);
