@@ -41,7 +41,8 @@ fn fill(rows: &Rows, missing: Option<Range<usize>>, bytes: &[u8]) {
     }
 }
 
-fn file_of(rows: usize) -> Vec<u8> {
+/// A contacts export of `rows` rows: broken and repeated emails, ragged rows, a quoted line break in every row.
+pub(crate) fn file_of(rows: usize) -> Vec<u8> {
     let mut text = String::from("Email,First Name,Last Name,Signed up,Customer type\n");
     for i in 0..rows {
         let email = match i % 101 {
