@@ -13,6 +13,22 @@ use super::report::{Group, ProblemKind, Report};
 /// (record index, field name) → the value the admin typed.
 pub type Edits = BTreeMap<(usize, String), String>;
 
+/// Edits as JSON (`#[serde(with = "as_list")]`): a list of ((record, field), value), since a map with pairs for
+/// keys is no JSON object. They travel to the reading workers (`engine::GivenCheck`, `engine::ExportOrder`).
+pub mod as_list {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::Edits;
+
+    pub fn serialize<S: Serializer>(edits: &Edits, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(edits)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Edits, D::Error> {
+        Ok(Vec::<((usize, String), String)>::deserialize(deserializer)?.into_iter().collect())
+    }
+}
+
 /// Applies every suggested fix of `group`. Returns how many values changed.
 pub fn apply_group_fixes(edits: &mut Edits, mapping: &mut Mapping, report: &Report, group: &Group) -> usize {
     let mut changed = 0;

@@ -180,32 +180,6 @@ impl ExportRows for Prepared {
     }
 }
 
-impl<T: ExportRows + ?Sized> ExportRows for std::sync::Arc<T> {
-    fn fields(&self) -> Vec<String> {
-        T::fields(self)
-    }
-
-    fn checked_rows(&self) -> usize {
-        T::checked_rows(self)
-    }
-
-    fn valid_count(&self) -> usize {
-        T::valid_count(self)
-    }
-
-    fn is_rejected(&self, r: usize) -> bool {
-        T::is_rejected(self, r)
-    }
-
-    fn each_output(&self, r: usize, visit: &mut dyn FnMut(&str)) -> Option<u64> {
-        T::each_output(self, r, visit)
-    }
-
-    fn available(&self) -> usize {
-        T::available(self)
-    }
-}
-
 /// The import CSV files built a row at a time (`import_parts`, and the big-file `engine::ExportJob`).
 pub struct PartsBuilder {
     parts: Parts,

@@ -39,7 +39,7 @@ impl CheckRelay {
         // The check needs only the header row the admin chose: the scan itself has the encoding and delimiter.
         let options = ReadOptions { header_row: request.header_row, ..ReadOptions::default() };
         let checks = request.schema.clone().map(|schema| match &request.given {
-            Some(given) => ScanChecks::given(schema, &options, given.mapping.clone(), given.edits()),
+            Some(given) => ScanChecks::given(schema, &options, given.mapping.clone(), given.edits.clone()),
             None => ScanChecks::new(schema, &options),
         });
         let export = request.export.clone().map(ExportStream::new);

@@ -15,6 +15,7 @@
 
 use std::collections::VecDeque;
 use std::io::{Cursor, Seek, Write};
+use std::ops::Deref;
 use std::sync::Arc;
 
 use zip::{ZipArchive, ZipWriter};
@@ -69,8 +70,8 @@ pub enum Written {
     Restarted,
 }
 
-/// One import download being written from `S`'s rows (the checked table, or a scan's records in a reading worker:
-/// `engine::ExportStream`). `step` until it returns the file.
+/// One import download being written from the rows `S` points to (the checked table, or a scan's records in a
+/// reading worker: `engine::ExportStream`). `step` until it returns the file.
 pub struct ExportJob<S = Arc<Prepared>> {
     prepared: S,
     stem: String,
@@ -107,7 +108,11 @@ impl ExportJob<Arc<Prepared>> {
     }
 }
 
-impl<S: ExportRows> ExportJob<S> {
+impl<S> ExportJob<S>
+where
+    S: Deref,
+    S::Target: ExportRows,
+{
     pub fn new(prepared: S, limits: Limits, stem: &str) -> Result<ExportJob<S>, ExportError> {
         let parts = Some(Box::new(PartsBuilder::for_fields(&prepared.fields(), limits)?));
         let rows = prepared.valid_count();
@@ -197,7 +202,7 @@ impl<S: ExportRows> ExportJob<S> {
         let end = (self.next + batch).min(self.prepared.checked_rows()).min(self.prepared.available().max(self.next));
         self.stalled = end == self.next;
         for r in (self.next..end).filter(|r| !self.prepared.is_rejected(*r)) {
-            parts.push_record(&self.prepared, r)?;
+            parts.push_record(&*self.prepared, r)?;
         }
         self.next = end;
         self.pending.extend(parts.take_full());

@@ -25,8 +25,8 @@ use crate::domain::table::Record;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportOrder {
     normaliser: Normaliser,
-    /// The edits as a list (a map with pairs for keys is no JSON object).
-    edits: Vec<((usize, String), String)>,
+    #[serde(with = "crate::domain::edits::as_list")]
+    edits: Edits,
     fields: Vec<String>,
     /// One bit a record, set when it is left out of the import.
     rejected: Vec<u64>,
@@ -73,7 +73,7 @@ impl ExportOrder {
             .flatten();
         Some(ExportOrder {
             normaliser: normaliser.clone(),
-            edits: edits.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            edits: edits.clone(),
             fields: ExportRows::fields(prepared),
             rejected,
             rows,
@@ -103,8 +103,8 @@ impl ExportOrder {
     }
 
     /// The admin's edits.
-    pub fn edits(&self) -> Edits {
-        self.edits.iter().cloned().collect()
+    pub fn edits(&self) -> &Edits {
+        &self.edits
     }
 
     /// Records checked (the table's rows).
@@ -150,7 +150,6 @@ impl ExportOrder {
 /// The rows of an `ExportOrder`'s table at hand in a worker: the records of the block the scan brought last.
 pub struct StreamedRows {
     order: Arc<ExportOrder>,
-    edits: Edits,
     /// The table's record `records[0]` is.
     first: usize,
     records: Vec<Record>,
@@ -158,8 +157,7 @@ pub struct StreamedRows {
 
 impl StreamedRows {
     pub fn new(order: Arc<ExportOrder>) -> StreamedRows {
-        let edits = order.edits();
-        StreamedRows { order, edits, first: 0, records: Vec::new() }
+        StreamedRows { order, first: 0, records: Vec::new() }
     }
 
     /// The next records at hand, the table's from `first` on, in place of those before (all written by now).
@@ -187,7 +185,7 @@ impl ExportRows for StreamedRows {
 
     fn each_output(&self, r: usize, visit: &mut dyn FnMut(&str)) -> Option<u64> {
         let record = self.records.get(r.checked_sub(self.first)?)?;
-        self.order.normaliser.each_output(r, record, &self.edits, visit);
+        self.order.normaliser.each_output(r, record, &self.order.edits, visit);
         Some(record.pos.row)
     }
 

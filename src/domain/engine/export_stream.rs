@@ -60,7 +60,7 @@ impl ExportNews {
 pub struct ExportStream {
     order: Arc<ExportOrder>,
     /// `None` once the download is written or cannot be.
-    job: Option<ExportJob<StreamedRows>>,
+    job: Option<ExportJob<Box<StreamedRows>>>,
     /// The rejected-rows file being written instead, when the order asks for it (`ExportOrder::rejected_rows`).
     rejects: Option<Box<RejectsWriter>>,
     /// Why no job could start, said at the first message.
@@ -104,12 +104,13 @@ impl ExportStream {
     }
 
     /// A job from the first row, or why there can be none (no valid rows).
-    fn new_job(&self) -> Result<ExportJob<StreamedRows>, ExportError> {
+    fn new_job(&self) -> Result<ExportJob<Box<StreamedRows>>, ExportError> {
         // Known before any row is read.
         if self.order.is_empty() {
             return Err(ExportError::NoValidRows);
         }
-        let job = ExportJob::new(StreamedRows::new(Arc::clone(&self.order)), self.order.limits, &self.order.stem)?;
+        let rows = Box::new(StreamedRows::new(Arc::clone(&self.order)));
+        let job = ExportJob::new(rows, self.order.limits, &self.order.stem)?;
         Ok(if self.order.later { job.later_only() } else { job })
     }
 

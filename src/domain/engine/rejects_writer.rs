@@ -7,7 +7,6 @@
 //! the page's validation result lists them (`Prepared::issues_of`). Which rows are rejected is the page's (one bit
 //! a row), never decided again.
 
-use crate::domain::edits::Edits;
 use crate::domain::export::{reasons_of, rejects_name, ExportError, ExportFile, ReasonsFile};
 use crate::domain::prepare::RowChecker;
 use crate::domain::report::Issue;
@@ -18,7 +17,6 @@ use super::export_order::{ExportOrder, RejectsPart};
 /// The rejected-rows file of one order, written a block of records at a time.
 pub struct RejectsWriter {
     checker: RowChecker,
-    edits: Edits,
     /// What reading found, by record (in their order within one), and the first not yet passed.
     read_issues: Vec<Issue>,
     next_read: usize,
@@ -39,7 +37,6 @@ impl RejectsWriter {
         checker.reserve(order.rows());
         Ok(RejectsWriter {
             checker,
-            edits: order.edits(),
             read_issues,
             next_read: 0,
             width: part.headers.len(),
@@ -59,7 +56,7 @@ impl RejectsWriter {
     pub fn write(&mut self, order: &ExportOrder, first: usize, records: &[Record]) -> Result<(), ExportError> {
         for (r, record) in (first..).zip(records) {
             self.found.clear();
-            self.checker.check(r, record, &self.edits, &mut self.found);
+            self.checker.check(r, record, order.edits(), &mut self.found);
             self.done = r + 1;
             if !order.is_rejected(r) {
                 continue;

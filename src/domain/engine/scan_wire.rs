@@ -71,17 +71,13 @@ pub struct ScanRequest {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GivenCheck {
     pub mapping: Mapping,
-    /// The edits as a list (a map with pairs for keys is no JSON object).
-    edits: Vec<((usize, String), String)>,
+    #[serde(with = "crate::domain::edits::as_list")]
+    pub edits: Edits,
 }
 
 impl GivenCheck {
     pub fn new(mapping: Mapping, edits: &Edits) -> GivenCheck {
-        GivenCheck { mapping, edits: edits.iter().map(|(k, v)| (k.clone(), v.clone())).collect() }
-    }
-
-    pub fn edits(&self) -> Edits {
-        self.edits.iter().cloned().collect()
+        GivenCheck { mapping, edits: edits.clone() }
     }
 }
 
