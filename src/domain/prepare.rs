@@ -164,6 +164,16 @@ impl RowChecker {
         RowChecker { normaliser, described, first_key, person_header, read_rejected, options_used, telling }
     }
 
+    /// The columns checking a record reads (`check_told`, `learn_values`, the date orders' tallies): the sources of
+    /// the fields it looks at (`telling`) and the person-account column. No other column's values are ever read, so
+    /// a reading worker sends the checking one only these (`engine::KeptColumns`).
+    pub(crate) fn columns_read(&self) -> Vec<usize> {
+        let fields = self.normaliser.sources().iter().zip(&self.telling);
+        let mut columns: Vec<usize> = fields.filter(|(_, telling)| **telling).flat_map(|(s, _)| s.columns()).collect();
+        columns.extend(self.normaliser.person_column());
+        columns
+    }
+
     /// Makes room for the keys of `rows` rows at once, so the key table does not grow while checking.
     pub fn reserve(&mut self, rows: usize) {
         self.first_key.reserve(rows);

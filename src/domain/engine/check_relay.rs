@@ -17,8 +17,11 @@ use super::export_stream::ExportStream;
 use super::scan_checks::{Found, ScanChecks};
 use super::scan_wire::{ScanMessage, ScanRequest};
 use super::table_facts::TableFacts;
-use crate::domain::read::ReadOptions;
 use crate::domain::table::BLOCK_ROWS;
+
+/// The full blocks after a scan's start that go to a page keeping the table in the file whole, before the relay
+/// holds each one until the next comes: the header and the rows under it are among them.
+pub(crate) const WHOLE_BLOCKS: usize = 2;
 
 /// The relay of one scan.
 pub struct CheckRelay {
@@ -36,12 +39,7 @@ impl CheckRelay {
     /// The relay for a scan asked with `request`: it counts and checks when the request has a schema
     /// (`ScanRequest::checked_for`), else it only passes the messages on.
     pub fn new(request: &ScanRequest) -> CheckRelay {
-        // The check needs only the header row the admin chose: the scan itself has the encoding and delimiter.
-        let options = ReadOptions { header_row: request.header_row, ..ReadOptions::default() };
-        let checks = request.schema.clone().map(|schema| match &request.given {
-            Some(given) => ScanChecks::given(schema, &options, given.mapping.clone(), given.edits.clone()),
-            None => ScanChecks::new(schema, &options),
-        });
+        let checks = ScanChecks::for_request(request);
         let export = request.export.clone().map(ExportStream::new);
         CheckRelay { checks, export, in_file: request.in_file, blocks: 0, held: None }
     }
@@ -88,7 +86,8 @@ impl CheckRelay {
             return out;
         }
         self.blocks += 1;
-        let (Some(first_row), true) = (block.first_row(), self.in_file && self.checks.is_some() && self.blocks > 2)
+        let (Some(first_row), true) =
+            (block.first_row(), self.in_file && self.checks.is_some() && self.blocks > WHOLE_BLOCKS)
         else {
             return vec![message];
         };

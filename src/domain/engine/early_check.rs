@@ -24,6 +24,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::early_count::guess_header;
+use super::kept_columns::KeptColumns;
 use super::table_facts::TableFacts;
 use crate::domain::dates::{DateDetection, DateTally};
 use crate::domain::edits::Edits;
@@ -228,6 +229,20 @@ impl EarlyCheck {
     /// The records taken so far are void (the scan starts again).
     pub fn restart(&mut self) {
         (self.seen, self.stage) = (0, Stage::Looking(Vec::new()));
+    }
+
+    /// The columns the check reads of every record it takes from now on, once it has started (`None` before): those
+    /// its checker reads (`RowChecker::columns_read`), and every value past the header's width (they tell whether
+    /// reading rejects the row). None at all when no guess can be made. The first records, where the header is
+    /// found, are taken whole.
+    pub fn columns_read(&self) -> Option<KeptColumns> {
+        match &self.stage {
+            Stage::Looking(_) => None,
+            Stage::Checking(checking) => {
+                Some(KeptColumns::of(checking.checker.columns_read()).and_from(checking.headers.len()))
+            }
+            Stage::Off => Some(KeptColumns::none()),
+        }
     }
 
     /// The check finished over the table put together (`facts`: the waiting records that are data checked): `None`

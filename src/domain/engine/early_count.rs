@@ -13,6 +13,7 @@
 
 use std::collections::VecDeque;
 
+use super::kept_columns::KeptColumns;
 use super::table_facts::TableFacts;
 use crate::domain::read::headers::clean_headers;
 use crate::domain::read::ReadOptions;
@@ -93,6 +94,18 @@ impl EarlyCount {
         let sources = counted_sources(&suggest_sources(&self.schema, &headers), &self.schema);
         let counter = ValueCounter::new(sources);
         Some(Counting { header, header_row, counter, held: VecDeque::new() })
+    }
+
+    /// The columns counted in every record taken from now on, once the count has started (`None` before): those of
+    /// the sources counted. None at all when no guess can be made.
+    pub fn columns_read(&self) -> Option<KeptColumns> {
+        match &self.stage {
+            Stage::Looking(_) => None,
+            Stage::Counting(counting) => {
+                Some(KeptColumns::of(counting.counter.sources().iter().flat_map(|source| source.columns())))
+            }
+            Stage::Off => Some(KeptColumns::none()),
+        }
     }
 
     /// The records taken so far are void (the scan starts again).

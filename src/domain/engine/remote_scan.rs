@@ -3,12 +3,14 @@
 //!
 //! Owns only the pairing of a scan step with its messages; the bytes come from the caller (`Blob` reads in the
 //! worker) and the sending too. Records go out a table block (`BLOCK_ROWS`) a message, so the page packs each one
-//! as it comes; the last block goes out with the ending.
+//! as it comes; the last block goes out with the ending. For a page that keeps the table in the file and has the
+//! rows checked, the blocks it lets go of carry only the columns the check reads (`SlimBlocks`).
 
 use std::ops::Range;
 
 use super::read_scan::{ReadScan, ScanStep};
 use super::scan_wire::{RecordBatch, ScanMessage, ScanRequest, WireError};
+use super::slim_blocks::SlimBlocks;
 use crate::domain::table::BLOCK_ROWS;
 
 /// One file being scanned for the page.
@@ -27,6 +29,8 @@ pub struct RemoteScan {
     /// The rows are checked (`ScanRequest::checked_for`) or exported (`ScanRequest::exported`) as the messages are
     /// relayed (`CheckRelay`): nothing is packed, so the relay reads every block as it lies.
     checked: bool,
+    /// The blocks the page lets go of go with only the columns the relay's check reads (`SlimBlocks`).
+    slim: Option<SlimBlocks>,
 }
 
 impl RemoteScan {
@@ -40,6 +44,7 @@ impl RemoteScan {
             in_file: request.in_file,
             indexed: request.in_file || request.indexed,
             checked: request.schema.is_some() || request.export.is_some(),
+            slim: SlimBlocks::for_request(request),
         })
     }
 
@@ -75,17 +80,35 @@ impl RemoteScan {
         }
         // Each block's message (its progress set below), or its packed bytes (`true`).
         let mut full: Vec<(Vec<u8>, bool)> = Vec::new();
-        let (pending, packing) = (&mut self.batch, self.packing);
+        let (pending, packing, slim) = (&mut self.batch, self.packing, &mut self.slim);
         let step = self.scan.step(bytes, |record| {
             pending.push(record);
             if pending.len() == BLOCK_ROWS {
                 let block = std::mem::take(pending);
-                full.push(if packing { (block.into_packed(), true) } else { (block.into_message(), false) });
+                // A block the checking worker reads a few columns of may wait for the next one (`SlimBlocks`).
+                let sent = match slim.as_mut() {
+                    Some(slim) => slim.pass(block),
+                    None => Some(block),
+                };
+                full.extend(sent.map(|block| {
+                    if packing {
+                        (block.into_packed(), true)
+                    } else {
+                        (block.into_message(), false)
+                    }
+                }));
             }
         });
         if !matches!(step, ScanStep::Going) {
-            // The records so far go out before a restart voids them or the ending closes the table.
+            // The records so far go out before a restart voids them or the ending closes the table: the block held
+            // back first, whole.
+            if let Some(held) = self.slim.as_mut().and_then(SlimBlocks::release) {
+                full.push((held.into_message(), false));
+            }
             full.push((std::mem::take(&mut self.batch).into_message(), false));
+            if let (ScanStep::Restart, Some(slim)) = (&step, self.slim.as_mut()) {
+                slim.restart();
+            }
         } else if full.is_empty() {
             // No block filled: the progress goes out alone (a part of a block would leave the page's blocks cut
             // where the worker's are not).

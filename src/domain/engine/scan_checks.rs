@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::early_check::{CheckFound, EarlyCheck};
 use super::early_count::EarlyCount;
-use super::scan_wire::ScanMessage;
+use super::kept_columns::KeptColumns;
+use super::scan_wire::{ScanMessage, ScanRequest};
 use super::table_facts::TableFacts;
 use crate::domain::edits::Edits;
 use crate::domain::mapping::Mapping;
@@ -51,6 +52,26 @@ impl ScanChecks {
     /// Checking only, for `schema` with the admin's `mapping` and `edits` (`EarlyCheck::given`).
     pub fn given(schema: Schema, options: &ReadOptions, mapping: Mapping, edits: Edits) -> ScanChecks {
         ScanChecks { count: None, check: EarlyCheck::given(schema, options, mapping, edits) }
+    }
+
+    /// The check and the count `request` asks for (`ScanRequest::checked_for`, `checked_with`), if it asks.
+    pub fn for_request(request: &ScanRequest) -> Option<ScanChecks> {
+        // The check needs only the header row the admin chose: the scan itself has the encoding and delimiter.
+        let options = ReadOptions { header_row: request.header_row, ..ReadOptions::default() };
+        request.schema.clone().map(|schema| match &request.given {
+            Some(given) => ScanChecks::given(schema, &options, given.mapping.clone(), given.edits.clone()),
+            None => ScanChecks::new(schema, &options),
+        })
+    }
+
+    /// The columns the check and the count read of every record taken from now on, once both have started from
+    /// the first records (`None` before): every other column's values may be left empty (`SlimBlocks`).
+    pub fn columns_read(&self) -> Option<KeptColumns> {
+        let counted = match &self.count {
+            Some(count) => count.columns_read()?,
+            None => KeptColumns::none(),
+        };
+        Some(counted.and(self.check.columns_read()?))
     }
 
     /// Counts the records of `block`, the next block of the file, and checks all of them that are surely data.

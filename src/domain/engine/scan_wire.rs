@@ -10,6 +10,7 @@ use encoding_rs::Encoding;
 use serde::{Deserialize, Serialize};
 
 use super::export_order::ExportOrder;
+use super::kept_columns::KeptColumns;
 use super::read_scan::{Decided, ScanProgress, Scanned};
 use super::reread::FileIndex;
 use crate::domain::edits::Edits;
@@ -155,6 +156,11 @@ impl RecordBatch {
     /// Records so far.
     pub fn len(&self) -> usize {
         self.block.rows()
+    }
+
+    /// The same records with only the values of the `kept` columns (`RowBlock::keeping`).
+    pub fn keeping(&self, kept: &KeptColumns) -> RecordBatch {
+        RecordBatch { block: self.block.keeping(|column| kept.keeps(column)) }
     }
 
     pub fn is_empty(&self) -> bool {

@@ -106,6 +106,11 @@ impl Normaliser {
         &self.fields
     }
 
+    /// Each field's source, in `fields` order.
+    pub(crate) fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
     /// Whether the record is a person account left out of the import (then nothing else is checked).
     pub(crate) fn is_left_out(&self, record: &Record) -> bool {
         self.person_column.is_some_and(|c| person_accounts::is_person_cells(&record.cells, c))

@@ -94,6 +94,39 @@ impl RowBlock {
         }
     }
 
+    /// The same records with the values of every column `keeps` refuses left empty: the same positions and numbers
+    /// of values, so a reader of the other columns sees the records as they are (a reading worker sends the
+    /// checking one only the columns it reads: `engine::SlimBlocks`).
+    pub fn keeping(&self, keeps: impl Fn(usize) -> bool) -> RowBlock {
+        // The layout is this module's own: it always reads.
+        self.keep_only(keeps).unwrap_or_else(|| self.clone())
+    }
+
+    fn keep_only(&self, keeps: impl Fn(usize) -> bool) -> Option<RowBlock> {
+        let (layout, text) = (Vec::with_capacity(self.layout.len()), Vec::new());
+        let mut kept = RowBlock { layout, text, rows: self.rows, before: self.before, cells: self.cells };
+        let (mut at, mut text_at) = (0, 0usize);
+        while at < self.layout.len() {
+            for _ in 0..2 {
+                varint::write(&mut kept.layout, varint::read(&self.layout, &mut at)?);
+            }
+            let count = varint::read(&self.layout, &mut at)?;
+            varint::write(&mut kept.layout, count);
+            for column in 0..usize::try_from(count).ok()? {
+                let length = usize::try_from(varint::read(&self.layout, &mut at)?).ok()?;
+                let value = self.text.get(text_at..text_at.checked_add(length)?)?;
+                if keeps(column) {
+                    varint::write(&mut kept.layout, length as u64);
+                    kept.text.extend_from_slice(value);
+                } else {
+                    varint::write(&mut kept.layout, 0);
+                }
+                text_at += length;
+            }
+        }
+        Some(kept)
+    }
+
     /// Adds a record of `count` values (all of them in `values`).
     fn push_values<'a>(&mut self, pos: Position, count: usize, values: impl Iterator<Item = &'a str>) {
         self.start(pos, count);
