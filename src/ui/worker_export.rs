@@ -12,7 +12,7 @@ use crate::domain::engine::{ExportNews, ExportOrder, ScanMessage, ScanRequest};
 use crate::domain::export::{ExportError, ExportFile};
 use crate::domain::read::ReadOptions;
 use crate::web::download::Handed;
-use crate::web::read_worker::ReadWorker;
+use crate::web::read_worker::{copy_message, ReadWorker};
 use crate::web::yield_now::now_ms;
 
 /// How often the progress line changes.
@@ -56,8 +56,7 @@ pub async fn export_in_workers(
                 handed.push_array(&array.subarray(1, array.length()));
                 continue;
             }
-            message.resize(array.length() as usize, 0);
-            array.copy_to(&mut message);
+            copy_message(&array, &mut message);
             match ScanMessage::decode(&message) {
                 Ok(ScanMessage::Export(json)) => match ExportNews::from_json(json) {
                     Ok(ExportNews::Progress { done, total, zipping }) => {

@@ -187,15 +187,8 @@ impl ReadWorker {
     /// message, so taking a million rows makes no allocation of a message's size each time (wasm memory never
     /// shrinks, and such churn grows it).
     pub async fn next(&mut self, message: &mut Vec<u8>) -> Result<(), WorkerError> {
-        loop {
-            let incoming = match self.waiting.pop_front() {
-                Some(waiting) => Some(Incoming::Message(waiting)),
-                None => self.incoming.next().await,
-            };
-            if let Some(taken) = self.take(incoming, message) {
-                return taken;
-            }
-        }
+        copy_message(&self.next_array().await?, message);
+        Ok(())
     }
 
     /// The next message of the scan (waits for it), acknowledged, as the worker sent it: not copied into this page's
@@ -255,12 +248,7 @@ impl ReadWorker {
     /// What came from the worker (`None`: it closed) copied into `message` and acknowledged; `None` for its
     /// timings, which are recorded (the caller then takes what comes next).
     fn take(&mut self, incoming: Option<Incoming>, message: &mut Vec<u8>) -> Option<Result<(), WorkerError>> {
-        self.take_array(incoming).map(|taken| {
-            taken.map(|data| {
-                message.resize(data.length() as usize, 0);
-                data.copy_to(message);
-            })
-        })
+        self.take_array(incoming).map(|taken| taken.map(|data| copy_message(&data, message)))
     }
 
     /// `take`, the message left as it came (a `Uint8Array`).
@@ -285,6 +273,13 @@ impl ReadWorker {
             None => Some(Err(WorkerError("it closed".to_owned()))),
         }
     }
+}
+
+/// A message from a worker (`ReadWorker::next_array`) copied into `message`, whose buffer is reused: taking a
+/// million rows makes no allocation of a message's size each time.
+pub fn copy_message(data: &Uint8Array, message: &mut Vec<u8>) {
+    message.resize(data.length() as usize, 0);
+    data.copy_to(message);
 }
 
 impl Drop for ReadWorker {
