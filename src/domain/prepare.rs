@@ -22,8 +22,11 @@ use super::schema::{Entity, Field, FieldRole, FieldType, Schema};
 use super::table::{Record, Table};
 use super::values::{split_cell, suggest_option};
 
+mod choices;
 mod normaliser;
 mod prepared;
+
+use choices::Choices;
 
 use normaliser::{raw_in, row_edits};
 pub(crate) use normaliser::{Met, Normaliser};
@@ -124,6 +127,8 @@ pub struct RowChecker {
     /// Per field: whether checking it can tell anything. A plain text field (not the key, no options) accepts every
     /// value and its normalised value is not kept here, so the pass skips it (most of a CRM export's columns).
     telling: Vec<bool>,
+    /// What each value of a select field (not the key) gave, remembered: most cells repeat a few values.
+    choices: Choices,
 }
 
 impl RowChecker {
@@ -161,7 +166,8 @@ impl RowChecker {
             .map(|f| !(f.kind == FieldType::Text && f.role != FieldRole::Key && f.options.is_empty()))
             .collect();
         let first_key = FirstRows::new();
-        RowChecker { normaliser, described, first_key, person_header, read_rejected, options_used, telling }
+        let choices = Choices::default();
+        RowChecker { normaliser, described, first_key, person_header, read_rejected, options_used, telling, choices }
     }
 
     /// The columns checking a record reads (`check_told`, `learn_values`, the date orders' tallies): the sources of
@@ -227,11 +233,17 @@ impl RowChecker {
                 continue;
             }
             let (input, _) = self.normaliser.raw(i, record, &row_edits);
+            let f = &self.normaliser.fields()[i];
+            if f.kind.has_options() && f.role != FieldRole::Key {
+                // A select field's verdict, as below, remembered per value.
+                let found = self.choices.check(&self.normaliser, i, &input, &self.options_used[i], &mut options);
+                push_findings(issues, (r, record), (described, f), found);
+                continue;
+            }
             let (mut found, output) = match self.normaliser.check(i, &input) {
                 Ok(v) => (Vec::new(), v),
                 Err(problems) => (problems, Cow::Borrowed("")),
             };
-            let f = &self.normaliser.fields()[i];
             if f.role == FieldRole::Key && found.is_empty() {
                 if output.is_empty() {
                     found.push((Problem::MissingKey, None));
@@ -253,16 +265,7 @@ impl RowChecker {
             if found.is_empty() && new_option {
                 options.push((i, output.into_owned()));
             }
-            for (problem, fix) in found {
-                issues.push(Issue {
-                    record: r,
-                    pos: record.pos,
-                    column: described.clone(),
-                    field: Some(f.name.clone()),
-                    problem,
-                    fix,
-                });
-            }
+            push_findings(issues, (r, record), (described, f), found);
         }
         let rejected = read_rejected || issues[first_finding..].iter().any(|i| i.severity() == Severity::Error);
         if !rejected {
@@ -298,7 +301,10 @@ impl RowChecker {
     /// before (`met`, per field in `columns` order), as `suggest` maps every value of the column: the map is
     /// built a record at a time, before each record is checked (`engine::EarlyCheck`).
     pub(crate) fn learn_values(&mut self, record: &Record, met: &mut Vec<Met>) {
-        self.normaliser.learn_values(record, met);
+        if self.normaliser.learn_values(record, met) {
+            // A value map changed: what its values gave may differ now.
+            self.choices.forget();
+        }
     }
 
     /// The result of the pass once every record of `table` is checked: `issues` are all its findings.
@@ -312,6 +318,26 @@ impl RowChecker {
         let columns = self.columns();
         let options_used = self.options_used.into_iter().map(|o| o.into_iter().collect()).collect();
         Prepared::new(table, edits, self.normaliser, (columns, options_used), issues, date_questions)
+    }
+}
+
+/// Adds to `issues` the problems `found` with field `f` (its source `described` as the admin knows it) in record
+/// number `r`.
+fn push_findings(
+    issues: &mut Vec<Issue>,
+    (r, record): (usize, &Record),
+    (described, f): (&Option<String>, &Field),
+    found: Vec<(Problem, Option<String>)>,
+) {
+    for (problem, fix) in found {
+        issues.push(Issue {
+            record: r,
+            pos: record.pos,
+            column: described.clone(),
+            field: Some(f.name.clone()),
+            problem,
+            fix,
+        });
     }
 }
 
@@ -366,6 +392,18 @@ fn lowered_hash(entity: Entity, key: &str) -> Option<u64> {
             if c.is_ascii() {
                 *lower.get_mut(used)? = (c as u8).to_ascii_lowercase();
                 used += 1;
+                continue;
+            }
+            // Latin-1's capitals are their small letters less 0x20 (but `×`); its small letters stay.
+            let latin = match c {
+                'À'..='Þ' if c != '×' => char::from_u32(c as u32 + 0x20),
+                '\u{80}'..='ÿ' => Some(c),
+                _ => None,
+            };
+            if let Some(c) = latin {
+                let end = used + c.len_utf8();
+                c.encode_utf8(lower.get_mut(used..end)?);
+                used = end;
                 continue;
             }
             if c == 'Σ' {
@@ -525,7 +563,8 @@ fn check_options<'a>(
 ) -> Result<Cow<'a, str>, Vec<(Problem, Option<String>)>> {
     let map = mapping.values.get(&f.name);
     let split = if f.kind == FieldType::Multiselect { map.and_then(|m| m.split) } else { None };
-    let mut chosen: Vec<&'a str> = Vec::new();
+    // The options chosen, in order: the first apart, so the usual cell (one option) allocates nothing.
+    let (mut first, mut more): (Option<&'a str>, Vec<&'a str>) = (None, Vec::new());
     let mut problems = Vec::new();
     for part in split_cell(raw, split) {
         let mapped = match map.and_then(|m| m.options.get(part)) {
@@ -540,23 +579,26 @@ fn check_options<'a>(
             Some(o) if f.kind == FieldType::Multiselect && o.contains(MULTI_VALUE_SEPARATOR) => {
                 problems.push((Problem::ValueContainsPipe { value: o.clone() }, None));
             }
-            Some(o) => {
-                if !chosen.contains(&o.as_str()) {
-                    chosen.push(o);
-                }
-            }
+            Some(o) => match first {
+                None => first = Some(o),
+                Some(one) if one != o && !more.contains(&o.as_str()) => more.push(o),
+                Some(_) => {}
+            },
             None => problems.push((Problem::NotAnOption { value: part.to_owned() }, suggest_option(part, &f.options))),
         }
     }
-    if f.kind == FieldType::Select && chosen.len() > 1 {
-        chosen.truncate(1);
+    if f.kind == FieldType::Select {
+        more.clear();
     }
     if problems.is_empty() {
         // One option (the usual cell) is the option itself: no joining, no copy.
-        Ok(match chosen[..] {
-            [] => Cow::Borrowed(""),
-            [one] => Cow::Borrowed(one),
-            _ => Cow::Owned(chosen.join(MULTI_VALUE_SEPARATOR.encode_utf8(&mut [0; 4]))),
+        Ok(match (first, more.is_empty()) {
+            (None, _) => Cow::Borrowed(""),
+            (Some(one), true) => Cow::Borrowed(one),
+            (Some(one), false) => {
+                let separator = MULTI_VALUE_SEPARATOR.encode_utf8(&mut [0; 4]).to_owned();
+                Cow::Owned(std::iter::once(one).chain(more).collect::<Vec<_>>().join(&separator))
+            }
         })
     } else {
         Err(problems)
@@ -788,5 +830,14 @@ mod tests {
             }
         }
         assert_eq!(key_identity_hash(Entity::Customers, " A@B.co"), key_identity_hash(Entity::Customers, "a@b.CO"));
+        // Every character of Latin-1 and beyond it, lower-cased without Unicode's tables or with them.
+        let latin: String = ('\u{80}'..='\u{24F}').collect();
+        for entity in [Entity::Customers, Entity::Organizations] {
+            assert_eq!(key_identity_hash(entity, &latin), key_hash(&key_identity(entity, &latin)));
+            for c in latin.chars() {
+                let key = format!("x{c}@ÀÉ.de");
+                assert_eq!(key_identity_hash(entity, &key), key_hash(&key_identity(entity, &key)), "{c:?}");
+            }
+        }
     }
 }

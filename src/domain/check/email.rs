@@ -40,7 +40,16 @@ fn is_local_part(local: &str) -> bool {
     if local.is_ascii() {
         local.bytes().all(|b| allowed(char::from(b), b.is_ascii_alphanumeric() || SPECIALS.contains(&b)))
     } else {
-        local.chars().all(|c| allowed(c, c.is_alphanumeric() || is_special(c)))
+        local.chars().all(|c| allowed(c, is_letter_or_digit(c) || is_special(c)))
+    }
+}
+
+/// `char::is_alphanumeric`, with the Latin letters of European names (U+00C0 to U+024F: all letters but `×` and
+/// `÷`) told without a look in Unicode's tables.
+fn is_letter_or_digit(c: char) -> bool {
+    match c {
+        '\u{C0}'..='\u{24F}' => c != '×' && c != '÷',
+        _ => c.is_alphanumeric(),
     }
 }
 
@@ -62,7 +71,7 @@ pub(super) fn is_domain(domain: &str) -> bool {
             && if l.is_ascii() {
                 l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
             } else {
-                l.chars().all(|c| c.is_alphanumeric() || c == '-')
+                l.chars().all(|c| is_letter_or_digit(c) || c == '-')
             }
     };
     let is_tld = |t: &str| {
@@ -156,6 +165,15 @@ mod tests {
         assert_eq!(check_email("jane@example..com"), unfixable(Problem::InvalidEmail));
         assert_eq!(check_email("jane@doe@example.com"), unfixable(Problem::InvalidEmail));
         assert_eq!(check_email("jane@-example.com"), unfixable(Problem::InvalidEmail));
+    }
+
+    #[test]
+    fn latin_letters_are_told_as_unicode_tells_them() {
+        for c in ('\u{80}'..='\u{2FF}').chain(['\u{0}', '7', 'z', 'Ω', '日', '٣', '\u{10FFFF}']) {
+            assert_eq!(is_letter_or_digit(c), c.is_alphanumeric(), "{c:?}");
+        }
+        assert_eq!(check_email("jürgen.müller@exämple.de"), valid("jürgen.müller@exämple.de"));
+        assert_eq!(check_email("a×b@example.com"), unfixable(Problem::InvalidEmail));
     }
 
     #[test]

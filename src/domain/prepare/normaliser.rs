@@ -69,8 +69,10 @@ impl Normaliser {
     }
 
     /// `RowChecker::learn_values`: a select field's values met for the first time get the option `suggest`
-    /// gives them (`suggest_option`, as `ValueCounts::distinct` does), if any, in its value map.
-    pub(crate) fn learn_values(&mut self, record: &Record, met: &mut Vec<Met>) {
+    /// gives them (`suggest_option`, as `ValueCounts::distinct` does), if any, in its value map. Whether a value
+    /// map changed.
+    pub(crate) fn learn_values(&mut self, record: &Record, met: &mut Vec<Met>) -> bool {
+        let mut changed = false;
         met.resize_with(self.fields.len(), Met::default);
         for ((f, source), met) in self.fields.iter().zip(&self.sources).zip(met.iter_mut()) {
             // The kind first: a text field (most) costs no look-up of its name.
@@ -88,9 +90,11 @@ impl Normaliser {
                 met.insert(part.to_owned());
                 if let Some(option) = suggest_option(part, &f.options) {
                     map.options.insert(part.to_owned(), Some(option));
+                    changed = true;
                 }
             }
         }
+        changed
     }
 
     /// The person-account column, when person accounts are left out.
