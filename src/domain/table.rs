@@ -13,7 +13,7 @@ mod rows;
 mod varint;
 
 pub use cells::Cells;
-pub use row_block::{CheckedBlock, RowBlock};
+pub use row_block::{CheckedBlock, RecordValues, RowBlock};
 pub use rows::{pack_block, Rows, RowsIter, AHEAD_ROWS, BLOCK_ROWS, LOADED_BLOCKS, MISSING_BLOCKS};
 
 /// Where a record is: the row number a spreadsheet shows (the header is row 1, the first data row is row 2)

@@ -82,8 +82,8 @@ impl EarlyCount {
         };
         counting.count_held(surely_data);
         let mut index = first;
-        block.for_each_record(|cells| {
-            counting.add(index, |c| cells.get(c).copied().unwrap_or_default(), surely_data);
+        block.for_each_record(|values| {
+            counting.add(index, |c| values.get(c), surely_data);
             index += 1;
         });
     }

@@ -205,6 +205,35 @@ pub(super) fn le_number(bytes: &[u8], at: usize) -> Option<usize> {
     Some(u64::from_le_bytes(bytes.get(at..at.checked_add(8)?)?.try_into().ok()?) as usize)
 }
 
+/// One record's values in a checked block's text (`CheckedBlock::for_each_record`).
+pub struct RecordValues<'a, 'b> {
+    text: &'a str,
+    /// Where the first value starts in `text`, and where each ends.
+    start: usize,
+    ends: &'b [u32],
+}
+
+impl<'a> RecordValues<'a, '_> {
+    /// Column `c`'s value; empty past the record's last value.
+    pub fn get(&self, c: usize) -> &'a str {
+        let Some(end) = self.ends.get(c) else { return "" };
+        let start = match c.checked_sub(1) {
+            Some(before) => self.ends.get(before).map_or(self.start, |e| *e as usize),
+            None => self.start,
+        };
+        self.text.get(start..*end as usize).unwrap_or_default()
+    }
+
+    /// How many values the record has.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+}
+
 /// A block in a message, checked (`RowBlock::check`): its layout and then its text, as they lie in the message,
 /// and where each value ends.
 #[derive(Clone, Debug)]
@@ -220,19 +249,12 @@ pub struct CheckedBlock<'a> {
 }
 
 impl<'a> CheckedBlock<'a> {
-    /// Each record's values in order, read where they lie (no copy, no record made): for a look at every row as
-    /// it arrives (`engine::EarlyCount`).
-    pub fn for_each_record(&self, mut visit: impl FnMut(&[&'a str])) {
-        let mut cells: Vec<&'a str> = Vec::with_capacity(self.cells.1);
+    /// Each record's values, read where they lie (no copy, no record made, only the values asked for sliced):
+    /// for a look at a few columns of every row as it arrives (`engine::EarlyCount`).
+    pub fn for_each_record(&self, mut visit: impl FnMut(&RecordValues<'a, '_>)) {
         for row in 0..self.laid.rows() {
-            let (mut start, ends) = self.laid.row(row);
-            cells.clear();
-            for end in ends {
-                let end = *end as usize;
-                cells.push(self.text.get(start..end).unwrap_or_default());
-                start = end;
-            }
-            visit(&cells);
+            let (start, ends) = self.laid.row(row);
+            visit(&RecordValues { text: self.text, start, ends });
         }
     }
 
@@ -349,9 +371,11 @@ mod tests {
         let mut seen: Vec<Vec<String>> = Vec::new();
         RowBlock::check(&encoded)
             .expect("checks")
-            .for_each_record(|cells| seen.push(cells.iter().map(|c| c.to_string()).collect()));
+            .for_each_record(|values| seen.push((0..=values.len()).map(|c| values.get(c).to_owned()).collect()));
         assert_eq!(RowBlock::check(&encoded).expect("checks").records(), records, "from the checked text");
-        let records: Vec<Vec<String>> = records.iter().map(|r| r.cells.to_vec()).collect();
+        // One more value asked for than each record has: empty.
+        let records: Vec<Vec<String>> =
+            records.iter().map(|r| r.cells.iter().chain([""]).map(str::to_owned).collect()).collect();
         assert_eq!(seen, records, "every record's values, where they lie");
     }
 
