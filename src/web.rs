@@ -7,6 +7,7 @@
 
 pub mod download;
 pub mod file;
+mod file_stream;
 pub mod http;
 pub mod random;
 pub mod read_worker;

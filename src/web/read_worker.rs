@@ -8,9 +8,9 @@
 //!
 //! Two halves of one protocol. The page side (`ReadWorker`) starts the worker, waits until it says it is ready,
 //! hands it the `File` (a handle: the bytes stay on disk) and the admin's encoding and delimiter, then takes its
-//! messages one by one. The worker side (`serve`, run by `src/bin/worker.rs`) reads the file `READ_BYTES` at a time
-//! (each read is a request to the browser, so few big ones; the next asked for before the current one is parsed, so
-//! the browser reads while the worker parses), runs a `RemoteScan` and posts
+//! messages one by one. The worker side (`serve`, run by `src/bin/worker.rs`) reads the file in order through the
+//! browser's stream of it (`FileStream`, one buffer filled again and again; the browser reads on while the worker
+//! parses), runs a `RemoteScan` and posts
 //! each step's messages together to a second worker (through a `MessageChannel`), which relays them to the page
 //! (`relay_scan`, `CheckRelay`), counting and checking the rows with the mapping the page will suggest when the
 //! page asks (`ScanChecks`); for a table kept in the file it then sends only the blocks the page keeps, the others
@@ -30,7 +30,6 @@
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::ops::Range;
 
 use futures::channel::mpsc::{unbounded, TryRecvError, UnboundedReceiver};
 use futures::future::{select, Either};
@@ -41,6 +40,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DedicatedWorkerGlobalScope, File, MessageChannel, MessageEvent, MessagePort, Worker};
 
 use super::describe;
+use super::file_stream::FileStream;
 use super::timing;
 use super::yield_now::{now_ms, yield_now};
 use crate::domain::engine::{
@@ -62,8 +62,8 @@ const IN_FLIGHT_BYTES: usize = 16 << 20;
 const PACK_WHEN_WAITING: usize = 8 << 20;
 /// Bytes of the file parsed per message.
 const CHUNK: u64 = 1 << 20;
-/// Bytes of the file read from disk at once.
-const READ_BYTES: u64 = 8 << 20;
+/// What the page is told when the file ends before the bytes the scan wants (it changed since it was chosen).
+const SHORTER: &str = "the file is shorter than when it was chosen (it changed since)";
 
 /// Why the worker cannot be used (the caller then reads on the page).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -396,36 +396,38 @@ async fn scan_file(
     // The page's table facts, if they come while this worker still takes acknowledgements.
     let mut facts: Option<String> = None;
     let mut spent = WorkerSpent::default();
-    // The file is read `READ_BYTES` at a time (one request to the browser each), and scanned a chunk at a time.
-    // The next span is asked for as soon as one comes, so the browser reads it while this worker parses: waiting
-    // for each read (`FileReaderSync`) took 0.7 s of a million rows' 2.2 s.
+    // The file is read in order through the browser's stream of it (`FileStream`: one buffer filled again and
+    // again), as much as each step's range needs, and scanned a chunk at a time. The browser reads on while this
+    // worker parses.
     let mut window = FileWindow::default();
-    let size = file.size() as u64;
-    let mut ahead: Option<Ahead> = None;
+    let mut stream: Option<FileStream> = None;
     while !scan.is_finished() {
         let range = scan.wants();
-        // A range longer than a span (a record of many MB) takes more than one.
+        // A range longer than a read (a record of many MB) takes more than one.
         while !window.covers(&range) {
             let reading = now_ms();
-            let read = match ahead.take() {
-                Some(next) if window.continues(&range) => {
-                    next.buffer().await.map(|array| array.copy_to(window.extend(range.start, array.length() as usize)))
+            let on_from_window = window.continues(&range) && stream.as_ref().is_some_and(|s| s.at() == window.end());
+            if !on_from_window {
+                // The first bytes, or the scan starts again (another encoding): a stream from where it wants.
+                if let Some(old) = stream.take() {
+                    old.cancel();
                 }
-                // The first span, or the scan starts again (another encoding): read from where it wants.
-                _ => {
-                    let span = FileWindow::span(&range, READ_BYTES, size);
-                    window.clear(); // the previous window goes before the next one comes
-                    Ahead::read(&file, span.start..span.end)
-                        .buffer()
-                        .await
-                        .map(|array| window.fill(span.start, array.to_vec()))
+                window.clear();
+                window.fill(range.start, Vec::new());
+                match FileStream::open(&file, range.start) {
+                    Ok(opened) => stream = Some(opened),
+                    Err(e) => return post_one(&outbox, &ScanMessage::Unreadable(describe(&e)).encode()),
                 }
-            };
-            if let Err(e) = read {
-                return post_one(&outbox, &ScanMessage::Unreadable(describe(&e)).encode());
             }
-            if window.end() < size {
-                ahead = Some(Ahead::read(&file, window.end()..(window.end() + READ_BYTES).min(size)));
+            let read = match stream.as_mut() {
+                Some(stream) => stream.read().await,
+                None => Ok(None),
+            };
+            match read {
+                Ok(Some(bytes)) => bytes.copy_to(window.extend(range.start, bytes.length() as usize)),
+                // The file ends before the range the scan wants: it is shorter than when it was chosen.
+                Ok(None) => return post_one(&outbox, &ScanMessage::Unreadable(SHORTER.to_owned()).encode()),
+                Err(e) => return post_one(&outbox, &ScanMessage::Unreadable(describe(&e)).encode()),
             }
             spent.reading += now_ms() - reading;
         }
@@ -558,31 +560,11 @@ async fn relay_scan(
     }
 }
 
-/// The next span of the file, being read by the browser (`Blob.arrayBuffer`) while the worker parses. Its span
-/// starts where the window ends (`FileWindow::end`).
-struct Ahead {
-    reading: Result<wasm_bindgen_futures::JsFuture, JsValue>,
-}
-
-impl Ahead {
-    /// Asks for the bytes of `span`.
-    fn read(file: &File, span: Range<u64>) -> Ahead {
-        let reading =
-            file.slice_with_f64_and_f64(span.start as f64, span.end as f64).map(|blob| blob.array_buffer().into());
-        Ahead { reading }
-    }
-
-    /// The bytes, once read (in the browser's memory: the caller copies them into its own).
-    async fn buffer(self) -> Result<Uint8Array, JsValue> {
-        Ok(Uint8Array::new(&self.reading?.await?))
-    }
-}
-
 /// Where the worker's time went (milliseconds), sent to the page for the benchmark (`web::timing`): names and
 /// durations only.
 #[derive(Default)]
 struct WorkerSpent {
-    /// Waiting for the file's bytes (`Blob.arrayBuffer`, read ahead) and copying them in.
+    /// Waiting for the file's bytes (`FileStream`) and copying them in.
     reading: f64,
     /// Decoding and parsing steps that sent their blocks as they are (and counting and checking, when this worker
     /// is the only one).
