@@ -33,7 +33,7 @@ use crate::ui::worker_export::{export_in_workers, Exported};
 use crate::web::download::Handed;
 use crate::web::read_worker::ReadWorker;
 use crate::web::timing;
-use crate::web::yield_now::{now_ms, yield_now};
+use crate::web::yield_now::{after_paint, now_ms, yield_now};
 use crate::web::WebError;
 
 /// Files bigger than this are read in slices with progress and Stop; smaller ones at once.
@@ -434,9 +434,8 @@ pub fn start_check(state: ImportState, outcome: Arc<ReadOutcome>, inputs: (Schem
             let prepared = early.into_prepared();
             timing::measure("check: finishing the check made while reading", now_ms() - finishing);
             timing::measure("check: every row (checked while reading)", now_ms() - started);
-            if state.check_generation.get_value() == generation {
-                set_checked(state, outcome, prepared).await;
-            }
+            let wanted = move || state.check_generation.get_value() == generation;
+            set_checked(state, outcome, prepared, wanted).await;
         });
         return;
     }
@@ -454,7 +453,7 @@ pub fn start_check(state: ImportState, outcome: Arc<ReadOutcome>, inputs: (Schem
             if let Some(prepared) = checked {
                 timing::measure("check: every row", now_ms() - started);
                 timing::measure("check: in the reading workers", now_ms() - started);
-                return set_checked(state, outcome, prepared).await;
+                return set_checked(state, outcome, prepared, wanted).await;
             }
         }
         check_in_slices(state, outcome, inputs, wanted, started).await;
@@ -476,6 +475,12 @@ async fn check_in_workers(
 ) -> Option<Prepared> {
     // The file is scanned exactly as it was read, so its records are the table's.
     let request = ScanRequest::of(&outcome.options).in_file().checked_with(schema.clone(), mapping.clone(), edits);
+    // The page shows the change first: two workers starting take both processors (at two million rows, drawing
+    // the review step while they started made a 50 ms task).
+    after_paint().await;
+    if !wanted() {
+        return None;
+    }
     let mut worker = ReadWorker::start(file, &request).await.ok()?;
     // Records before the table's rows: the title rows and the header.
     let header = outcome.structure.title_rows.len() + 1;
@@ -543,7 +548,7 @@ async fn check_in_slices(
     match drive(wanted, &mut job, refills, step, publish).await {
         Ok(Some(prepared)) => {
             timing::measure("check: every row", now_ms() - started);
-            set_checked(state, outcome, prepared).await;
+            set_checked(state, outcome, prepared, wanted).await;
         }
         Ok(None) => {}
         Err(e) => {
@@ -555,8 +560,14 @@ async fn check_in_slices(
     }
 }
 
-/// Shows `prepared`, the check of `outcome`, in place of the check before (then released).
-async fn set_checked(state: ImportState, outcome: Arc<ReadOutcome>, prepared: Prepared) {
+/// Shows `prepared`, the check of `outcome`, in place of the check before (then released), if still `wanted`.
+async fn set_checked(state: ImportState, outcome: Arc<ReadOutcome>, prepared: Prepared, wanted: impl Fn() -> bool) {
+    // Not in the same task as the check's last work (at two million rows, putting the result together and showing
+    // it took 50-57 ms in one task).
+    yield_now().await;
+    if !wanted() {
+        return;
+    }
     let showing = now_ms();
     let previous = state.checked.with_untracked(|c| c.as_ref().map(|(_, v)| Arc::clone(&v.0)));
     state.checked.set(Some((outcome, Validated::new(prepared))));

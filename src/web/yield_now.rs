@@ -4,6 +4,7 @@
 //! in turn with everything else queued (input, timers, rendering), without `setTimeout`'s 4 ms clamp. Not
 //! `scheduler.yield()`: its continuations run ahead of other tasks, which starves them while the work lasts.
 //! Never fails: without a `MessageChannel` the promise resolves at once (a microtask; the work still completes).
+//! `after_paint` waits for the next frame to be drawn.
 
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::closure::Closure;
@@ -30,6 +31,39 @@ pub async fn yield_now() {
         }
     });
     let _ = JsFuture::from(promise).await;
+}
+
+/// At most this long is waited for a frame (`after_paint`): a tab in the background paints none.
+const PAINT_WAIT_MS: i32 = 100;
+
+/// Returns once the browser has drawn its next frame (`requestAnimationFrame`, then one more turn), or after
+/// `PAINT_WAIT_MS` when no frame comes (a tab in the background): work started then (workers starting) does not
+/// compete for the processor with drawing what just changed. Never fails: without a window, at once.
+pub async fn after_paint() {
+    let promise = Promise::new(&mut |resolve: Function, _reject| {
+        let Some(window) = web_sys::window() else {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+            return;
+        };
+        // Whichever comes first resolves the promise; the other then does nothing.
+        let (on_frame, on_timeout) = (resolve.clone(), resolve.clone());
+        let frame = Closure::once_into_js(move || {
+            let _ = on_frame.call0(&JsValue::UNDEFINED);
+        });
+        let timeout = Closure::once_into_js(move || {
+            let _ = on_timeout.call0(&JsValue::UNDEFINED);
+        });
+        let framed = window.request_animation_frame(frame.unchecked_ref()).is_ok();
+        let timed = window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(timeout.unchecked_ref(), PAINT_WAIT_MS)
+            .is_ok();
+        if !framed && !timed {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+    // The frame's callbacks run before it is drawn: one more turn lets the drawing happen first.
+    yield_now().await;
 }
 
 thread_local! {
