@@ -6,9 +6,7 @@
 //! rejected exactly when it has at least one error-severity issue; nothing is dropped without an issue.
 
 use std::borrow::Cow;
-use std::collections::hash_map::Entry;
-use std::collections::{BTreeSet, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::check::{self, Checked};
@@ -23,10 +21,12 @@ use super::table::{Record, Table};
 use super::values::{split_cell, suggest_option};
 
 mod choices;
+mod first_rows;
 mod normaliser;
 mod prepared;
 
 use choices::Choices;
+use first_rows::FirstRows;
 
 use normaliser::{raw_in, row_edits};
 pub(crate) use normaliser::{Met, Normaliser};
@@ -115,8 +115,8 @@ pub struct RowChecker {
     /// Hash of a key's identity → the row it was first seen on. A 64-bit hash instead of the key itself keeps this
     /// at a few bytes a row for a 2-million-row file (a collision between two different keys is about 1 in 10^7).
     /// The hash is kept as two halves and the row as a `u32` so an entry takes 12 bytes, not 16 (a `u64` beside a
-    /// `u64`): at 2 million rows the table is 54 MB instead of 71 MB. No file a browser can hold has 4 billion rows.
-    /// Its keys are hashes already, so the table uses them as they are (`Prehashed`), not hashed again.
+    /// `u64`). No file a browser can hold has 4 billion rows. Its keys are hashes already: they pick their own
+    /// slots (`FirstRows`).
     first_key: FirstRows,
     /// The header of the person-account column, when person accounts are left out.
     person_header: Option<String>,
@@ -250,13 +250,9 @@ impl RowChecker {
                 } else {
                     let identity = key_identity_hash(self.normaliser.entity(), &output);
                     // One probe of the table (a cache miss, at a million keys) for both the look and the insert.
-                    match self.first_key.entry(identity) {
-                        Entry::Occupied(first_row) => {
-                            found.push((Problem::DuplicateKey { first_row: u64::from(*first_row.get()) }, None));
-                        }
-                        Entry::Vacant(place) => {
-                            place.insert(u32::try_from(record.pos.row).unwrap_or(u32::MAX));
-                        }
+                    let row = u32::try_from(record.pos.row).unwrap_or(u32::MAX);
+                    if let Some(first_row) = self.first_key.first_or_insert(identity, row) {
+                        found.push((Problem::DuplicateKey { first_row: u64::from(first_row) }, None));
                     }
                 }
             }
@@ -429,61 +425,6 @@ fn lowered_hash(entity: Entity, key: &str) -> Option<u64> {
         }
     }
     Some(xxhash_rust::xxh3::xxh3_64(lower.get(..used)?))
-}
-
-/// Tables of a key's hash → the row it was first seen on (`RowChecker::first_key`), `SHARDS` of them, picked by the
-/// hash's top bits. A table that grows moves its keys at once: one table of a million keys took about 100 ms of the
-/// page's time to grow, a task too long; one of these moves a few thousand. So no room needs setting aside before
-/// the number of rows is known (rows checked as they are read, `engine::EarlyCheck`).
-struct FirstRows {
-    shards: Vec<HashMap<[u32; 2], u32, BuildHasherDefault<Prehashed>>>,
-}
-
-/// Key tables in `FirstRows`. Each holds a power of two of slots, at most 7/8 of them used: with 320 tables, 1 and
-/// 2 million keys fill 76% of their slots (4,096 and 8,192 a table; 17 and 34 MB in all, where one table of 2
-/// million keys takes 4 million slots, 54 MB), and the fullest of them stays under 7/8 by far.
-const SHARDS: usize = 320;
-
-impl FirstRows {
-    fn new() -> FirstRows {
-        FirstRows { shards: (0..SHARDS).map(|_| HashMap::default()).collect() }
-    }
-
-    /// Makes room for about `rows` keys in all (a table that gets more than its share grows a little).
-    fn reserve(&mut self, rows: usize) {
-        let share = rows / SHARDS + rows / SHARDS / 16;
-        for shard in &mut self.shards {
-            shard.reserve(share.saturating_sub(shard.len()));
-        }
-    }
-
-    /// The place of the key with 64-bit `hash`. Bits 40-63 pick the table; the table's own hashing reads the
-    /// others (`Prehashed` puts bits 32-39 on top, for the tag of each slot, and bits 0-31 at the bottom, for the
-    /// slot).
-    fn entry(&mut self, hash: u64) -> Entry<'_, [u32; 2], u32> {
-        let shard = (((hash >> 40) * SHARDS as u64) >> 24) as usize;
-        self.shards[shard.min(SHARDS - 1)].entry([(hash >> 32) as u32, hash as u32])
-    }
-}
-
-/// The hasher of a table whose keys are 64-bit hashes already (`RowChecker::first_key`): the key's bytes are the
-/// hash, not hashed again (SipHash, the default, a second time a row).
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
-        }
-    }
-
-    /// A slice's length (`[u32; 2]` hashes as one): the same for every key.
-    fn write_usize(&mut self, _: usize) {}
 }
 
 fn date_plan(
@@ -797,22 +738,6 @@ mod tests {
         ];
         let p = prepare(&t, &schema, &m, &Edits::new(), &read);
         assert_eq!((p.report.valid, p.report.invalid, p.report.warnings), (1, 1, 1));
-    }
-
-    #[test]
-    fn a_million_keys_fill_every_key_table_to_the_same_size() {
-        let mut first = FirstRows::new();
-        for i in 0..1_000_000u32 {
-            let hash = key_hash(&format!("person{i}@example.com"));
-            assert!(matches!(first.entry(hash), Entry::Vacant(_)), "{i}");
-            if let Entry::Vacant(place) = first.entry(hash) {
-                place.insert(i);
-            }
-        }
-        let sizes: Vec<usize> = first.shards.iter().map(HashMap::len).collect();
-        assert_eq!(sizes.iter().sum::<usize>(), 1_000_000);
-        // 4,096 slots each, 3,584 of them usable: none had to double.
-        assert!(first.shards.iter().all(|s| s.capacity() == 3584), "{:?}", sizes.iter().max());
     }
 
     #[test]
