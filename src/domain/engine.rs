@@ -34,6 +34,7 @@ pub mod scan_wire;
 pub mod slim_blocks;
 pub mod table_facts;
 pub mod validate_job;
+pub mod warm_up;
 pub mod work;
 
 pub use check_relay::CheckRelay;
@@ -55,4 +56,5 @@ pub use scan_wire::{ScanMessage, ScanRequest, WireError};
 pub use slim_blocks::SlimBlocks;
 pub use table_facts::TableFacts;
 pub use validate_job::ValidateJob;
+pub use warm_up::{warm_up, WARM_UP_ROWS};
 pub use work::{Unit, Work};

@@ -408,6 +408,15 @@ async function runApp(opts, base) {
     await race(page.waitForFunction(() => window.__bench?.wasmBytes?.() != null, null, { timeout: 10_000 }).catch(() => {}));
     r.wasmAtStart = await page.evaluate(() => window.__bench.wasmBytes());
     r.wasmVia = r.wasmAtStart ? 'TrunkApplicationStarted detail.wasm.memory' : 'not found';
+    // As an admin, who takes a few seconds to choose a file: the app's two spare reading workers have started and
+    // warmed up (web::read_worker, engine::warm_up), and the browser has had a second to compile what they ran
+    // often, as (b) and (c) wait for their worker to load. Printed as "(a) app idle".
+    const idleFrom = performance.now();
+    r.sparesReady = await page.waitForFunction(
+      () => performance.getEntriesByName('read: a spare worker ready (warmed up)').length >= 2, null, { timeout: 15_000 },
+    ).then(() => true, () => false);
+    await new Promise((done) => setTimeout(done, 1000));
+    r.idleS = (performance.now() - idleFrom) / 1000;
     await page.getByTestId('entity-customers').check();
     await page.evaluate(() => window.__bench.reset());
 
@@ -688,6 +697,10 @@ function report(opts, bytes, { a, b, c }) {
       console.log(`(a) check again after a mapping change ("${a.recheck.field}" left out): ${fmt(a.recheck.seconds, 2)} s from the change to the new counts (${int(rps(a.appRows, a.recheck.seconds))} rows/s; the check itself ${fmt(a.recheck.check, 2)} s, ${a.recheck.where})`);
     }
     console.log(`(a) wasm memory at start ${mib(a.wasmAtStart)}, found via ${a.wasmVia}`);
+    if (a.idleS != null) {
+      const spares = a.sparesReady ? 'both spare reading workers ready and warmed up' : 'the spare reading workers NOT ready within 15 s';
+      console.log(`(a) app idle before the file was set: ${a.idleS.toFixed(2)} s (${spares}, then 1 s more)`);
+    }
     if (a.profileTop) {
       console.log(`(a) main thread, most self time (profile saved to ${relative(ROOT, opts.profile)}):`);
       for (const t of a.profileTop) console.log(`      ${fmt(t.ms / 1000, 2).padStart(6)} s ${fmt(100 * t.share, 1).padStart(5)} %  ${t.name}`);
