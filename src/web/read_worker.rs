@@ -67,7 +67,7 @@ const PACK_WHEN_WAITING: usize = 8 << 20;
 /// Bytes of the file parsed per message.
 const CHUNK: u64 = 1 << 20;
 /// What the page is told when the file ends before the bytes the scan wants (it changed since it was chosen).
-const SHORTER: &str = "the file is shorter than when it was chosen (it changed since)";
+const SHORTER: &str = "it is shorter than when it was chosen, so it changed since";
 
 /// Why the worker cannot be used (the caller then reads on the page).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
