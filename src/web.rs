@@ -1,13 +1,13 @@
 //! Browser adapters (wasm32 only): reading a dropped or chosen file, fetching the bundled sample, handing
 //! bytes to the browser as a download, calling the CSM API, storage for the resume journal, randomness, and the
-//! Web Worker that reads big files.
+//! Web Worker that reads big files (and the file stream it reads them through).
 //! Each turns `JsValue` failures into typed errors at the boundary, so the `ui` never sees a raw JavaScript error.
 
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod download;
 pub mod file;
-mod file_stream;
+pub mod file_stream;
 pub mod http;
 pub mod random;
 pub mod read_worker;

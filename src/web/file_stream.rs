@@ -16,7 +16,7 @@ use web_sys::{File, ReadableStreamByobReader, ReadableStreamGetReaderOptions, Re
 const BUFFER_BYTES: u32 = 1 << 20;
 
 /// The stream of one file from one place on.
-pub(crate) struct FileStream {
+pub struct FileStream {
     reader: ReadableStreamByobReader,
     /// Where in the file the next bytes read start.
     at: u64,
@@ -26,7 +26,7 @@ pub(crate) struct FileStream {
 
 impl FileStream {
     /// The stream of `file`'s bytes from `from` on.
-    pub(crate) fn open(file: &File, from: u64) -> Result<FileStream, JsValue> {
+    pub fn open(file: &File, from: u64) -> Result<FileStream, JsValue> {
         let blob = file.slice_with_f64(from as f64)?;
         let options = ReadableStreamGetReaderOptions::new();
         options.set_mode(ReadableStreamReaderMode::Byob);
@@ -35,12 +35,12 @@ impl FileStream {
     }
 
     /// Where in the file the next bytes read start.
-    pub(crate) fn at(&self) -> u64 {
+    pub fn at(&self) -> u64 {
         self.at
     }
 
     /// The next bytes, valid until the next read (the caller copies them); `None` at the file's end.
-    pub(crate) async fn read(&mut self) -> Result<Option<Uint8Array>, JsValue> {
+    pub async fn read(&mut self) -> Result<Option<Uint8Array>, JsValue> {
         let buffer = self.buffer.take().unwrap_or_else(|| ArrayBuffer::new(BUFFER_BYTES));
         // The read takes the buffer (detached here) and gives it back, filled, in its result.
         let result = JsFuture::from(self.reader.read_with_array_buffer_view(&Uint8Array::new(&buffer))).await?;
@@ -54,7 +54,7 @@ impl FileStream {
     }
 
     /// Stops the browser reading on (a stream no longer wanted: the scan starts again elsewhere).
-    pub(crate) fn cancel(self) {
+    pub fn cancel(self) {
         let _ = self.reader.cancel();
     }
 }

@@ -260,3 +260,36 @@ async fn a_big_file_on_disk_is_read_a_slice_at_a_time_and_read_again_from_disk_f
     let expected = csm_import::domain::read::read(&bytes, &options).expect("reads");
     state.loaded.with_untracked(|l| assert_eq!(l.as_ref().map(|l| &*l.outcome), Some(&expected)));
 }
+
+/// All of `stream`'s bytes to the file's end, and how many reads gave them.
+async fn read_to_end(stream: &mut csm_import::web::file_stream::FileStream) -> (Vec<u8>, usize) {
+    let (mut bytes, mut reads) = (Vec::new(), 0);
+    while let Some(read) = stream.read().await.expect("a read") {
+        assert!(read.length() > 0, "a read gives bytes, or says the file ended");
+        bytes.extend(read.to_vec());
+        reads += 1;
+    }
+    (bytes, reads)
+}
+
+#[wasm_bindgen_test]
+async fn a_file_stream_gives_the_files_bytes_in_order_from_any_place_through_one_buffer() {
+    use csm_import::web::file_stream::FileStream;
+    // 5 MB: more than the stream's buffer, so several reads fill it again.
+    let bytes: Vec<u8> = (0..5_000_000u32).map(|i| (i % 251) as u8).collect();
+    let file = file_of(&bytes, "big.csv");
+    let mut stream = FileStream::open(&file, 0).expect("opens");
+    let (read, reads) = read_to_end(&mut stream).await;
+    assert!(read == bytes, "every byte, in order ({} of {})", read.len(), bytes.len());
+    assert!(reads >= 5, "{reads} reads of at most 1 MiB");
+    assert_eq!(stream.at(), bytes.len() as u64);
+    // From a place in the middle (a scan that starts again there), and from the end: nothing.
+    let mut stream = FileStream::open(&file, 1_234_567).expect("opens");
+    assert!(read_to_end(&mut stream).await.0 == bytes[1_234_567..], "the bytes after the place");
+    let mut stream = FileStream::open(&file, bytes.len() as u64).expect("opens");
+    assert!(stream.read().await.expect("a read").is_none(), "nothing after the end");
+    // A stream let go of before its end stops cleanly.
+    let mut stream = FileStream::open(&file, 0).expect("opens");
+    assert!(stream.read().await.expect("a read").is_some());
+    stream.cancel();
+}
