@@ -537,8 +537,8 @@ fn check_options<'a>(
             (None, _) => Cow::Borrowed(""),
             (Some(one), true) => Cow::Borrowed(one),
             (Some(one), false) => {
-                let separator = MULTI_VALUE_SEPARATOR.encode_utf8(&mut [0; 4]).to_owned();
-                Cow::Owned(std::iter::once(one).chain(more).collect::<Vec<_>>().join(&separator))
+                more.insert(0, one);
+                Cow::Owned(more.join(MULTI_VALUE_SEPARATOR.encode_utf8(&mut [0; 4])))
             }
         })
     } else {

@@ -424,23 +424,21 @@ async fn scan_file(
         while !window.covers(&range) {
             let reading = now_ms();
             let on_from_window = window.continues(&range) && stream.as_ref().is_some_and(|s| s.at() == window.end());
-            if !on_from_window {
+            let current = match stream.as_mut() {
+                Some(current) if on_from_window => current,
                 // The first bytes, or the scan starts again (another encoding): a stream from where it wants.
-                if let Some(old) = stream.take() {
-                    old.cancel();
+                _ => {
+                    if let Some(old) = stream.take() {
+                        old.cancel();
+                    }
+                    window.fill(range.start, Vec::new());
+                    match FileStream::open(&file, range.start) {
+                        Ok(opened) => stream.insert(opened),
+                        Err(e) => return post_one(&outbox, &ScanMessage::Unreadable(describe(&e)).encode()),
+                    }
                 }
-                window.clear();
-                window.fill(range.start, Vec::new());
-                match FileStream::open(&file, range.start) {
-                    Ok(opened) => stream = Some(opened),
-                    Err(e) => return post_one(&outbox, &ScanMessage::Unreadable(describe(&e)).encode()),
-                }
-            }
-            let read = match stream.as_mut() {
-                Some(stream) => stream.read().await,
-                None => Ok(None),
             };
-            match read {
+            match current.read().await {
                 Ok(Some(bytes)) => bytes.copy_to(window.extend(range.start, bytes.length() as usize)),
                 // The file ends before the range the scan wants: it is shorter than when it was chosen.
                 Ok(None) => return post_one(&outbox, &ScanMessage::Unreadable(SHORTER.to_owned()).encode()),

@@ -13,7 +13,8 @@ use super::remote_scan::RemoteScan;
 use super::scan_wire::ScanRequest;
 use crate::domain::schema::{Entity, Schema};
 
-/// Records of the made-up export: a few blocks, enough runs of every busy function for the browser to recompile it.
+/// Records of the made-up export: a dozen blocks, enough runs of every busy function for the browser to recompile
+/// it.
 pub const WARM_UP_ROWS: usize = 12_000;
 
 /// Bytes scanned per step, as the reading worker does.
